@@ -1,0 +1,47 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, FormError } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+
+/** Email and password sign-in; shows the server's reason when it refuses (wrong password, throttled). */
+export function SignInForm({ sso, initialError, callbackUrl }: { sso: string | null; initialError?: string; callbackUrl: string }) {
+  const [error, setError] = useState(initialError);
+  const [pending, startTransition] = useTransition();
+
+  const submit = (form: FormData) =>
+    startTransition(async () => {
+      setError(undefined);
+      const res = await signIn("password", {
+        email: String(form.get("email") ?? ""),
+        password: String(form.get("password") ?? ""),
+        redirect: false,
+      });
+      if (res?.error) setError(res.error === "CredentialsSignin" ? "Email or password is incorrect." : res.error);
+      else window.location.assign(callbackUrl);
+    });
+
+  return (
+    <div className="space-y-4">
+      <form action={submit} className="space-y-4">
+        {error && <FormError message={error} />}
+        <Field label="Email" htmlFor="email">
+          <Input id="email" name="email" type="email" autoComplete="username" required autoFocus />
+        </Field>
+        <Field label="Password" htmlFor="password">
+          <Input id="password" name="password" type="password" autoComplete="current-password" required />
+        </Field>
+        <Button type="submit" className="w-full" disabled={pending}>
+          {pending ? "Signing in…" : "Sign in"}
+        </Button>
+      </form>
+      {sso && (
+        <Button type="button" variant="outline" className="w-full" onClick={() => signIn("oidc", { callbackUrl })}>
+          Continue with {sso}
+        </Button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { UserPlus } from "lucide-react";
+import { useActionForm } from "@/components/forms/use-action-form";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { Field, FormError } from "@/components/ui/field";
+import { Input, NativeSelect } from "@/components/ui/input";
+import { ROLES, ROLE_LABELS } from "@/lib/auth/permissions";
+import { inviteMember } from "@/lib/tenancy/actions";
+import { OneTimeLink } from "@/components/forms/one-time-link";
+
+/** Invites someone by email with a role; a new person's one-time sign-in link is shown once. */
+export function InviteMemberDialog({ tenant, canGrantOwner }: { tenant: string; canGrantOwner: boolean }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [invited, setInvited] = useState<{ email: string; link: string | null } | null>(null);
+  const { onSubmit, pending, errors, formError, reset } = useActionForm(inviteMember, (data) => {
+    setInvited({ email: data.email, link: data.link });
+    router.refresh();
+  });
+  const close = (next: boolean) => {
+    setOpen(next);
+    if (!next) {
+      setInvited(null);
+      reset();
+    }
+  };
+  return (
+    <Dialog open={open} onOpenChange={close}>
+      <DialogTrigger asChild>
+        <Button>
+          <UserPlus className="size-4" aria-hidden /> Invite member
+        </Button>
+      </DialogTrigger>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>{invited ? "Member invited" : "Invite a member"}</DialogTitle>
+          <DialogDescription>
+            {invited ? `${invited.email} is now a member.` : "They get the role you pick. People new to Keel get a one-time sign-in link."}
+          </DialogDescription>
+        </DialogHeader>
+        {invited ? (
+          <>
+            {invited.link ? (
+              <OneTimeLink link={invited.link} />
+            ) : (
+              <p className="text-sm">They already have a Keel account and can sign in now.</p>
+            )}
+            <DialogFooter>
+              <Button onClick={() => close(false)}>Done</Button>
+            </DialogFooter>
+          </>
+        ) : (
+          <form onSubmit={onSubmit} noValidate className="space-y-4">
+            {formError && <FormError message={formError} />}
+            <input type="hidden" name="tenant" value={tenant} />
+            <Field label="Email" htmlFor="invite-email" error={errors("email")}>
+              <Input id="invite-email" name="email" type="email" aria-invalid={!!errors("email")} />
+            </Field>
+            <Field label="Role" htmlFor="invite-role" error={errors("role")}>
+              <NativeSelect id="invite-role" name="role" defaultValue="DEVELOPER">
+                {ROLES.filter((r) => canGrantOwner || r !== "OWNER").map((r) => (
+                  <option key={r} value={r}>{ROLE_LABELS[r]}</option>
+                ))}
+              </NativeSelect>
+            </Field>
+            <DialogFooter>
+              <Button type="submit" disabled={pending}>{pending ? "Inviting…" : "Invite"}</Button>
+            </DialogFooter>
+          </form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}

@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+import { Check, Minus } from "lucide-react";
+import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { PERMISSIONS, ROLES, ROLE_LABELS, can, type Permission } from "@/lib/auth/permissions";
+import { requireTenant } from "@/lib/tenancy/page";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage({ params }: { params: Promise<{ tenant: string }> }) {
+  const { scope } = await requireTenant((await params).tenant);
+  return (
+    <>
+      <PageHeader crumbs={[{ label: scope.tenantName, href: `/t/${scope.tenantSlug}` }, { label: "Settings" }]} title="Settings" />
+      <div className="space-y-6">
+        <Card>
+          <CardHeader>
+            <CardTitle>Tenant</CardTitle>
+            <CardDescription>Console URLs for this tenant start with /t/{scope.tenantSlug}.</CardDescription>
+          </CardHeader>
+          <CardContent className="grid gap-2 text-sm sm:grid-cols-3">
+            <div><div className="text-muted-foreground">Name</div>{scope.tenantName}</div>
+            <div><div className="text-muted-foreground">Slug</div><code className="font-mono">{scope.tenantSlug}</code></div>
+            <div><div className="text-muted-foreground">Status</div><Badge variant={scope.status === "ACTIVE" ? "success" : "warning"}>{scope.status.toLowerCase()}</Badge></div>
+          </CardContent>
+        </Card>
+        <Card className="overflow-hidden">
+          <CardHeader>
+            <CardTitle>Roles and permissions</CardTitle>
+            <CardDescription>The one table Keel checks for every action. Your role: {ROLE_LABELS[scope.role]}.</CardDescription>
+          </CardHeader>
+          <CardContent className="p-0">
+            <Table>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Permission</TableHead>
+                  {ROLES.map((r) => <TableHead key={r} className="text-center">{ROLE_LABELS[r].split(" ")[0]}</TableHead>)}
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {(Object.keys(PERMISSIONS) as Permission[]).map((p) => (
+                  <TableRow key={p}>
+                    <TableCell className="text-sm">{PERMISSIONS[p].label}</TableCell>
+                    {ROLES.map((r) => (
+                      <TableCell key={r} className="text-center">
+                        {can(r, p) ? <Check className="mx-auto size-4 text-success" aria-label="allowed" /> : <Minus className="mx-auto size-4 text-muted-foreground" aria-label="not allowed" />}
+                      </TableCell>
+                    ))}
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,72 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Plus } from "lucide-react";
+import { useActionForm } from "@/components/forms/use-action-form";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { Field, FormError } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { OneTimeLink } from "@/components/forms/one-time-link";
+import { createTenant } from "@/lib/tenancy/admin-actions";
+
+/** Creates a tenant with its first owner; a new owner's one-time link is shown once. */
+export function CreateTenantDialog() {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [created, setCreated] = useState<{ slug: string; ownerEmail: string; ownerIsYou: boolean; link: string | null } | null>(null);
+  const { onSubmit, pending, errors, formError, reset } = useActionForm(createTenant, (data) => {
+    setCreated(data);
+    router.refresh();
+  });
+  const close = (next: boolean) => {
+    setOpen(next);
+    if (!next) {
+      setCreated(null);
+      reset();
+    }
+  };
+  return (
+    <Dialog open={open} onOpenChange={close}>
+      <DialogTrigger asChild>
+        <Button>
+          <Plus className="size-4" aria-hidden /> New tenant
+        </Button>
+      </DialogTrigger>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>{created ? "Tenant created" : "New tenant"}</DialogTitle>
+          <DialogDescription>
+            {created ? `/t/${created.slug} is ready; ${created.ownerEmail} owns it.` : "A tenant is an isolated workspace with its own members, models, keys and audit trail."}
+          </DialogDescription>
+        </DialogHeader>
+        {created ? (
+          <>
+            {created.link ? <OneTimeLink link={created.link} /> : <p className="text-sm">The owner already has a Keel account and can sign in now.</p>}
+            <DialogFooter>
+              <Button variant="outline" onClick={() => close(false)}>Close</Button>
+              {created.ownerIsYou && <Button onClick={() => router.push(`/t/${created.slug}`)}>Open tenant</Button>}
+            </DialogFooter>
+          </>
+        ) : (
+          <form onSubmit={onSubmit} noValidate className="space-y-4">
+            {formError && <FormError message={formError} />}
+            <Field label="Name" htmlFor="tenant-name" error={errors("name")}>
+              <Input id="tenant-name" name="name" placeholder="Globex Research" aria-invalid={!!errors("name")} />
+            </Field>
+            <Field label="Slug" htmlFor="tenant-slug" error={errors("slug")} hint="Used in URLs: /t/<slug>">
+              <Input id="tenant-slug" name="slug" placeholder="globex" aria-invalid={!!errors("slug")} />
+            </Field>
+            <Field label="Owner's email" htmlFor="tenant-owner" error={errors("ownerEmail")}>
+              <Input id="tenant-owner" name="ownerEmail" type="email" aria-invalid={!!errors("ownerEmail")} />
+            </Field>
+            <DialogFooter>
+              <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create tenant"}</Button>
+            </DialogFooter>
+          </form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}

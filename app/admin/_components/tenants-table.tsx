@@ -1,0 +1,66 @@
+"use client";
+
+import type { ColumnDef } from "@tanstack/react-table";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { DataTable, DataTableTextFilter } from "@/components/data-table/data-table";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { setTenantStatus } from "@/lib/tenancy/admin-actions";
+
+type TenantRow = { id: string; slug: string; name: string; status: "ACTIVE" | "SUSPENDED"; createdAt: string; members: number };
+
+function StatusButton({ row }: { row: TenantRow }) {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [pending, start] = useTransition();
+  const next = row.status === "ACTIVE" ? "SUSPENDED" : "ACTIVE";
+  return (
+    <div className="flex flex-col items-end">
+      <Button
+        size="sm"
+        variant={next === "SUSPENDED" ? "outline" : "secondary"}
+        disabled={pending}
+        onClick={() =>
+          start(async () => {
+            const r = await setTenantStatus({ tenantId: row.id, status: next });
+            setError(r.ok ? undefined : r.error);
+            router.refresh();
+          })
+        }
+      >
+        {next === "SUSPENDED" ? "Suspend" : "Resume"}
+      </Button>
+      {error && <span role="alert" className="text-xs text-destructive">{error}</span>}
+    </div>
+  );
+}
+
+const columns: ColumnDef<TenantRow>[] = [
+  { accessorKey: "name", header: "Name", enableSorting: true, cell: ({ row }) => <span className="font-medium">{row.original.name}</span> },
+  { accessorKey: "slug", header: "Slug", enableSorting: true, cell: ({ row }) => <code className="font-mono text-xs">{row.original.slug}</code> },
+  {
+    accessorKey: "status",
+    header: "Status",
+    cell: ({ row }) => <Badge variant={row.original.status === "ACTIVE" ? "success" : "warning"}>{row.original.status.toLowerCase()}</Badge>,
+  },
+  { accessorKey: "members", header: "Members", cell: ({ row }) => <span className="tabular-nums">{row.original.members}</span> },
+  { accessorKey: "createdAt", header: "Created", enableSorting: true, cell: ({ row }) => row.original.createdAt.slice(0, 10) },
+  { id: "actions", header: "", cell: ({ row }) => <StatusButton row={row.original} /> },
+];
+
+/** All tenants, searched, sorted and paged on the server. */
+export function TenantsTable(props: { rows: TenantRow[]; total: number; page: number; pageSize: number; sort: string }) {
+  return (
+    <DataTable
+      columns={columns}
+      data={props.rows}
+      total={props.total}
+      page={props.page}
+      pageSize={props.pageSize}
+      sort={props.sort}
+      emptyMessage="No tenants match."
+      filters={<DataTableTextFilter param="q" placeholder="Search name or slug…" />}
+    />
+  );
+}

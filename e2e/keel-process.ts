@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export type SignIn = { role: string; email: string; password: string };
+export type KeelProcess = { url: string; home: string; signIns: SignIn[]; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<void> };
+
+/**
+ * Starts Keel as `npm start` does (building first when the sources changed) on its embedded
+ * database in `home`, and reads the sign-ins it prints on first start.
+ */
+export async function startKeel(opts: { port: number; home?: string; timeoutMs?: number }): Promise<KeelProcess> {
+  const home = opts.home ?? fs.mkdtempSync(path.join(os.tmpdir(), "keel-e2e-"));
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    cwd: path.resolve(import.meta.dirname, ".."),
+    env: { ...process.env, PORT: String(opts.port), KEEL_HOME: home, DATABASE_URL: "", NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stdout!.on("data", (b: Buffer) => (log += b.toString()));
+  child.stderr!.on("data", (b: Buffer) => (log += b.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Keel did not start in time:\n${log}`)), opts.timeoutMs ?? 600_000);
+    const check = () => {
+      if (log.includes("Keel is ready") && (log.includes("Sign in at") || log.includes("shown once"))) {
+        clearTimeout(timer);
+        setTimeout(resolve, 50);
+      }
+    };
+    child.stdout!.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Keel exited with ${code}:\n${log}`));
+    });
+  });
+  const signIns = [...log.matchAll(/^\[keel\] {3}(.+?)\s{2,}(\S+@\S+)\s+(\S+)$/gm)].map((m) => ({ role: m[1].trim(), email: m[2], password: m[3] }));
+  return {
+    url: `http://localhost:${opts.port}`,
+    home,
+    signIns,
+    output: () => log,
+    stop: async (signal = "SIGTERM") => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill(signal);
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./helpers";
+import { startKeel } from "./keel-process";
+
+test("a second start keeps every row, even after kill -9, and prints the sign-ins only once", async ({ page }) => {
+  test.setTimeout(240_000);
+  const first = await startKeel({ port: 3101 });
+  const admin = first.signIns.find((s) => s.role === "PLATFORM ADMIN")!;
+  expect(first.output()).toContain("Keel is ready on http://localhost:3101");
+  await signIn(page.request, first.url, admin.email, admin.password);
+  await page.goto(`${first.url}/t/acme/audit`).catch(() => undefined);
+  await first.stop("SIGKILL");
+
+  const second = await startKeel({ port: 3101, home: first.home });
+  try {
+    expect(second.signIns).toEqual([]);
+    expect(second.output()).toContain("Sign in at http://localhost:3101/sign-in");
+    const owner = first.signIns.find((s) => s.role === "OWNER")!;
+    await page.context().clearCookies();
+    await signIn(page.request, second.url, owner.email, owner.password);
+    await page.goto(`${second.url}/t/acme/audit`);
+    await expect(page.getByTestId("audit-action")).toHaveCount(7);
+    await page.getByRole("button", { name: "Verify chain" }).click();
+    await expect(page.getByTestId("chain-verdict")).toContainText("Intact: 7 events");
+  } finally {
+    await second.stop();
+  }
+});

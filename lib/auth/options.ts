@@ -1,0 +1,72 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { db } from "@/lib/db/client";
+import { signInWithPassword } from "./sign-in";
+
+function clientIp(headers: Record<string, unknown> | undefined): string | null {
+  const value = headers?.["x-forwarded-for"];
+  return typeof value === "string" ? value.split(",")[0].trim() || null : null;
+}
+
+/** Single sign-on through any OIDC provider, switched on by OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET. */
+function oidcProvider(): NextAuthOptions["providers"] {
+  const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } = process.env;
+  if (!OIDC_ISSUER || !OIDC_CLIENT_ID || !OIDC_CLIENT_SECRET) return [];
+  return [
+    {
+      id: "oidc",
+      name: process.env.OIDC_NAME || "Single sign-on",
+      type: "oauth",
+      wellKnown: `${OIDC_ISSUER.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      clientId: OIDC_CLIENT_ID,
+      clientSecret: OIDC_CLIENT_SECRET,
+      authorization: { params: { scope: "openid email profile" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      profile: (p: { sub: string; email?: string; name?: string }) => ({ id: p.sub, email: p.email ?? null, name: p.name ?? null }),
+    },
+  ];
+}
+
+export const authOptions: NextAuthOptions = {
+  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  providers: [
+    CredentialsProvider({
+      id: "password",
+      name: "Email and password",
+      credentials: { email: { type: "email" }, password: { type: "password" } },
+      authorize: async (credentials, req) => {
+        const user = await signInWithPassword(credentials?.email ?? "", credentials?.password ?? "", clientIp(req?.headers));
+        return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+      },
+    }),
+    ...oidcProvider(),
+  ],
+  callbacks: {
+    // Single sign-on admits only people Keel already knows (invited or seeded) by email.
+    signIn: async ({ user, account }) => {
+      if (account?.provider !== "oidc") return true;
+      if (!user.email) return false;
+      const known = await db().user.findUnique({ where: { email: user.email.toLowerCase() } });
+      return known ? true : "/sign-in?error=NotInvited";
+    },
+    jwt: async ({ token, user, account }) => {
+      if (user) {
+        const row = await db().user.findUnique({ where: { email: (user.email ?? "").toLowerCase() } });
+        if (row) {
+          token.uid = row.id;
+          token.sv = row.sessionVersion;
+          token.email = row.email;
+          token.name = row.name;
+          token.via = account?.provider ?? "password";
+        }
+      }
+      return token;
+    },
+    session: async ({ session, token }) => {
+      session.user = { ...session.user, email: token.email ?? null, name: token.name ?? null };
+      return session;
+    },
+  },
+};

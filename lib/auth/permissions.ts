@@ -1,0 +1,40 @@
+import type { Role } from "@/lib/db/generated/enums";
+
+export const ROLES = ["OWNER", "ADMIN", "DEVELOPER", "APPROVER", "AUDITOR", "VIEWER"] as const satisfies readonly Role[];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  OWNER: "Owner",
+  ADMIN: "Admin",
+  DEVELOPER: "Developer",
+  APPROVER: "Approver (compliance)",
+  AUDITOR: "Auditor",
+  VIEWER: "Viewer",
+};
+
+const ALL: readonly Role[] = ROLES;
+const MANAGERS: readonly Role[] = ["OWNER", "ADMIN"];
+const BUILDERS: readonly Role[] = ["OWNER", "ADMIN", "DEVELOPER"];
+const OVERSIGHT: readonly Role[] = ["OWNER", "ADMIN", "APPROVER", "AUDITOR"];
+
+/**
+ * The one table of who may do what in a tenant. Every action and route names one permission;
+ * nothing checks roles directly.
+ */
+export const PERMISSIONS = {
+  "tenant.read": { roles: ALL, label: "See the tenant's console" },
+  "members.read": { roles: ALL, label: "See members and their roles" },
+  "members.manage": { roles: MANAGERS, label: "Invite, change roles of and remove members" },
+  "settings.manage": { roles: MANAGERS, label: "Change tenant settings" },
+  "endpoints.manage": { roles: BUILDERS, label: "Create and change model endpoints" },
+  "keys.manage": { roles: BUILDERS, label: "Create and revoke API keys" },
+  "rollouts.approve": { roles: ["APPROVER"], label: "Approve or reject canary promotions" },
+  "audit.read": { roles: OVERSIGHT, label: "Read the audit trail" },
+  "audit.verify": { roles: OVERSIGHT, label: "Verify and export the audit trail" },
+} as const satisfies Record<string, { roles: readonly Role[]; label: string }>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Whether a role holds a permission. */
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission].roles as readonly Role[]).includes(role);
+}

@@ -1,0 +1,71 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  KEEL_PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  KEEL_HOME: z.string().default(".keel"),
+  KEEL_DATA_DIR: z.string().optional(),
+  KEEL_MASTER_KEY: z.string().optional(),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: z.string().default("Single sign-on"),
+  KEEL_SEED: z.enum(["true", "false"]).default("true"),
+});
+
+/** Keel's settings, read once from the environment (see the README's table). */
+export type KeelConfig = {
+  port: number;
+  host: string;
+  publicUrl: string;
+  home: string;
+  databaseUrl?: string;
+  dataDir: string;
+  masterKey: string;
+  authSecret: string;
+  seed: boolean;
+  /** What Keel generated on this start and the operator should know about. */
+  notices: string[];
+};
+
+/** Reads the environment; on first start generates the master key and session secret into KEEL_HOME. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeelConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Keel's configuration is invalid:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const home = path.resolve(e.KEEL_HOME);
+  const notices: string[] = [];
+  const masterKey = e.KEEL_MASTER_KEY ?? localSecret(home, "master.key", notices, "encryption master key");
+  const authSecret = e.NEXTAUTH_SECRET ?? localSecret(home, "session.secret", notices, "session signing secret");
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.KEEL_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    home,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.KEEL_DATA_DIR ?? path.join(home, "data")),
+    masterKey,
+    authSecret,
+    seed: e.KEEL_SEED === "true",
+    notices,
+  };
+}
+
+function localSecret(home: string, file: string, notices: string[], what: string): string {
+  const full = path.join(home, file);
+  if (fs.existsSync(full)) return fs.readFileSync(full, "utf8").trim();
+  fs.mkdirSync(home, { recursive: true });
+  const value = `k1:${crypto.randomBytes(32).toString("base64")}`;
+  fs.writeFileSync(full, `${value}\n`, { mode: 0o600 });
+  notices.push(`Generated a ${what} in ${full}. Back it up; set it by environment variable for several instances.`);
+  return value;
+}

@@ -1,0 +1,64 @@
+import "server-only";
+import { cache } from "react";
+import { db } from "@/lib/db/client";
+import type { Role } from "@/lib/db/generated/enums";
+
+/** What a page knows about its tenant: resolved from the signed-in user's membership, never from the URL alone. */
+export type TenantScope = { tenantId: string; tenantSlug: string; tenantName: string; status: "ACTIVE" | "SUSPENDED"; role: Role };
+
+/** The user's membership in the tenant with this slug, or null (not a member, or no such tenant). */
+export const findMembership = cache(async (userId: string, slug: string): Promise<TenantScope | null> => {
+  const m = await db().membership.findFirst({
+    where: { userId, tenant: { slug } },
+    select: { role: true, tenant: { select: { id: true, slug: true, name: true, status: true } } },
+  });
+  return m ? { tenantId: m.tenant.id, tenantSlug: m.tenant.slug, tenantName: m.tenant.name, status: m.tenant.status, role: m.role } : null;
+});
+
+/** The tenants a user belongs to, for the tenant switcher. */
+export const listMyTenants = cache(async (userId: string) => {
+  const rows = await db().membership.findMany({
+    where: { userId },
+    select: { role: true, tenant: { select: { slug: true, name: true, status: true } } },
+    orderBy: { tenant: { name: "asc" } },
+  });
+  return rows.map((r) => ({ slug: r.tenant.slug, name: r.tenant.name, status: r.tenant.status, role: r.role }));
+});
+
+/** The tenant's members, with whether each has set a password yet. */
+export async function listMembers(ctx: Pick<TenantScope, "tenantId">) {
+  const rows = await db().membership.findMany({
+    where: { tenantId: ctx.tenantId },
+    select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true, passwordHash: true } } },
+    orderBy: [{ createdAt: "asc" }],
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    role: r.role,
+    joinedAt: r.createdAt,
+    userId: r.user.id,
+    email: r.user.email,
+    name: r.user.name,
+    pending: !r.user.passwordHash,
+  }));
+}
+
+export type TenantListParams = { q?: string; page: number; pageSize: number; sort: "name" | "slug" | "createdAt"; dir: "asc" | "desc" };
+
+/** Every tenant, for the platform admin; filtered, sorted and paged in the database. */
+export async function listTenantsForAdmin(params: TenantListParams) {
+  const where = params.q
+    ? { OR: [{ name: { contains: params.q, mode: "insensitive" as const } }, { slug: { contains: params.q, mode: "insensitive" as const } }] }
+    : {};
+  const [rows, total] = await Promise.all([
+    db().tenant.findMany({
+      where,
+      orderBy: { [params.sort]: params.dir },
+      skip: (params.page - 1) * params.pageSize,
+      take: params.pageSize,
+      select: { id: true, slug: true, name: true, status: true, createdAt: true, _count: { select: { memberships: true } } },
+    }),
+    db().tenant.count({ where }),
+  ]);
+  return { rows: rows.map((r) => ({ ...r, members: r._count.memberships })), total };
+}

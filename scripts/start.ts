@@ -1,0 +1,24 @@
+// `npm start`: builds the console when its sources changed since the last build, then starts
+// Keel's server in production mode.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { STAMP_FILE, sourceHash } from "./build-stamp";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
+(process.env as Record<string, string>).NODE_ENV = "production";
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+if (!fs.existsSync("lib/db/generated/client.ts")) {
+  execFileSync("node", ["scripts/postinstall.mjs"], { stdio: "inherit" });
+}
+const hash = sourceHash(root);
+const built = fs.existsSync(".next/BUILD_ID") && fs.existsSync(STAMP_FILE) && fs.readFileSync(STAMP_FILE, "utf8") === hash;
+if (!built) {
+  console.log("[keel] building the console (first start, or the sources changed)…");
+  execFileSync("npx", ["next", "build"], { stdio: "inherit" });
+  fs.writeFileSync(STAMP_FILE, hash);
+}
+await import("../server.ts");

@@ -1,0 +1,75 @@
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { loadConfig } from "@/lib/config";
+import { bootDatabase } from "@/lib/db/boot";
+import { seedIfEmpty } from "@/prisma/seed";
+
+/**
+ * Keel's one process: opens the database (starting the embedded one when DATABASE_URL is unset),
+ * applies migrations, seeds an empty database, and serves the console through Next. Later the
+ * gateway's /api/v1 is served here by lib/gateway, ahead of Next, on the same port.
+ */
+async function main() {
+  const started = Date.now();
+  const dev = process.env.NODE_ENV !== "production";
+  const config = loadConfig();
+  process.env.KEEL_MASTER_KEY = config.masterKey;
+  process.env.NEXTAUTH_SECRET = config.authSecret;
+  process.env.NEXTAUTH_URL ??= config.publicUrl;
+  process.env.KEEL_PUBLIC_URL ??= config.publicUrl;
+  for (const notice of config.notices) console.log(`[keel] ${notice}`);
+
+  const booted = await bootDatabase(config);
+  console.log(`[keel] database: ${booted.where}${booted.applied.length ? `; applied ${booted.applied.join(", ")}` : ""}`);
+  const signIns = config.seed ? await seedIfEmpty(booted.database.prisma) : null;
+
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  const createNext = (next as unknown as { default?: typeof next }).default ?? next;
+  const app = createNext({ dev, dir, hostname: "localhost", port: config.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const trustProxy = process.env.KEEL_TRUST_PROXY === "true";
+
+  const server = http.createServer((req, res) => {
+    // Audit events record the caller's address: only a trusted proxy may say what it is.
+    if (!trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+    handle(req, res).catch((error: unknown) => {
+      console.error("[keel] request failed:", error);
+      if (!res.headersSent) res.writeHead(500).end("Internal error");
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, resolve);
+  });
+
+  console.log(`[keel] Keel is ready on ${config.publicUrl} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`);
+  if (signIns) {
+    console.log("[keel] Seeded a demo tenant `acme`. Sign in at " + `${config.publicUrl}/sign-in` + " (shown once, keep them):");
+    for (const s of signIns) console.log(`[keel]   ${s.role.padEnd(15)} ${s.email.padEnd(22)} ${s.password}`);
+  } else {
+    console.log(`[keel] Sign in at ${config.publicUrl}/sign-in`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[keel] ${signal}: shutting down`);
+    server.close();
+    server.closeAllConnections();
+    await app.close?.();
+    await booted.shutdown();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[keel] could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
