@@ -19,7 +19,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [["list"], ["json"]],
+  reporter: [["list"], ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? "test-results/report.json" }]],
   globalSetup: "./e2e/global-setup.ts",
   use: {
     baseURL: process.env.KEEL_E2E_URL ?? "http://localhost:3100",

@@ -36,7 +36,8 @@ export type KeelConfig = {
 
 /** Reads the environment; on first start generates the master key and session secret into KEEL_HOME. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeelConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable means unset, as in most shells' `VAR= command`.
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Keel's configuration is invalid:\n${lines.join("\n")}`);
@@ -66,6 +67,6 @@ function localSecret(home: string, file: string, notices: string[], what: string
   fs.mkdirSync(home, { recursive: true });
   const value = `k1:${crypto.randomBytes(32).toString("base64")}`;
   fs.writeFileSync(full, `${value}\n`, { mode: 0o600 });
-  notices.push(`Generated a ${what} in ${full}. Back it up; set it by environment variable for several instances.`);
+  notices.push(`Generated the ${what} in ${full}. Back it up; set it by environment variable for several instances.`);
   return value;
 }

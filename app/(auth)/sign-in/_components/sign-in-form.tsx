@@ -11,7 +11,11 @@ export function SignInForm({ sso, initialError, callbackUrl }: { sso: string | n
   const [error, setError] = useState(initialError);
   const [pending, startTransition] = useTransition();
 
-  const submit = (form: FormData) =>
+  // onSubmit rather than a form action: React resets a form after its action, and a person who
+  // mistyped the password should not have to type the email again.
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
     startTransition(async () => {
       setError(undefined);
       const res = await signIn("password", {
@@ -22,10 +26,11 @@ export function SignInForm({ sso, initialError, callbackUrl }: { sso: string | n
       if (res?.error) setError(res.error === "CredentialsSignin" ? "Email or password is incorrect." : res.error);
       else window.location.assign(callbackUrl);
     });
+  };
 
   return (
     <div className="space-y-4">
-      <form action={submit} className="space-y-4">
+      <form onSubmit={submit} className="space-y-4">
         {error && <FormError message={error} />}
         <Field label="Email" htmlFor="email">
           <Input id="email" name="email" type="email" autoComplete="username" required autoFocus />
