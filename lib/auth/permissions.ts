@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   "members.read": { roles: ALL, label: "See members and their roles" },
   "members.manage": { roles: MANAGERS, label: "Invite, change roles of and remove members" },
   "settings.manage": { roles: MANAGERS, label: "Change tenant settings" },
+  "providers.manage": { roles: MANAGERS, label: "Manage provider credentials" },
   "endpoints.manage": { roles: BUILDERS, label: "Create and change model endpoints" },
   "keys.manage": { roles: BUILDERS, label: "Create and revoke API keys" },
   "rollouts.approve": { roles: ["APPROVER"], label: "Approve or reject canary promotions" },

@@ -1,7 +1,11 @@
 import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as verifyRoute } from "@/app/api/t/[tenant]/audit/verify/route";
+import { POST as testProviderRoute } from "@/app/api/t/[tenant]/providers/[providerId]/test/route";
 import * as accountActions from "@/lib/auth/actions";
+import * as endpointActions from "@/lib/endpoints/actions";
+import * as keyActions from "@/lib/keys/actions";
+import * as providerActions from "@/lib/providers/actions";
 import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/db/generated/enums";
 import { useTestDatabase } from "@/lib/testing/db";
@@ -21,7 +25,16 @@ process.env.NEXTAUTH_SECRET = "attack-matrix-secret-attack-matrix";
 
 useTestDatabase();
 
-type Target = { slug: string; id: string; ownerMembershipId: string; viewerMembershipId: string };
+type Target = {
+  slug: string;
+  id: string;
+  ownerMembershipId: string;
+  viewerMembershipId: string;
+  providerId: string;
+  endpointId: string;
+  idleVersionId: string;
+  apiKeyId: string;
+};
 type Actor = { id: string; email: string };
 
 /** Every server action, with a payload that would succeed for a permitted member of the target. */
@@ -29,7 +42,23 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   inviteMember: (t) => ({ tenant: t.slug, email: "intruder@example.test", role: "OWNER" }),
   changeMemberRole: (t) => ({ tenant: t.slug, membershipId: t.viewerMembershipId, role: "ADMIN" }),
   removeMember: (t) => ({ tenant: t.slug, membershipId: t.viewerMembershipId }),
+  createProvider: (t) => ({ tenant: t.slug, name: "intruder", baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-x" }),
+  updateProvider: (t) => ({ tenant: t.slug, providerId: t.providerId, baseUrl: "http://evil.example/v1", apiKey: "sk-evil" }),
+  deleteProvider: (t) => ({ tenant: t.slug, providerId: t.providerId }),
+  createEndpoint: (t) => ({
+    tenant: t.slug, name: "intruder", kind: "CHAT", label: "v1", providerId: t.providerId, providerModel: "m",
+    inputPricePerMTok: "0", outputPricePerMTok: "0",
+  }),
+  addVersion: (t) => ({
+    tenant: t.slug, endpointId: t.endpointId, label: "evil", providerId: t.providerId, providerModel: "m",
+    inputPricePerMTok: "0", outputPricePerMTok: "0", activate: "true",
+  }),
+  activateVersion: (t) => ({ tenant: t.slug, endpointId: t.endpointId, versionId: t.idleVersionId }),
+  updateEndpoint: (t) => ({ tenant: t.slug, endpointId: t.endpointId, enabled: "false" }),
+  createApiKey: (t) => ({ tenant: t.slug, name: "intruder key" }),
+  revokeApiKey: (t) => ({ tenant: t.slug, apiKeyId: t.apiKeyId }),
 };
+const TENANT_MODULES = { ...tenantActions, ...providerActions, ...endpointActions, ...keyActions } as unknown as Record<string, Action<unknown>>;
 const PLATFORM_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   createTenant: () => ({ name: "Intruder Inc", slug: "intruder", ownerEmail: "intruder@example.test" }),
   setTenantStatus: (t) => ({ tenantId: t.id, status: "SUSPENDED" }),
@@ -43,6 +72,12 @@ let viewer: Actor; // a VIEWER of the target tenant
 let otherTenantSlug: string;
 
 async function snapshot() {
+  const [providers, endpoints, versions, keys] = await Promise.all([
+    db().provider.findMany({ orderBy: { id: "asc" } }),
+    db().endpoint.findMany({ orderBy: { id: "asc" } }),
+    db().modelVersion.count(),
+    db().apiKey.findMany({ orderBy: { id: "asc" } }),
+  ]);
   const [tenants, memberships, users, events, invitations] = await Promise.all([
     db().tenant.findMany({ orderBy: { id: "asc" }, select: { id: true, slug: true, status: true, auditSeq: true } }),
     db().membership.findMany({ orderBy: { id: "asc" }, select: { id: true, role: true, tenantId: true, userId: true } }),
@@ -50,14 +85,25 @@ async function snapshot() {
     db().auditEvent.count(),
     db().invitation.count(),
   ]);
-  return { tenants, memberships, users, events, invitations };
+  return { tenants, memberships, users, events, invitations, providers, endpoints, versions, keys };
 }
 
 beforeAll(async () => {
   const tenant = await seedTenant();
   const owner = await seedMember(tenant, "OWNER");
   const v = await seedMember(tenant, "VIEWER");
-  target = { slug: tenant.slug, id: tenant.id, ownerMembershipId: owner.membership.id, viewerMembershipId: v.membership.id };
+  const provider = await db().provider.create({ data: { tenantId: tenant.id, name: "upstream", kind: "OPENAI_COMPATIBLE", baseUrl: "http://127.0.0.1:9/v1" } });
+  const endpoint = await db().endpoint.create({ data: { tenantId: tenant.id, name: "chat", kind: "CHAT" } });
+  const version = (label: string) =>
+    db().modelVersion.create({ data: { tenantId: tenant.id, endpointId: endpoint.id, label, providerId: provider.id, providerModel: "m" } });
+  const active = await version("v1");
+  const idle = await version("v2");
+  await db().endpoint.update({ where: { id: endpoint.id }, data: { activeVersionId: active.id } });
+  const key = await db().apiKey.create({ data: { tenantId: tenant.id, name: "app", prefix: "keel_abc", secretHash: "h".repeat(64) } });
+  target = {
+    slug: tenant.slug, id: tenant.id, ownerMembershipId: owner.membership.id, viewerMembershipId: v.membership.id,
+    providerId: provider.id, endpointId: endpoint.id, idleVersionId: idle.id, apiKeyId: key.id,
+  };
   viewer = v.user;
   const other = await seedTenant();
   otherTenantSlug = other.slug;
@@ -66,7 +112,7 @@ beforeAll(async () => {
 
 describe("attack matrix", () => {
   it("covers every exported action", () => {
-    const exported = [...Object.keys(tenantActions), ...Object.keys(adminActions), ...Object.keys(accountActions)].sort();
+    const exported = [...Object.keys(TENANT_MODULES), ...Object.keys(adminActions), ...Object.keys(accountActions)].sort();
     expect(exported).toEqual([...Object.keys(TENANT_MATRIX), ...Object.keys(PLATFORM_MATRIX), ...SELF_ONLY].sort());
   });
 
@@ -79,7 +125,7 @@ describe("attack matrix", () => {
     for (const [name, payload] of Object.entries(TENANT_MATRIX)) {
       it(`${name}: ${who} is refused and nothing changes`, async () => {
         const before = await snapshot();
-        const action = (tenantActions as unknown as Record<string, Action<unknown>>)[name];
+        const action = TENANT_MODULES[name];
         const r = await action.runAs(callerFor(actor()), payload(target));
         expect(r).toMatchObject({ ok: false, error: expect.stringMatching(expected) });
         expect(await snapshot()).toEqual(before);
@@ -96,12 +142,13 @@ describe("attack matrix", () => {
     }
   }
 
-  it("a forged id: an owner of another tenant naming the target's member under their own tenant gets not found", async () => {
-    for (const name of ["changeMemberRole", "removeMember"] as const) {
+  it("a forged id: an owner of another tenant naming the target's resources under their own tenant gets not found", async () => {
+    const byId = ["changeMemberRole", "removeMember", "updateProvider", "deleteProvider", "addVersion", "activateVersion", "updateEndpoint", "revokeApiKey"];
+    for (const name of byId) {
       const before = await snapshot();
       const payload = { ...TENANT_MATRIX[name](target), tenant: otherTenantSlug };
-      const r = await tenantActions[name].runAs(callerFor(outsider), payload);
-      expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/^Not found/) });
+      const r = await TENANT_MODULES[name].runAs(callerFor(outsider), payload);
+      expect(r, name).toMatchObject({ ok: false, error: expect.stringMatching(/^Not found/) });
       expect(await snapshot()).toEqual(before);
     }
   });
@@ -109,7 +156,7 @@ describe("attack matrix", () => {
   it("no session: every action says so and nothing changes", async () => {
     const before = await snapshot();
     for (const [name, payload] of Object.entries(TENANT_MATRIX)) {
-      const r = await (tenantActions as unknown as Record<string, Action<unknown>>)[name].runAs(callerFor(null), payload(target));
+      const r = await TENANT_MODULES[name].runAs(callerFor(null), payload(target));
       expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/not signed in/) });
     }
     expect(await snapshot()).toEqual(before);
@@ -143,19 +190,31 @@ describe("attack matrix", () => {
       request.cookie = await encode({ token: { uid: row.id, sv: row.sessionVersion, email: row.email }, secret: process.env.NEXTAUTH_SECRET! });
     }
     const call = () => verifyRoute(new Request(`http://keel.test/api/t/${target.slug}/audit/verify`), { params: Promise.resolve({ tenant: target.slug }) });
+    const ROUTES: [string, () => Promise<Response>][] = [
+      ["GET /api/t/[tenant]/audit/verify", call],
+      [
+        "POST /api/t/[tenant]/providers/[providerId]/test",
+        () =>
+          testProviderRoute(new Request(`http://keel.test/api/t/${target.slug}/providers/${target.providerId}/test`, { method: "POST" }), {
+            params: Promise.resolve({ tenant: target.slug, providerId: target.providerId }),
+          }),
+      ],
+    ];
 
     const routeCases: [string, () => Actor | null, number][] = [
       ["no session", () => null, 401],
       ["a member of another tenant", () => outsider, 404],
       ["a VIEWER", () => viewer, 403],
     ];
-    for (const [who, actor, status] of routeCases) {
-      it(`GET /api/t/[tenant]/audit/verify: ${who} gets ${status}`, async () => {
-        await signInAs(actor());
-        const res = await call();
-        expect(res.status).toBe(status);
-        expect((await res.json()).error.message).toBeTruthy();
-      });
+    for (const [route, send] of ROUTES) {
+      for (const [who, actor, status] of routeCases) {
+        it(`${route}: ${who} gets ${status}`, async () => {
+          await signInAs(actor());
+          const res = await send();
+          expect(res.status).toBe(status);
+          expect((await res.json()).error.message).toBeTruthy();
+        });
+      }
     }
 
     it("GET /api/t/[tenant]/audit/verify: an auditor gets the verdict", async () => {

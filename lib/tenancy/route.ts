@@ -4,8 +4,8 @@ import { db } from "@/lib/db/client";
 import type { Caller } from "./caller";
 import type { TenantScope } from "./data";
 
-export type RouteContext = TenantScope & { caller: Caller; userId: string };
-type Params = { params: Promise<{ tenant: string }> };
+export type RouteContext = TenantScope & { caller: Caller; userId: string; params: Record<string, string> };
+type Params = { params: Promise<Record<string, string>> };
 
 function problem(status: number, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status });
@@ -22,7 +22,8 @@ export function tenantRoute(
 ) {
   return async (req: Request, { params }: Params): Promise<Response> => {
     try {
-      const { tenant: slug } = await params;
+      const routeParams = await params;
+      const slug = routeParams.tenant;
       const caller = await currentCaller();
       if (!caller.userId) return problem(401, "unauthenticated", "Sign in first.");
       const user = await db().user.findUnique({ where: { id: caller.userId }, select: { sessionVersion: true } });
@@ -38,7 +39,7 @@ export function tenantRoute(
       const headers = new Headers({ "x-request-id": caller.requestId });
       const res = await handler(req, {
         tenantId: m.tenant.id, tenantSlug: m.tenant.slug, tenantName: m.tenant.name, status: m.tenant.status,
-        role: m.role, caller, userId: caller.userId,
+        role: m.role, caller, userId: caller.userId, params: routeParams,
       });
       headers.forEach((v, k) => res.headers.set(k, v));
       return res;

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { OneTimeLink } from "@/components/forms/one-time-link";
+import { OneTimeSecret } from "@/components/forms/one-time-secret";
 import { createTenant } from "@/lib/tenancy/admin-actions";
 
 /** Creates a tenant with its first owner; a new owner's one-time link is shown once. */
@@ -43,7 +43,7 @@ export function CreateTenantDialog() {
         </DialogHeader>
         {created ? (
           <>
-            {created.link ? <OneTimeLink link={created.link} /> : <p className="text-sm">The owner already has a Keel account and can sign in now.</p>}
+            {created.link ? <OneTimeSecret value={created.link} note="Send them this one-time sign-in link. It works once, for 7 days, and is not shown again." testId="one-time-link" /> : <p className="text-sm">The owner already has a Keel account and can sign in now.</p>}
             <DialogFooter>
               <Button variant="outline" onClick={() => close(false)}>Close</Button>
               {created.ownerIsYou && <Button onClick={() => router.push(`/t/${created.slug}`)}>Open tenant</Button>}

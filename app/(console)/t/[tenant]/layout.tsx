@@ -13,6 +13,9 @@ export default async function TenantLayout({ children, params }: { children: Rea
   const base = `/t/${scope.tenantSlug}`;
   const nav: NavItem[] = [
     { href: base, label: "Overview", icon: "overview", exact: true },
+    { href: `${base}/endpoints`, label: "Endpoints", icon: "endpoints" },
+    { href: `${base}/keys`, label: "API keys", icon: "keys" },
+    { href: `${base}/providers`, label: "Providers", icon: "providers" },
     { href: `${base}/members`, label: "Members", icon: "members" },
     ...(can(scope.role, "audit.read") ? [{ href: `${base}/audit`, label: "Audit log", icon: "audit" } as NavItem] : []),
     { href: `${base}/settings`, label: "Settings", icon: "settings" },

@@ -1,24 +1,45 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ScrollText, Users } from "lucide-react";
+import { Activity, AlertTriangle, DollarSign, ScrollText, Timer, Users } from "lucide-react";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ROLE_LABELS, can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
+import { gatewaySummary } from "@/lib/monitoring/data";
 import { requireTenant } from "@/lib/tenancy/page";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { scope } = await requireTenant((await params).tenant);
-  const [members, events] = await Promise.all([
+  const [members, events, traffic] = await Promise.all([
     db().membership.count({ where: { tenantId: scope.tenantId } }),
     db().auditEvent.count({ where: { tenantId: scope.tenantId } }),
+    gatewaySummary(scope, new Date(Date.now() - 24 * 3600_000)),
   ]);
+  const errorRate = traffic.requests ? (100 * traffic.errors) / traffic.requests : 0;
+  const stats = [
+    { label: "Requests", icon: Activity, value: traffic.requests.toLocaleString("en-US"), testId: "stat-requests" },
+    { label: "Error rate", icon: AlertTriangle, value: traffic.requests ? `${errorRate.toFixed(1)}%` : "—", testId: "stat-errors" },
+    { label: "p95 latency", icon: Timer, value: traffic.p95Ms === null ? "—" : `${traffic.p95Ms} ms`, testId: "stat-p95" },
+    { label: "Cost", icon: DollarSign, value: `$${traffic.costUsd.toFixed(traffic.costUsd < 1 ? 4 : 2)}`, testId: "stat-cost" },
+  ];
   const base = `/t/${scope.tenantSlug}`;
   return (
     <>
       <PageHeader crumbs={[{ label: scope.tenantName }]} title="Overview" description={`You are ${ROLE_LABELS[scope.role]} in ${scope.tenantName}.`} />
+      <h2 className="mb-3 text-sm font-medium text-muted-foreground">Gateway, last 24 hours</h2>
+      <div className="mb-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        {stats.map((s) => (
+          <Card key={s.label}>
+            <CardHeader>
+              <CardDescription className="flex items-center gap-2"><s.icon className="size-4" aria-hidden /> {s.label}</CardDescription>
+              <CardTitle className="text-3xl tabular-nums" data-testid={s.testId}>{s.value}</CardTitle>
+            </CardHeader>
+          </Card>
+        ))}
+      </div>
+      <h2 className="mb-3 text-sm font-medium text-muted-foreground">Tenant</h2>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         <Card>
           <CardHeader>

@@ -10,7 +10,7 @@ import { Field, FormError } from "@/components/ui/field";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { ROLES, ROLE_LABELS } from "@/lib/auth/permissions";
 import { inviteMember } from "@/lib/tenancy/actions";
-import { OneTimeLink } from "@/components/forms/one-time-link";
+import { OneTimeSecret } from "@/components/forms/one-time-secret";
 
 /** Invites someone by email with a role; a new person's one-time sign-in link is shown once. */
 export function InviteMemberDialog({ tenant, canGrantOwner }: { tenant: string; canGrantOwner: boolean }) {
@@ -45,7 +45,7 @@ export function InviteMemberDialog({ tenant, canGrantOwner }: { tenant: string; 
         {invited ? (
           <>
             {invited.link ? (
-              <OneTimeLink link={invited.link} />
+              <OneTimeSecret value={invited.link} note="Send them this one-time sign-in link. It works once, for 7 days, and is not shown again." testId="one-time-link" />
             ) : (
               <p className="text-sm">They already have a Keel account and can sign in now.</p>
             )}

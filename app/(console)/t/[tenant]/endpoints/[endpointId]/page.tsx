@@ -1,0 +1,93 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { can } from "@/lib/auth/permissions";
+import { getEndpoint } from "@/lib/endpoints/data";
+import { listProviders } from "@/lib/providers/data";
+import { requireTenant } from "@/lib/tenancy/page";
+import { AddVersionDialog } from "./_components/add-version-dialog";
+import { EndpointToggle } from "./_components/endpoint-toggle";
+import { ActivateVersionButton } from "./_components/activate-version-button";
+
+export const metadata: Metadata = { title: "Endpoint" };
+
+export default async function EndpointPage({ params }: { params: Promise<{ tenant: string; endpointId: string }> }) {
+  const { tenant, endpointId } = await params;
+  const { scope } = await requireTenant(tenant);
+  const endpoint = await getEndpoint(scope, endpointId);
+  if (!endpoint) notFound();
+  const providers = await listProviders(scope);
+  const manage = can(scope.role, "endpoints.manage") && scope.status === "ACTIVE";
+  const base = `/t/${scope.tenantSlug}`;
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: scope.tenantName, href: base }, { label: "Endpoints", href: `${base}/endpoints` }, { label: endpoint.name }]}
+        title={endpoint.name}
+        description={endpoint.description ?? (endpoint.kind === "CHAT" ? "Chat completions endpoint" : "Embeddings endpoint")}
+        actions={
+          manage ? (
+            <>
+              <EndpointToggle tenant={scope.tenantSlug} endpointId={endpoint.id} enabled={endpoint.enabled} description={endpoint.description ?? ""} />
+              <AddVersionDialog tenant={scope.tenantSlug} endpointId={endpoint.id} providers={providers.map((p) => ({ id: p.id, name: p.name }))} />
+            </>
+          ) : undefined
+        }
+      />
+      <div className="space-y-6">
+        <Card>
+          <CardHeader>
+            <CardTitle>Call it</CardTitle>
+            <CardDescription>With the official OpenAI client and one of this tenant&apos;s API keys:</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <pre className="overflow-x-auto rounded-md bg-muted p-3 font-mono text-xs">{`const client = new OpenAI({ baseURL: "${process.env.KEEL_PUBLIC_URL ?? ""}/api/v1", apiKey: process.env.KEEL_API_KEY });
+${endpoint.kind === "CHAT" ? `await client.chat.completions.create({ model: "${endpoint.name}", messages: [{ role: "user", content: "Hello" }] });` : `await client.embeddings.create({ model: "${endpoint.name}", input: "Hello" });`}`}</pre>
+            <div className="mt-2"><Badge variant={endpoint.enabled ? "success" : "outline"}>{endpoint.enabled ? "enabled" : "disabled: callers get 404"}</Badge></div>
+          </CardContent>
+        </Card>
+        <Card className="overflow-hidden">
+          <CardHeader>
+            <CardTitle>Versions</CardTitle>
+            <CardDescription>The active version answers every request. Lineage and canary rollouts build on these.</CardDescription>
+          </CardHeader>
+          <CardContent className="p-0">
+            <Table>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Label</TableHead>
+                  <TableHead>Provider / model</TableHead>
+                  <TableHead>Defaults</TableHead>
+                  <TableHead>Price in / out per 1M</TableHead>
+                  <TableHead>Created</TableHead>
+                  <TableHead />
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {endpoint.versions.map((v) => (
+                  <TableRow key={v.id} data-testid={`version-${v.label}`}>
+                    <TableCell className="font-medium">{v.label}</TableCell>
+                    <TableCell className="text-xs">{v.providerName} / <code className="font-mono">{v.providerModel}</code></TableCell>
+                    <TableCell><code className="font-mono text-xs">{Object.keys(v.params).length ? JSON.stringify(v.params) : "—"}</code></TableCell>
+                    <TableCell className="text-xs tabular-nums">${v.inputPricePerMTok} / ${v.outputPricePerMTok}</TableCell>
+                    <TableCell className="text-xs">{v.createdAt.slice(0, 10)}</TableCell>
+                    <TableCell className="text-right">
+                      {v.id === endpoint.activeVersionId ? (
+                        <Badge data-testid="active-version">active</Badge>
+                      ) : manage ? (
+                        <ActivateVersionButton tenant={scope.tenantSlug} endpointId={endpoint.id} versionId={v.id} label={v.label} />
+                      ) : null}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}

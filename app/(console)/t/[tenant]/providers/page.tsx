@@ -1,0 +1,66 @@
+import type { Metadata } from "next";
+import { PlugZap } from "lucide-react";
+import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { can } from "@/lib/auth/permissions";
+import { listProviders } from "@/lib/providers/data";
+import { requireTenant } from "@/lib/tenancy/page";
+import { ProviderDialog } from "./_components/provider-dialog";
+import { ProviderRowActions } from "./_components/provider-row-actions";
+
+export const metadata: Metadata = { title: "Providers" };
+
+export default async function ProvidersPage({ params }: { params: Promise<{ tenant: string }> }) {
+  const { scope } = await requireTenant((await params).tenant);
+  const providers = await listProviders(scope);
+  const manage = can(scope.role, "providers.manage") && scope.status === "ACTIVE";
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: scope.tenantName, href: `/t/${scope.tenantSlug}` }, { label: "Providers" }]}
+        title="Providers"
+        description="Where this tenant's models run. Keys are encrypted at rest and never sent back to the browser."
+        actions={manage ? <ProviderDialog tenant={scope.tenantSlug} /> : undefined}
+      />
+      {providers.length === 0 ? (
+        <EmptyState
+          icon={<PlugZap className="size-6" aria-hidden />}
+          title="No providers yet"
+          description="Add any OpenAI-compatible API: OpenAI, Azure OpenAI, Ollama, vLLM, LM Studio, Together…"
+        />
+      ) : (
+        <Card className="overflow-hidden p-0">
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>Name</TableHead>
+                <TableHead>Base URL</TableHead>
+                <TableHead>Key</TableHead>
+                <TableHead>Versions</TableHead>
+                {manage && <TableHead className="text-right">Actions</TableHead>}
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {providers.map((p) => (
+                <TableRow key={p.id} data-testid={`provider-${p.name}`}>
+                  <TableCell className="font-medium">{p.name}</TableCell>
+                  <TableCell><code className="font-mono text-xs">{p.baseUrl ?? "built-in"}</code></TableCell>
+                  <TableCell>{p.hasApiKey ? <Badge variant="success">set</Badge> : <Badge variant="outline">none</Badge>}</TableCell>
+                  <TableCell className="tabular-nums">{p.versions}</TableCell>
+                  {manage && (
+                    <TableCell className="text-right">
+                      <ProviderRowActions tenant={scope.tenantSlug} provider={{ id: p.id, name: p.name, baseUrl: p.baseUrl, hasApiKey: p.hasApiKey }} />
+                    </TableCell>
+                  )}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Card>
+      )}
+    </>
+  );
+}

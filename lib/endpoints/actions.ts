@@ -1,0 +1,141 @@
+"use server";
+
+import type { Tx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
+import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
+import { ActionError } from "@/lib/tenancy/result";
+import { activateVersionSchema, addVersionSchema, createEndpointSchema, updateEndpointSchema } from "./schemas";
+
+type VersionInput = {
+  label: string;
+  providerId: string;
+  providerModel: string;
+  params: Record<string, unknown>;
+  inputPricePerMTok: number;
+  outputPricePerMTok: number;
+};
+
+/** Creates an endpoint with its first model version, active at once. */
+export const createEndpoint = tenantAction({
+  schema: createEndpointSchema,
+  permission: "endpoints.manage",
+  run: async (ctx, input) => {
+    const taken = await ctx.tx.endpoint.findUnique({ where: { tenantId_name: { tenantId: ctx.tenantId, name: input.name } } });
+    if (taken) throw new ActionError("That name is taken.", "conflict", { name: ["Another endpoint of this tenant has this name"] });
+    await requireProvider(ctx.tx, ctx.tenantId, input.providerId);
+    const endpoint = await ctx.tx.endpoint.create({
+      data: { tenantId: ctx.tenantId, name: input.name, kind: input.kind, description: input.description || null },
+    });
+    const version = await createVersion(ctx.tx, ctx.tenantId, endpoint.id, input);
+    await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
+    await ctx.audit(ctx.tenantId, {
+      action: "endpoint.created",
+      resourceType: "endpoint",
+      resourceId: endpoint.id,
+      after: { name: endpoint.name, kind: endpoint.kind, activeVersion: describeVersion(version) },
+    });
+    return { endpointId: endpoint.id, name: endpoint.name };
+  },
+});
+
+/** Adds a version to an endpoint; optionally makes it the one that answers. */
+export const addVersion = tenantAction({
+  schema: addVersionSchema,
+  permission: "endpoints.manage",
+  run: async (ctx, input) => {
+    const endpoint = await loadEndpoint(ctx, input.endpointId);
+    const clash = await ctx.tx.modelVersion.findFirst({ where: { tenantId: ctx.tenantId, endpointId: endpoint.id, label: input.label } });
+    if (clash) throw new ActionError("That label is taken.", "conflict", { label: ["This endpoint already has a version with this label"] });
+    await requireProvider(ctx.tx, ctx.tenantId, input.providerId);
+    const version = await createVersion(ctx.tx, ctx.tenantId, endpoint.id, input);
+    if (input.activate) await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
+    await ctx.audit(ctx.tenantId, {
+      action: "endpoint.version_added",
+      resourceType: "endpoint",
+      resourceId: endpoint.id,
+      after: { version: describeVersion(version), activated: input.activate },
+    });
+    return { versionId: version.id };
+  },
+});
+
+/** Switches which version answers the endpoint's traffic. */
+export const activateVersion = tenantAction({
+  schema: activateVersionSchema,
+  permission: "endpoints.manage",
+  run: async (ctx, input) => {
+    const endpoint = await loadEndpoint(ctx, input.endpointId);
+    const version = await ctx.tx.modelVersion.findFirst({ where: { id: input.versionId, tenantId: ctx.tenantId, endpointId: endpoint.id } });
+    if (!version) throw new ActionError("Not found: no such version of this endpoint.", "not_found");
+    if (endpoint.activeVersionId === version.id) throw new ActionError(`${version.label} is already active.`, "invalid");
+    await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
+    await ctx.audit(ctx.tenantId, {
+      action: "endpoint.version_activated",
+      resourceType: "endpoint",
+      resourceId: endpoint.id,
+      before: { activeVersionId: endpoint.activeVersionId },
+      after: { activeVersionId: version.id, label: version.label },
+    });
+    return { endpointId: endpoint.id, versionId: version.id };
+  },
+});
+
+/** Changes an endpoint's description, or disables and re-enables it. */
+export const updateEndpoint = tenantAction({
+  schema: updateEndpointSchema,
+  permission: "endpoints.manage",
+  run: async (ctx, input) => {
+    const endpoint = await loadEndpoint(ctx, input.endpointId);
+    const disabledAt = input.enabled === undefined ? endpoint.disabledAt : input.enabled ? null : (endpoint.disabledAt ?? new Date());
+    const updated = await ctx.tx.endpoint.update({
+      where: { id: endpoint.id, tenantId: ctx.tenantId },
+      data: { description: input.description || null, disabledAt },
+    });
+    await ctx.audit(ctx.tenantId, {
+      action: input.enabled === undefined ? "endpoint.updated" : input.enabled ? "endpoint.enabled" : "endpoint.disabled",
+      resourceType: "endpoint",
+      resourceId: endpoint.id,
+      before: { description: endpoint.description, enabled: !endpoint.disabledAt },
+      after: { description: updated.description, enabled: !updated.disabledAt },
+    });
+    return { endpointId: endpoint.id };
+  },
+});
+
+async function loadEndpoint(ctx: TenantContext, endpointId: string) {
+  const endpoint = await ctx.tx.endpoint.findFirst({ where: { id: endpointId, tenantId: ctx.tenantId } });
+  if (!endpoint) throw new ActionError("Not found: no such endpoint in this tenant.", "not_found");
+  return endpoint;
+}
+
+async function requireProvider(tx: Tx, tenantId: string, providerId: string) {
+  const provider = await tx.provider.findFirst({ where: { id: providerId, tenantId }, select: { id: true } });
+  if (!provider) throw new ActionError("That provider does not exist in this tenant.", "invalid", { providerId: ["Pick one of this tenant's providers"] });
+}
+
+function createVersion(tx: Tx, tenantId: string, endpointId: string, v: VersionInput) {
+  return tx.modelVersion.create({
+    data: {
+      tenantId,
+      endpointId,
+      label: v.label,
+      providerId: v.providerId,
+      providerModel: v.providerModel,
+      params: v.params as Prisma.InputJsonObject,
+      inputPricePerMTok: new Prisma.Decimal(v.inputPricePerMTok),
+      outputPricePerMTok: new Prisma.Decimal(v.outputPricePerMTok),
+    },
+  });
+}
+
+function describeVersion(v: { id: string; label: string; providerId: string; providerModel: string; params: unknown; inputPricePerMTok: Prisma.Decimal; outputPricePerMTok: Prisma.Decimal }) {
+  return {
+    id: v.id,
+    label: v.label,
+    providerId: v.providerId,
+    providerModel: v.providerModel,
+    params: v.params,
+    inputPricePerMTok: v.inputPricePerMTok.toString(),
+    outputPricePerMTok: v.outputPricePerMTok.toString(),
+  };
+}
