@@ -1,0 +1,80 @@
+import { expect, test } from "@playwright/test";
+import OpenAI from "openai";
+import { startFakeOpenAI, type FakeOpenAI } from "../lib/testing/fake-openai";
+import { printedSignIn, signIn } from "./helpers";
+
+let upstream: FakeOpenAI;
+test.beforeAll(async () => {
+  upstream = await startFakeOpenAI({ apiKey: "sk-e2e-provider" });
+});
+test.afterAll(async () => upstream.close());
+
+test("an owner wires a provider, an endpoint and a key, an app calls it with the openai client, and revoking the key stops it", async ({ page, baseURL }) => {
+  const owner = printedSignIn("OWNER");
+  await signIn(page.request, baseURL!, owner.email, owner.password);
+  const nav = page.getByRole("navigation", { name: "Sections" });
+
+  await page.goto("/t/acme/providers");
+  await page.getByRole("button", { name: "Add provider" }).click();
+  const addProvider = page.getByRole("dialog");
+  await addProvider.getByLabel("Name").fill("Fake upstream");
+  await addProvider.getByLabel("Base URL").fill(upstream.baseUrl);
+  await addProvider.getByLabel("API key").fill("sk-e2e-provider");
+  await addProvider.getByRole("button", { name: "Add provider" }).click();
+  const row = page.getByTestId("provider-Fake upstream");
+  await row.getByRole("button", { name: "Test connection" }).click();
+  await expect(row.getByTestId("connection-result")).toContainText("Connected: 1 models (fake-chat)");
+
+  await nav.getByRole("link", { name: "Endpoints" }).click();
+  await page.getByRole("button", { name: "New endpoint" }).click();
+  const create = page.getByRole("dialog");
+  await create.getByLabel("Name", { exact: true }).fill("e2e-chat");
+  await create.getByLabel("Version label").fill("v1");
+  await create.getByLabel("Provider", { exact: true }).selectOption({ label: "Fake upstream" });
+  await create.getByLabel("Provider's model id").fill("fake-chat");
+  await create.getByLabel("Input price").fill("1");
+  await create.getByLabel("Output price").fill("2");
+  await create.getByRole("button", { name: "Create endpoint" }).click();
+  await expect(page.getByRole("heading", { name: "e2e-chat" })).toBeVisible();
+  await expect(page.getByTestId("version-v1").getByTestId("active-version")).toBeVisible();
+
+  await nav.getByRole("link", { name: "API keys" }).click();
+  await page.getByRole("button", { name: "Create key" }).click();
+  const keyDialog = page.getByRole("dialog");
+  await keyDialog.getByLabel("Name").fill("e2e app");
+  await keyDialog.getByRole("button", { name: "Create key" }).click();
+  const secret = (await keyDialog.getByTestId("api-key-secret").textContent())!.trim();
+  expect(secret).toMatch(/^keel_/);
+  await keyDialog.getByRole("button", { name: "Done" }).click();
+
+  const client = new OpenAI({ baseURL: `${baseURL}/api/v1`, apiKey: secret, maxRetries: 0 });
+  const { data, response } = await client.chat.completions
+    .create({ model: "e2e-chat", messages: [{ role: "user", content: "hello from the browser test" }] })
+    .withResponse();
+  expect(data.choices[0].message.content).toContain("hello from the browser test");
+  expect(response.headers.get("x-request-id")).toBeTruthy();
+  expect(response.headers.get("x-keel-model-version")).toBeTruthy();
+  expect(upstream.requests.at(-1)?.body).toMatchObject({ model: "fake-chat" });
+
+  await nav.getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByTestId("stat-requests")).toHaveText("1");
+  await expect(page.getByTestId("stat-errors")).toHaveText("0.0%");
+
+  await nav.getByRole("link", { name: "API keys" }).click();
+  const keyRow = page.getByTestId("key-e2e app");
+  await keyRow.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
+  await expect(keyRow.getByTestId("key-status")).toHaveText("revoked");
+  await expect(async () => {
+    await expect(client.chat.completions.create({ model: "e2e-chat", messages: [{ role: "user", content: "again" }] })).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
+  }).toPass({ timeout: 5_000 });
+
+  await nav.getByRole("link", { name: "Audit log" }).click();
+  for (const action of ["provider.created", "endpoint.created", "api_key.created", "api_key.revoked"]) {
+    await expect(page.getByTestId("audit-action").filter({ hasText: action })).toHaveCount(1);
+  }
+  await expect(page.getByRole("main")).not.toContainText("sk-e2e-provider");
+  await expect(page.getByRole("main")).not.toContainText(secret);
+});

@@ -1,0 +1,167 @@
+import type { ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import type { GatewayVersion } from "./endpoints";
+import { GatewayError, abortedBy, apiError, clientClosed } from "./errors";
+import type { Exchange } from "./exchange";
+import type { Gateway } from "./gateway";
+import type { ChatBody } from "./schemas";
+import { SseSplitter, type SseEvent } from "./sse";
+import { chatPromptChars, choiceChars, readUsage, tokensForChars, type Usage } from "./tokens";
+import { bodyError, type UpstreamResponse } from "./upstream";
+
+/**
+ * Reads a chat completion stream on its way through: usage, the first content (time to first
+ * token), the end marker and any error the provider sent. It holds back `[DONE]`, which the
+ * gateway sends only once the request record is durable, and drops the usage chunk the gateway
+ * asked for on its own when the caller did not.
+ */
+export class ChatStreamTap {
+  usage: Usage | null = null;
+  outputChars = 0;
+  firstContentAt: number | null = null;
+  sawDone = false;
+  providerError: { message?: unknown } | null = null;
+  private readonly splitter = new SseSplitter();
+
+  constructor(private readonly callerWantsUsage: boolean) {}
+
+  /** The text to send the caller for this chunk of the provider's stream. */
+  push(chunk: Uint8Array): string {
+    return this.pass(this.splitter.push(chunk));
+  }
+
+  /** The text to send for what was left when the provider's stream ended. */
+  end(): string {
+    return this.pass(this.splitter.end());
+  }
+
+  private pass(events: SseEvent[]): string {
+    let out = "";
+    for (const event of events) out += this.passEvent(event);
+    return out;
+  }
+
+  private passEvent(event: SseEvent): string {
+    if (event.data === null || this.sawDone) return this.sawDone ? "" : `${event.raw}\n\n`;
+    if (event.data.trim() === "[DONE]") {
+      this.sawDone = true;
+      return "";
+    }
+    let chunk: Record<string, unknown>;
+    try {
+      chunk = JSON.parse(event.data);
+    } catch {
+      return `${event.raw}\n\n`;
+    }
+    if (chunk?.error) this.providerError = chunk.error as { message?: unknown };
+    const chars = choiceChars(chunk.choices);
+    this.outputChars += chars;
+    if (chars > 0 && this.firstContentAt === null) this.firstContentAt = performance.now();
+    if (chunk.usage == null) return `${event.raw}\n\n`;
+    this.usage = readUsage(chunk.usage) ?? this.usage;
+    if (this.callerWantsUsage) return `${event.raw}\n\n`;
+    if (!Array.isArray(chunk.choices) || chunk.choices.length === 0) return "";
+    // Some providers put usage on the last content chunk: keep the content, drop the usage.
+    delete chunk.usage;
+    return `data: ${JSON.stringify(chunk)}\n\n`;
+  }
+}
+
+/**
+ * Pipes the provider's SSE to the caller as it arrives. The record is written before the final
+ * `data: [DONE]`; a stream that breaks or ends without `[DONE]` reaches the caller as an error
+ * event followed by a reset connection, never as a clean ending.
+ */
+export async function streamChat(
+  gw: Gateway,
+  ex: Exchange,
+  res: ServerResponse,
+  response: UpstreamResponse,
+  version: GatewayVersion,
+  body: ChatBody,
+  signal: AbortSignal,
+): Promise<void> {
+  const tap = new ChatStreamTap(body.stream_options?.include_usage === true);
+  res.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    "x-accel-buffering": "no",
+    "x-keel-model-version": version.id,
+  });
+  res.flushHeaders();
+
+  let failure: GatewayError | null = null;
+  try {
+    for await (const chunk of response.body) {
+      const out = tap.push(chunk as Buffer);
+      if (out && !res.write(out)) await drained(res);
+      if (tap.providerError) break;
+    }
+    const rest = tap.end();
+    if (rest) res.write(rest);
+  } catch (error) {
+    failure = streamError(bodyError(error));
+  }
+  if (tap.providerError) response.body.destroy();
+  if (!failure && res.destroyed) failure = clientClosed();
+  if (!failure && tap.providerError) {
+    const said = typeof tap.providerError.message === "string" ? tap.providerError.message : "unknown error";
+    failure = apiError(502, "provider_error", `The provider failed mid-stream: ${said}`);
+  }
+  if (!failure && !tap.sawDone) failure = apiError(502, "stream_interrupted", "The provider's stream ended before it was complete.");
+  if (failure?.status === 499 && signal.aborted) failure = abortedBy(signal);
+
+  if (tap.firstContentAt !== null) ex.ttftMs = Math.round(tap.firstContentAt - ex.startedAt);
+  ex.applyUsage(
+    tap.usage,
+    () => ({ inputTokens: tokensForChars(chatPromptChars(body)), outputTokens: tokensForChars(tap.outputChars) }),
+    version.prices,
+  );
+
+  if (!failure) {
+    try {
+      await ex.finish(gw.records, gw.budget, 200, null);
+      res.end("data: [DONE]\n\n");
+      return;
+    } catch (error) {
+      failure = error as GatewayError;
+    }
+  }
+  await ex.finish(gw.records, gw.budget, failure.status, failure.code).catch(() => {});
+  // The provider's own error event already reached the caller; otherwise say what happened.
+  const notice = tap.providerError || failure.status === 499 ? "" : `data: ${JSON.stringify(failure)}\n\n`;
+  abort(res, notice);
+}
+
+/** Mid-stream, anything but a timeout or a gone client is an interrupted stream. */
+function streamError(error: GatewayError): GatewayError {
+  if (error.status === 499 || error.status === 504) return error;
+  return apiError(502, "stream_interrupted", `The provider's stream broke off: ${error.message}`);
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+/** Sends a last event, then resets the connection so no client can mistake the end for success. */
+function abort(res: ServerResponse, lastEvent: string) {
+  if (res.destroyed) return;
+  if (!lastEvent) {
+    res.destroy();
+    return;
+  }
+  const timer = setTimeout(() => res.destroy(), 1000);
+  res.write(lastEvent, () => {
+    clearTimeout(timer);
+    res.destroy();
+  });
+}

@@ -1,0 +1,115 @@
+import { db } from "@/lib/db/client";
+import type { EndpointKind, ProviderKind } from "@/lib/db/generated/enums";
+import { decryptSecret } from "@/lib/secrets/secrets";
+import type { Prices } from "./tokens";
+import { TtlCache } from "./ttl-cache";
+
+/** Where a version's requests go. `problem` explains why they cannot (bad URL, undecryptable key). */
+export type GatewayProvider = {
+  id: string;
+  kind: ProviderKind;
+  origin: string | null;
+  basePath: string;
+  apiKey: string | null;
+  problem: string | null;
+};
+
+/** A model version as the gateway forwards to it. */
+export type GatewayVersion = {
+  id: string;
+  label: string;
+  providerModel: string;
+  params: Record<string, unknown>;
+  prices: Prices;
+  provider: GatewayProvider;
+};
+
+/** An endpoint as callers name it in `model`. */
+export type GatewayEndpoint = {
+  id: string;
+  name: string;
+  kind: EndpointKind;
+  createdAt: Date;
+  disabled: boolean;
+  activeVersion: GatewayVersion | null;
+};
+
+/**
+ * Endpoints by (tenant, name) through a short-TTL cache. The provider's key is decrypted once per
+ * load rather than per request; the TTL bounds how long a rotated key or new version takes to apply.
+ */
+export function createEndpointLookup(ttlMs: number): (tenantId: string, name: string) => Promise<GatewayEndpoint | null> {
+  const cache = new TtlCache<GatewayEndpoint | null>(ttlMs);
+  return (tenantId, name) => cache.get(`${tenantId}\u0000${name}`, () => loadEndpoint(tenantId, name));
+}
+
+async function loadEndpoint(tenantId: string, name: string): Promise<GatewayEndpoint | null> {
+  const row = await db().endpoint.findUnique({
+    where: { tenantId_name: { tenantId, name } },
+    select: {
+      id: true,
+      name: true,
+      kind: true,
+      createdAt: true,
+      disabledAt: true,
+      activeVersion: {
+        select: {
+          id: true,
+          label: true,
+          providerModel: true,
+          params: true,
+          inputPricePerMTok: true,
+          outputPricePerMTok: true,
+          provider: { select: { id: true, tenantId: true, kind: true, baseUrl: true, apiKeySealed: true } },
+        },
+      },
+    },
+  });
+  if (!row) return null;
+  const v = row.activeVersion;
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    createdAt: row.createdAt,
+    disabled: row.disabledAt !== null,
+    // A version whose provider belongs to another tenant would be a data bug; never forward to it.
+    activeVersion:
+      v && v.provider.tenantId === tenantId
+        ? {
+            id: v.id,
+            label: v.label,
+            providerModel: v.providerModel,
+            params: isPlainObject(v.params) ? v.params : {},
+            prices: { inputPerMTok: Number(v.inputPricePerMTok), outputPerMTok: Number(v.outputPricePerMTok) },
+            provider: toProvider(v.provider),
+          }
+        : null,
+  };
+}
+
+function toProvider(p: { id: string; kind: ProviderKind; baseUrl: string | null; apiKeySealed: string | null }): GatewayProvider {
+  const provider: GatewayProvider = { id: p.id, kind: p.kind, origin: null, basePath: "", apiKey: null, problem: null };
+  if (p.kind !== "OPENAI_COMPATIBLE") return provider;
+  try {
+    const url = new URL(p.baseUrl ?? "");
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http");
+    provider.origin = url.origin;
+    provider.basePath = url.pathname.replace(/\/+$/, "");
+  } catch {
+    provider.problem = "The provider's base URL is not a valid http(s) URL.";
+    return provider;
+  }
+  if (p.apiKeySealed) {
+    try {
+      provider.apiKey = decryptSecret(p.apiKeySealed);
+    } catch {
+      provider.problem = "Keel cannot decrypt the provider's API key (was KEEL_MASTER_KEY rotated without keeping the old key?).";
+    }
+  }
+  return provider;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

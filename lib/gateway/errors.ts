@@ -1,0 +1,80 @@
+import type { ServerResponse } from "node:http";
+
+/** OpenAI's error types; clients branch on these and on the HTTP status. */
+export type ErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "rate_limit_error"
+  | "insufficient_quota"
+  | "api_error";
+
+/** An error the gateway raised on purpose: its message is safe to show the caller. */
+export class GatewayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: ErrorType,
+    readonly code: string | null,
+    message: string,
+    readonly param: string | null = null,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  /** The OpenAI error body: `{ error: { message, type, param, code } }`. */
+  toJSON() {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>
+  new GatewayError(400, "invalid_request_error", code, message, param);
+
+export const invalidApiKey = (message: string) => new GatewayError(401, "authentication_error", "invalid_api_key", message);
+
+export const permissionDenied = (message: string, code = "permission_denied") => new GatewayError(403, "permission_error", code, message);
+
+export const modelNotFound = (model: string, why = "does not exist or you do not have access to it") =>
+  new GatewayError(404, "not_found_error", "model_not_found", `The model \`${model}\` ${why}.`, "model");
+
+export const rateLimited = (message: string, retryAfterMs: number) =>
+  new GatewayError(429, "rate_limit_error", "rate_limit_exceeded", message, null, {
+    "retry-after": String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+  });
+
+export const quotaExceeded = (message: string) => new GatewayError(429, "insufficient_quota", "insufficient_quota", message);
+
+/** A failure on Keel's or the provider's side; `code` names what went wrong for the request record. */
+export const apiError = (status: number, code: string, message: string) => new GatewayError(status, "api_error", code, message);
+
+/** The caller went away (nginx's 499): nothing more is sent, and the record says so. */
+export const clientClosed = () => apiError(499, "client_closed", "The client closed the connection.");
+
+/** Why a request's signal fired: the gateway shutting down says so, anything else is the client leaving. */
+export function abortedBy(signal: AbortSignal): GatewayError {
+  return signal.reason instanceof GatewayError ? signal.reason : clientClosed();
+}
+
+/** Whatever was thrown, as something the caller may see: unexpected errors are logged and stay generic. */
+export function toGatewayError(error: unknown, requestId: string): GatewayError {
+  if (error instanceof GatewayError) return error;
+  console.error(`[gateway] request ${requestId} failed:`, error);
+  return apiError(500, "internal_error", `Keel could not complete the request (request id ${requestId}).`);
+}
+
+/** Writes a JSON body with the headers every gateway response carries. */
+export function sendJson(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
+/** Sends an error in OpenAI's shape unless the response already started. */
+export function sendError(res: ServerResponse, error: GatewayError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, error.status, JSON.stringify(error), error.headers);
+}

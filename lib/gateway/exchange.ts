@@ -1,0 +1,84 @@
+import crypto from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { canonicalJson } from "@/lib/audit/chain";
+import type { Budget } from "./budget";
+import { apiError } from "./errors";
+import type { RecordWriter, RequestRecordRow } from "./record-writer";
+import { costUsd, type Prices, type Usage } from "./tokens";
+
+export type Route = "chat.completions" | "embeddings" | "models";
+
+/** sha256 of the canonical JSON of a request body: equal inputs hash equal whatever the key order. */
+export const hashInput = (body: unknown): string => crypto.createHash("sha256").update(canonicalJson(body)).digest("hex");
+
+/** One gateway request as it goes: what its RequestRecord will say. */
+export class Exchange {
+  readonly startedAt = performance.now();
+  readonly createdAt = new Date();
+  route: Route | null = null;
+  stream = false;
+  inputHash: string | null = null;
+  tenantId: string | null = null;
+  apiKeyId: string | null = null;
+  endpointId: string | null = null;
+  endpointName: string | null = null;
+  modelVersionId: string | null = null;
+  usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  tokensEstimated = false;
+  costUsd = 0;
+  ttftMs: number | null = null;
+  /** Provider calls made, retries and fallbacks included; 0 when the request never reached one. */
+  attempts = 0;
+  private recorded = false;
+
+  constructor(readonly id: string) {}
+
+  /** Milliseconds since the request arrived. */
+  elapsedMs(): number {
+    return Math.round(performance.now() - this.startedAt);
+  }
+
+  /** Takes the provider's usage, or the local estimate when it reported none, and prices it. */
+  applyUsage(reported: Usage | null, estimate: () => Usage, prices: Prices): void {
+    this.tokensEstimated = reported === null;
+    this.usage = reported ?? estimate();
+    this.costUsd = costUsd(this.usage, prices);
+  }
+
+  /**
+   * Writes the request record and waits until it is committed. Requests that never reached a
+   * tenant (bad body, bad key) have nothing to attribute them to and are not recorded.
+   * A failed write becomes a 500 the caller sees instead of an answer Keel did not record.
+   */
+  async finish(records: RecordWriter, budget: Budget, status: number, errorCode: string | null): Promise<void> {
+    if (this.recorded || !this.tenantId || !this.route) return;
+    this.recorded = true;
+    const row: RequestRecordRow = {
+      id: this.id,
+      tenantId: this.tenantId,
+      apiKeyId: this.apiKeyId,
+      endpointId: this.endpointId,
+      endpointName: this.endpointName,
+      modelVersionId: this.modelVersionId,
+      route: this.route,
+      stream: this.stream,
+      inputHash: this.inputHash,
+      inputTokens: this.usage.inputTokens,
+      outputTokens: this.usage.outputTokens,
+      tokensEstimated: this.tokensEstimated,
+      costUsd: this.costUsd.toFixed(8),
+      latencyMs: this.elapsedMs(),
+      ttftMs: this.ttftMs,
+      status,
+      errorCode,
+      attempts: this.attempts,
+      createdAt: this.createdAt,
+    };
+    try {
+      await records.write(row);
+    } catch {
+      throw apiError(500, "record_failed", `Keel could not record this request, so it withholds the answer (request id ${this.id}). Please retry.`);
+    }
+    if (this.costUsd > 0) budget.add(this.tenantId, this.costUsd);
+  }
+}

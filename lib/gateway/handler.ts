@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { chatCompletions } from "./chat";
+import { embeddings } from "./embeddings";
+import { GatewayError, abortedBy, apiError, sendError, toGatewayError } from "./errors";
+import { Exchange } from "./exchange";
+import { closeGateway, createGateway, gatewayReady, type Gateway } from "./gateway";
+import { requestIdFor } from "./http-body";
+import { listModels, retrieveModel } from "./models";
+import type { GatewayOptions } from "./options";
+
+/**
+ * Serves `/api/v1/*`. `ready()` waits (briefly) for shared limits to connect; `close()` lets
+ * in-flight requests finish, then flushes their records.
+ */
+export type GatewayHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<void>) & {
+  ready: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+type RouteFn = (gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => Promise<void>;
+
+export const GATEWAY_PREFIX = "/api/v1/";
+
+/**
+ * Keel's OpenAI-compatible gateway as a plain node:http handler: no Next.js, so it runs ahead of
+ * Next in server.ts today and can own a port in a process of its own later.
+ */
+export function createGatewayHandler(opts: GatewayOptions = {}): GatewayHandler {
+  const gw = createGateway(opts);
+  const inFlight = new Map<Promise<void>, AbortController>();
+  let closing: Promise<void> | null = null;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const ex = new Exchange(requestIdFor(req));
+    res.setHeader("x-request-id", ex.id);
+    const controller = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const work = serve(gw, ex, req, res, controller.signal, closing !== null);
+    inFlight.set(work, controller);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  };
+
+  const settled = (ms: number) => Promise.race([Promise.allSettled([...inFlight.keys()]), sleep(ms, undefined, { ref: false })]);
+  const close = () =>
+    (closing ??= (async () => {
+      await settled(gw.options.closeGraceMs);
+      // Streams still running after the grace period are cut, which records them, before the flush.
+      for (const controller of inFlight.values()) controller.abort(apiError(503, "shutting_down", "Keel is shutting down; retry in a moment."));
+      await settled(2_000);
+      await closeGateway(gw);
+    })());
+
+  return Object.assign(handle, { ready: () => gatewayReady(gw), close });
+}
+
+async function serve(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal, closing: boolean) {
+  try {
+    if (closing) throw apiError(503, "shutting_down", "Keel is shutting down; retry in a moment.");
+    await route(req)(gw, ex, req, res, signal);
+  } catch (error) {
+    let failure = toGatewayError(error, ex.id);
+    if (failure.status === 499 && signal.aborted) failure = abortedBy(signal);
+    await ex.finish(gw.records, gw.budget, failure.status, failure.code ?? failure.type).catch((recordError: unknown) => {
+      console.error(`[gateway] request ${ex.id}: could not record its failure:`, recordError);
+    });
+    if (!res.destroyed) sendError(res, failure);
+  }
+}
+
+function route(req: IncomingMessage): RouteFn {
+  const path = (req.url ?? "/").split("?", 1)[0];
+  const method = req.method ?? "GET";
+  const rest = path.startsWith(GATEWAY_PREFIX) ? path.slice(GATEWAY_PREFIX.length) : "";
+  if (rest === "chat/completions") return only(method, "POST", chatCompletions);
+  if (rest === "embeddings") return only(method, "POST", embeddings);
+  if (rest === "models") return only(method, "GET", (gw, ex, rq, rs) => listModels(gw, ex, rq, rs));
+  const model = /^models\/([^/]+)$/.exec(rest);
+  if (model) return only(method, "GET", (gw, ex, rq, rs) => retrieveModel(gw, ex, rq, rs, safeDecode(model[1])));
+  return () => Promise.reject(new GatewayError(404, "invalid_request_error", "unknown_url", `Unknown request URL: ${method} ${path}.`));
+}
+
+function only(method: string, allowed: string, fn: RouteFn): RouteFn {
+  if (method === allowed) return fn;
+  return () =>
+    Promise.reject(new GatewayError(405, "invalid_request_error", "method_not_allowed", `Use ${allowed} for this URL, not ${method}.`, null, { allow: allowed }));
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,44 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { db } from "@/lib/db/client";
+import { authenticateKey, findEndpoint } from "./admit";
+import { modelNotFound, sendJson } from "./errors";
+import type { Exchange } from "./exchange";
+import type { Gateway } from "./gateway";
+
+const toModel = (name: string, createdAt: Date, owner: string) => ({
+  id: name,
+  object: "model",
+  created: Math.floor(createdAt.getTime() / 1000),
+  owned_by: owner,
+});
+
+/** GET /api/v1/models: the tenant's enabled endpoints with an active version that this key may use. */
+export async function listModels(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  ex.route = "models";
+  const key = await authenticateKey(gw, ex, req);
+  (await gw.limits.admit(key, 0)).settle(0);
+  const rows = await db().endpoint.findMany({
+    where: {
+      tenantId: key.tenantId,
+      disabledAt: null,
+      activeVersionId: { not: null },
+      ...(key.allowedEndpoints ? { name: { in: [...key.allowedEndpoints] } } : {}),
+    },
+    select: { name: true, createdAt: true },
+    orderBy: { name: "asc" },
+  });
+  await ex.finish(gw.records, gw.budget, 200, null);
+  sendJson(res, 200, JSON.stringify({ object: "list", data: rows.map((r) => toModel(r.name, r.createdAt, key.tenant.slug)) }));
+}
+
+/** GET /api/v1/models/{model}: one endpoint, on the same terms as a call to it. */
+export async function retrieveModel(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+  ex.route = "models";
+  const key = await authenticateKey(gw, ex, req);
+  ex.endpointName = name;
+  const endpoint = await findEndpoint(gw, ex, key, name);
+  if (!endpoint.activeVersion) throw modelNotFound(name, "has no active version");
+  (await gw.limits.admit(key, 0)).settle(0);
+  await ex.finish(gw.records, gw.budget, 200, null);
+  sendJson(res, 200, JSON.stringify(toModel(endpoint.name, endpoint.createdAt, key.tenant.slug)));
+}

@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { invalidRequest } from "./errors";
+
+// Loose objects: every field Keel does not know is forwarded untouched, so new OpenAI
+// parameters work without a gateway release. Only what the gateway relies on is checked.
+const nullableInt = (min: number) => z.number().int().min(min).nullable().optional();
+
+const chatMessageSchema = z.looseObject({
+  role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
+  content: z.union([z.string(), z.array(z.looseObject({ type: z.string() })), z.null()]).optional(),
+});
+
+/** POST /v1/chat/completions. */
+export const chatBodySchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(chatMessageSchema).min(1),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
+  max_tokens: nullableInt(1),
+  max_completion_tokens: nullableInt(1),
+  n: nullableInt(1),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  top_p: z.number().min(0).max(1).nullable().optional(),
+  tools: z.array(z.looseObject({ type: z.string() })).optional(),
+  tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })]).optional(),
+  response_format: z.looseObject({ type: z.string() }).optional(),
+  user: z.string().optional(),
+});
+export type ChatBody = z.infer<typeof chatBodySchema>;
+
+/** POST /v1/embeddings. */
+export const embeddingsBodySchema = z.looseObject({
+  model: z.string().min(1),
+  input: z.union([
+    z.string(),
+    z.array(z.string()).min(1),
+    z.array(z.number().int()).min(1),
+    z.array(z.array(z.number().int()).min(1)).min(1),
+  ]),
+  encoding_format: z.enum(["float", "base64"]).optional(),
+  dimensions: z.number().int().min(1).optional(),
+  user: z.string().optional(),
+});
+export type EmbeddingsBody = z.infer<typeof embeddingsBodySchema>;
+
+/** Parses a body or throws a 400 naming the first bad field, in OpenAI's words where it has them. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalidRequest("The request body must be a JSON object.");
+  }
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const param = formatPath(issue.path);
+  if (valueAt(body, issue.path) === undefined) throw invalidRequest(`Missing required parameter: '${param}'.`, param);
+  throw invalidRequest(`Invalid value for '${param}': ${issue.message}.`, param);
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`)).join("");
+}
+
+function valueAt(value: unknown, path: PropertyKey[]): unknown {
+  let cur: unknown = value;
+  for (const p of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}

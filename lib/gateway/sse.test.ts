@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { ChatStreamTap } from "./chat-stream";
+import { SseSplitter } from "./sse";
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+describe("SseSplitter", () => {
+  it("finds events however the network chunks them, CRLF and split characters included", () => {
+    const text = 'data: {"a":"é"}\r\n\r\n: keep-alive\n\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n';
+    const all = bytes(text);
+    for (const size of [1, 2, 3, 7, all.length]) {
+      const splitter = new SseSplitter();
+      const events = [];
+      for (let i = 0; i < all.length; i += size) events.push(...splitter.push(all.subarray(i, i + size)));
+      events.push(...splitter.end());
+      expect(events.map((e) => e.data)).toEqual(['{"a":"é"}', null, "line1\nline2", "[DONE]"]);
+    }
+  });
+
+  it("keeps an unfinished event until the stream ends", () => {
+    const splitter = new SseSplitter();
+    expect(splitter.push(bytes('data: {"x":1}\n'))).toEqual([]);
+    expect(splitter.end()).toEqual([{ raw: 'data: {"x":1}\n', data: '{"x":1}' }]);
+  });
+});
+
+describe("ChatStreamTap", () => {
+  const chunk = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
+  const stream =
+    chunk({ choices: [{ index: 0, delta: { content: "Hel" } }], usage: null }) +
+    chunk({ choices: [{ index: 0, delta: { content: "lo" }, finish_reason: "stop" }], usage: null }) +
+    chunk({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } }) +
+    "data: [DONE]\n\n";
+
+  it("reads usage and holds back [DONE]; drops the usage chunk for a caller who did not ask", () => {
+    const tap = new ChatStreamTap(false);
+    const out = tap.push(bytes(stream)) + tap.end();
+    expect(tap.usage).toEqual({ inputTokens: 5, outputTokens: 2 });
+    expect(tap.sawDone).toBe(true);
+    expect(tap.outputChars).toBe(5);
+    expect(tap.firstContentAt).not.toBeNull();
+    expect(out).not.toContain("[DONE]");
+    expect(out).not.toContain("prompt_tokens");
+    expect(out.match(/^data: /gm)).toHaveLength(2);
+  });
+
+  it("passes the usage chunk to a caller who asked for it", () => {
+    const tap = new ChatStreamTap(true);
+    expect(tap.push(bytes(stream))).toContain('"prompt_tokens":5');
+  });
+
+  it("strips usage riding on a content chunk but keeps the content", () => {
+    const tap = new ChatStreamTap(false);
+    const out = tap.push(bytes(chunk({ choices: [{ index: 0, delta: { content: "x" } }], usage: { prompt_tokens: 1, completion_tokens: 1 } })));
+    expect(out).toContain('"content":"x"');
+    expect(out).not.toContain("usage");
+    expect(tap.usage).toEqual({ inputTokens: 1, outputTokens: 1 });
+  });
+
+  it("notices an error the provider sends mid-stream", () => {
+    const tap = new ChatStreamTap(false);
+    tap.push(bytes(chunk({ error: { message: "boom" } })));
+    expect(tap.providerError).toEqual({ message: "boom" });
+  });
+});

@@ -1,0 +1,167 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Pool, type Dispatcher } from "undici";
+import type { GatewayProvider } from "./endpoints";
+import { GatewayError, abortedBy, apiError, clientClosed } from "./errors";
+
+export type UpstreamOptions = {
+  timeoutMs: number;
+  maxRetries: number;
+  retryBaseMs: number;
+  /** A provider asking to wait longer than this (retry-after) gets no retry. */
+  maxRetryWaitMs: number;
+};
+
+export type UpstreamResponse = { statusCode: number; headers: IncomingHttpHeaders; body: Dispatcher.ResponseData["body"] };
+
+/** Counts provider calls across retries and fallbacks, for the request record. */
+export type AttemptCounter = { attempts: number };
+
+/**
+ * Calls OpenAI-compatible providers over keep-alive connections (one undici Pool per origin).
+ * Retries 429, 5xx and connection errors with exponential backoff, honouring retry-after;
+ * timeouts are not retried, since a provider that hung once would make the caller wait again.
+ */
+export class Upstream {
+  private readonly pools = new Map<string, Pool>();
+
+  constructor(private readonly opts: UpstreamOptions) {}
+
+  /** POSTs JSON and returns the first 2xx response, or throws an OpenAI-shaped GatewayError. */
+  async post(provider: GatewayProvider, path: string, body: string, signal: AbortSignal, counter: AttemptCounter, requestId: string): Promise<UpstreamResponse> {
+    if (!provider.origin) throw apiError(502, "provider_misconfigured", provider.problem ?? "The provider has no base URL.");
+    const pool = this.pool(provider.origin);
+    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json, text/event-stream", "x-request-id": requestId };
+    if (provider.apiKey) headers.authorization = `Bearer ${provider.apiKey}`;
+    const { timeoutMs, maxRetries } = this.opts;
+
+    for (let attempt = 0; ; attempt++) {
+      counter.attempts++;
+      let res: UpstreamResponse;
+      try {
+        res = await pool.request({ path: provider.basePath + path, method: "POST", headers, body, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      } catch (error) {
+        if (signal.aborted) throw abortedBy(signal);
+        if (isTimeout(error)) throw apiError(504, "upstream_timeout", `The provider did not answer within ${timeoutMs} ms.`);
+        if (attempt < maxRetries) {
+          await this.wait(this.backoff(attempt), signal);
+          continue;
+        }
+        throw apiError(502, "upstream_unreachable", `Could not reach the provider (${errorCode(error)}).`);
+      }
+      if (res.statusCode >= 200 && res.statusCode < 300) return res;
+      if ((res.statusCode === 429 || res.statusCode >= 500) && attempt < maxRetries) {
+        const delay = this.retryDelay(res.headers, attempt);
+        if (delay !== null) {
+          await res.body.dump().catch(() => {});
+          await this.wait(delay, signal);
+          continue;
+        }
+      }
+      throw await upstreamError(res);
+    }
+  }
+
+  /** Closes every connection to every provider. */
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.destroy()));
+    this.pools.clear();
+  }
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections: 256, keepAliveTimeout: 30_000, pipelining: 1 });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  private backoff(attempt: number): number {
+    return Math.round(this.opts.retryBaseMs * 2 ** attempt * (0.75 + Math.random() * 0.5));
+  }
+
+  private retryDelay(headers: IncomingHttpHeaders, attempt: number): number | null {
+    const asked = retryAfterMs(headers);
+    if (asked === null) return this.backoff(attempt);
+    return asked > this.opts.maxRetryWaitMs ? null : asked;
+  }
+
+  private async wait(ms: number, signal: AbortSignal) {
+    try {
+      await sleep(ms, undefined, { signal });
+    } catch {
+      throw abortedBy(signal);
+    }
+  }
+}
+
+/** retry-after-ms, or retry-after in seconds or as an HTTP date; null when absent. */
+export function retryAfterMs(headers: IncomingHttpHeaders): number | null {
+  const ms = Number(headers["retry-after-ms"]);
+  if (headers["retry-after-ms"] && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers["retry-after"];
+  if (typeof value !== "string" || value === "") return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+/** Reads a response body, refusing to buffer more than `limit` bytes. */
+export async function readUpstreamBody(body: UpstreamResponse["body"], limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw apiError(502, "upstream_too_large", `The provider's response is larger than ${limit} bytes.`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    body.destroy();
+    throw bodyError(error);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** What a failure while reading a provider's body means for the caller. */
+export function bodyError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const code = (error as { code?: string; name?: string })?.code;
+  if (code === "UND_ERR_ABORTED" || (error as Error)?.name === "AbortError") return clientClosed();
+  if (code === "UND_ERR_BODY_TIMEOUT") return apiError(504, "upstream_timeout", "The provider stopped sending its answer.");
+  return apiError(502, "upstream_interrupted", `The provider's answer was cut off (${errorCode(error)}).`);
+}
+
+/** A provider's refusal as the caller should see it: their own mistakes keep the provider's words. */
+async function upstreamError(res: UpstreamResponse): Promise<GatewayError> {
+  const text = (await readUpstreamBody(res.body, 1 << 20).catch(() => Buffer.alloc(0))).toString("utf8");
+  let detail: { message?: unknown; code?: unknown; param?: unknown } = {};
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
+    detail = typeof parsed.error === "object" && parsed.error ? parsed.error : { message: parsed.error ?? parsed.message };
+  } catch {
+    detail = { message: text.slice(0, 500) };
+  }
+  const message = typeof detail.message === "string" && detail.message ? detail.message : `HTTP ${res.statusCode}`;
+  const code = typeof detail.code === "string" ? detail.code : null;
+  const param = typeof detail.param === "string" ? detail.param : null;
+  const s = res.statusCode;
+  if (s === 404) return new GatewayError(404, "not_found_error", code, message, param);
+  if ([400, 409, 413, 415, 422].includes(s)) return new GatewayError(s, "invalid_request_error", code, message, param);
+  // The provider rejecting Keel's own credentials is no fault of the caller, and its message may quote the key.
+  if (s === 401 || s === 403) return apiError(502, "provider_auth_failed", `The provider refused Keel's credentials (HTTP ${s}); check the provider's API key in Keel.`);
+  if (s === 429) return apiError(502, "provider_rate_limited", `The provider is rate limiting Keel: ${message}`);
+  return apiError(502, "provider_error", `The provider failed (HTTP ${s}): ${message}`);
+}
+
+function isTimeout(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT";
+}
+
+function errorCode(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  return e?.code ?? e?.message ?? "connection error";
+}

@@ -1,0 +1,110 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import OpenAI from "openai";
+import { db } from "@/lib/db/client";
+import type { EndpointKind, ProviderKind } from "@/lib/db/generated/enums";
+import { createGatewayHandler, type GatewayHandler } from "@/lib/gateway/handler";
+import type { GatewayOptions } from "@/lib/gateway/options";
+import { generateApiKey } from "@/lib/keys/secret";
+import { encryptSecret } from "@/lib/secrets/secrets";
+
+const unique = () => crypto.randomBytes(4).toString("hex");
+
+/** A provider of the tenant; the API key is sealed as the console would seal it. */
+export async function seedProvider(tenant: { id: string }, opts: { baseUrl?: string; apiKey?: string | null; kind?: ProviderKind } = {}) {
+  const kind = opts.kind ?? "OPENAI_COMPATIBLE";
+  return db().provider.create({
+    data: {
+      tenantId: tenant.id,
+      name: `provider-${unique()}`,
+      kind,
+      baseUrl: kind === "BUILTIN" ? null : (opts.baseUrl ?? "http://127.0.0.1:9/v1"),
+      apiKeySealed: opts.apiKey ? encryptSecret(opts.apiKey) : null,
+    },
+  });
+}
+
+export type SeedEndpointOptions = {
+  name?: string;
+  kind?: EndpointKind;
+  providerModel?: string;
+  label?: string;
+  params?: Record<string, unknown>;
+  inputPricePerMTok?: string;
+  outputPricePerMTok?: string;
+  disabled?: boolean;
+};
+
+/** An endpoint with one version, made active. */
+export async function seedEndpoint(tenant: { id: string }, provider: { id: string }, opts: SeedEndpointOptions = {}) {
+  return db().$transaction(async (tx) => {
+    const endpoint = await tx.endpoint.create({
+      data: { tenantId: tenant.id, name: opts.name ?? `ep-${unique()}`, kind: opts.kind ?? "CHAT", disabledAt: opts.disabled ? new Date() : null },
+    });
+    const version = await tx.modelVersion.create({
+      data: {
+        tenantId: tenant.id,
+        endpointId: endpoint.id,
+        label: opts.label ?? "v1",
+        providerId: provider.id,
+        providerModel: opts.providerModel ?? "fake-chat",
+        params: (opts.params ?? {}) as object,
+        inputPricePerMTok: opts.inputPricePerMTok ?? "0",
+        outputPricePerMTok: opts.outputPricePerMTok ?? "0",
+      },
+    });
+    const active = await tx.endpoint.update({ where: { id: endpoint.id }, data: { activeVersionId: version.id } });
+    return { endpoint: active, version };
+  });
+}
+
+/** An API key of the tenant and its secret, which only the caller ever sees. */
+export async function seedApiKey(
+  tenant: { id: string },
+  opts: { allowedEndpoints?: string[]; requestsPerMinute?: number; tokensPerMinute?: number; expiresAt?: Date; revokedAt?: Date } = {},
+) {
+  const { secret, secretHash, prefix } = generateApiKey();
+  const key = await db().apiKey.create({
+    data: { tenantId: tenant.id, name: `key-${unique()}`, prefix, secretHash, allowedEndpoints: opts.allowedEndpoints ?? [], ...opts },
+  });
+  return { key, secret };
+}
+
+export type TestGateway = { url: string; handler: GatewayHandler; client: (apiKey: string, opts?: { maxRetries?: number }) => OpenAI; close: () => Promise<void> };
+
+/** Keel's gateway handler on a real loopback server, as server.ts mounts it, without Next. */
+export async function startTestGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
+  const handler = createGatewayHandler({ redisUrl: null, retryBaseMs: 20, ...opts });
+  await handler.ready();
+  const server = http.createServer((req, res) => void handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  return {
+    url,
+    handler,
+    client: (apiKey, o = {}) => new OpenAI({ baseURL: url, apiKey, maxRetries: o.maxRetries ?? 0, timeout: 20_000 }),
+    close: async () => {
+      await handler.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A tenant with a provider at `baseUrl`, one endpoint and one key: the usual starting point. */
+export async function seedGatewayTenant(
+  baseUrl: string,
+  opts: { endpoint?: SeedEndpointOptions; key?: Parameters<typeof seedApiKey>[1]; providerApiKey?: string; monthlyBudgetUsd?: string } = {},
+) {
+  const tenant = await db().tenant.create({
+    data: { slug: `t-${unique()}`, name: "Gateway tenant", monthlyBudgetUsd: opts.monthlyBudgetUsd ?? null },
+  });
+  const provider = await seedProvider(tenant, { baseUrl, apiKey: opts.providerApiKey ?? FAKE_PROVIDER_KEY });
+  const { endpoint, version } = await seedEndpoint(tenant, provider, opts.endpoint);
+  const { key, secret } = await seedApiKey(tenant, opts.key);
+  return { tenant, provider, endpoint, version, key, secret };
+}
+
+/** The key the fake provider expects when started with it. */
+export const FAKE_PROVIDER_KEY = "sk-fake-provider-key";

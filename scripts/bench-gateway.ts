@@ -1,0 +1,380 @@
+// `npm run bench:gateway`: how much Keel's gateway costs over a bare proxy.
+//
+// Starts a fast OpenAI-compatible upstream and a bare pass-through proxy (each in a child
+// process), seeds a fresh Keel home (tenant, provider -> the upstream, endpoint `bench-chat`, an
+// unlimited API key) and starts Keel's production build on it; then drives each target at a
+// fixed concurrency, non-streaming and streaming, in interleaved rounds, and prints req/s and
+// p50/p99 latency (and time to first byte when streaming), the verdict against the targets, and
+// how many request records Keel wrote. Exit code 0 whatever the numbers; 1 if something could
+// not start.
+//
+//   npm run bench:gateway -- [--duration 10] [--warmup 2] [--connections 32] [--rounds 2]
+//                            [--report best|median] [--targets upstream,bare,keel] [--modes json,stream]
+//                            [--external [postgresql://…]] [--unloaded] [--start-timeout 900]
+import crypto from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { request } from "undici";
+import { cpuMeter, machineBusy } from "./bench/cpu";
+import { runLoad, type LoadResult, type LoadTarget } from "./bench/load";
+import { countRequestRecords, embeddedDatabase, freshExternalDatabase, seedKeel, type KeelDatabase, type Seeded } from "./bench/keel-db";
+import { cleanUp, forkServer, freePort, startKeel, tempDir, type KeelChild } from "./bench/processes";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const BENCH = path.join(ROOT, "scripts", "bench");
+
+const TARGETS = ["upstream", "bare", "keel"] as const;
+const MODES = ["json", "stream"] as const;
+type TargetName = (typeof TARGETS)[number];
+type Mode = (typeof MODES)[number];
+const LABEL: Record<TargetName, string> = { upstream: "upstream direct", bare: "bare proxy", keel: "Keel" };
+const MODE_LABEL: Record<Mode, string> = { json: "non-streaming", stream: "streaming" };
+
+const TARGET_P50_MS = 3;
+const TARGET_THROUGHPUT = 0.3;
+
+type Options = {
+  durationMs: number;
+  warmupMs: number;
+  connections: number;
+  rounds: number;
+  report: "best" | "median";
+  targets: TargetName[];
+  modes: Mode[];
+  externalUrl: string | null;
+  startTimeoutMs: number;
+  unloaded: boolean;
+};
+
+const USAGE = `Usage: npm run bench:gateway -- [options]
+  --duration <s>        measured seconds per variant and round (10)
+  --warmup <s>          warm-up seconds before each measurement (2)
+  --connections <n>     concurrent connections (32)
+  --rounds <n>          interleaved rounds per variant (2)
+  --report best|median  which round a row shows: the highest req/s, or the median one (best)
+  --targets <list>      any of upstream,bare,keel (all)
+  --modes <list>        any of json,stream (both)
+  --external [url]      run Keel on a fresh database on a Postgres server (url, else
+                        BENCH_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres);
+                        setting BENCH_DATABASE_URL alone does the same. Default: embedded.
+  --unloaded            also measure each target non-streaming at 1 connection: the latency a
+                        request gets with no queue in front of it
+  --start-timeout <s>   how long Keel may take to build and start (900)`;
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    durationMs: 10_000,
+    warmupMs: 2_000,
+    connections: 32,
+    rounds: 2,
+    report: "best",
+    targets: [...TARGETS],
+    modes: [...MODES],
+    externalUrl: process.env.BENCH_DATABASE_URL || null,
+    startTimeoutMs: 900_000,
+    unloaded: false,
+  };
+  const num = (flag: string, v: string | undefined, min: number) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number ≥ ${min}`);
+    return n;
+  };
+  const list = <T extends string>(flag: string, v: string | undefined, allowed: readonly T[]): T[] => {
+    const items = (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const bad = items.filter((s) => !allowed.includes(s as T));
+    if (items.length === 0 || bad.length) throw new Error(`${flag} takes a list of ${allowed.join(",")}`);
+    return allowed.filter((a) => items.includes(a));
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => argv[++i];
+    switch (flag) {
+      case "--duration": o.durationMs = num(flag, value(), 0.5) * 1000; break;
+      case "--warmup": o.warmupMs = num(flag, value(), 0) * 1000; break;
+      case "--connections": o.connections = Math.floor(num(flag, value(), 1)); break;
+      case "--rounds": o.rounds = Math.floor(num(flag, value(), 1)); break;
+      case "--report": {
+        const r = value();
+        if (r !== "best" && r !== "median") throw new Error("--report is best or median");
+        o.report = r;
+        break;
+      }
+      case "--targets": o.targets = list(flag, value(), TARGETS); break;
+      case "--modes": o.modes = list(flag, value(), MODES); break;
+      case "--external":
+        o.externalUrl = argv[i + 1] && !argv[i + 1].startsWith("--") ? value() : (process.env.BENCH_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres");
+        break;
+      case "--start-timeout": o.startTimeoutMs = num(flag, value(), 10) * 1000; break;
+      case "--unloaded": o.unloaded = true; break;
+      case "-h":
+      case "--help":
+        console.log(USAGE);
+        process.exit(0);
+      default:
+        throw new Error(`unknown option ${flag}\n${USAGE}`);
+    }
+  }
+  return o;
+}
+
+// ---- output -------------------------------------------------------------------------------
+
+const ms = (v: number | undefined) => (v === undefined ? "—" : v < 10 ? v.toFixed(2) : v.toFixed(1));
+const int = (v: number) => Math.round(v).toLocaleString("en-US");
+
+function table(header: string[], rows: string[][], rightAlignFrom: number): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c >= rightAlignFrom ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** One measured run, with the CPU its server and the load generator used in the window (% of a core). */
+type Run = LoadResult & { serverCpu: number | null; clientCpu: number | null };
+
+const cpu = (r: Run) => `${r.serverCpu === null ? "?" : Math.round(r.serverCpu)}/${r.clientCpu === null ? "?" : Math.round(r.clientCpu)}`;
+
+function summary(r: Run): string {
+  const lat = r.latency ? `p50 ${ms(r.latency.p50)} ms  p99 ${ms(r.latency.p99)} ms` : "no 2xx";
+  const ttfb = r.ttfb ? `  ttfb p50 ${ms(r.ttfb.p50)} ms  p99 ${ms(r.ttfb.p99)} ms` : "";
+  return `${int(r.rps).padStart(6)} req/s  ${lat}${ttfb}  cpu ${cpu(r)}%${r.errors ? `  errors ${int(r.errors)}` : ""}`;
+}
+
+// ---- the run ------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const opts = parseArgs(process.argv.slice(2));
+  const withKeel = opts.targets.includes("keel");
+  console.log(
+    `[bench] ${os.cpus().length} cores, Node ${process.version}; ${opts.connections} connections, ` +
+      `${opts.warmupMs / 1000} s warm-up + ${opts.durationMs / 1000} s per variant, ${opts.rounds} interleaved round(s)` +
+      (withKeel ? `; Keel on ${opts.externalUrl ? "an external Postgres" : "the embedded database"}` : ""),
+  );
+
+  const upstream = await forkServer("upstream", path.join(BENCH, "upstream.ts"));
+  const bare = await forkServer("bare proxy", path.join(BENCH, "bare-proxy.ts"), [String(upstream.port)]);
+  console.log(`[bench] upstream on 127.0.0.1:${upstream.port}, bare proxy on 127.0.0.1:${bare.port}`);
+
+  let keel: KeelChild | null = null;
+  let keelPort = 0;
+  let database: KeelDatabase | null = null;
+  let seeded: Seeded | null = null;
+  if (withKeel) {
+    const home = tempDir("keel-bench-", os.tmpdir());
+    const masterKey = `bench:${crypto.randomBytes(32).toString("base64")}`;
+    database = opts.externalUrl ? await freshExternalDatabase(opts.externalUrl) : embeddedDatabase(home);
+    seeded = await seedKeel(database, { upstreamPort: upstream.port, masterKey });
+    console.log(`[bench] seeded ${database.kind === "embedded" ? `the embedded database in ${database.dataDir}` : database.redacted}: tenant bench, endpoint ${seeded.endpointName} -> bench-model`);
+    keelPort = await freePort();
+    console.log(`[bench] starting Keel on 127.0.0.1:${keelPort} (node --import tsx scripts/start.ts; it builds Next first when the sources changed)…`);
+    const started = Date.now();
+    keel = await startKeel({
+      root: ROOT,
+      timeoutMs: opts.startTimeoutMs,
+      env: {
+        ...process.env,
+        PORT: String(keelPort),
+        HOST: "127.0.0.1",
+        KEEL_HOME: home,
+        KEEL_DATA_DIR: "",
+        NODE_ENV: "production",
+        KEEL_MASTER_KEY: masterKey,
+        KEEL_SEED: "false",
+        DATABASE_URL: database.kind === "external" ? database.url : "",
+      },
+    });
+    console.log(`[bench] Keel is ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+
+  const bodies: Record<Mode, string> = {
+    json: JSON.stringify({ model: "bench-chat", messages: [{ role: "user", content: "Say hello." }], max_tokens: 16 }),
+    stream: JSON.stringify({ model: "bench-chat", messages: [{ role: "user", content: "Say hello." }], max_tokens: 16, stream: true, stream_options: { include_usage: true } }),
+  };
+  const authorization = `Bearer ${seeded?.apiKey ?? "keel_bench"}`;
+  const targetFor = (t: TargetName, mode: Mode): LoadTarget => ({
+    origin: `http://127.0.0.1:${t === "upstream" ? upstream.port : t === "bare" ? bare.port : keelPort}`,
+    path: t === "keel" ? "/api/v1/chat/completions" : "/v1/chat/completions",
+    headers: { "content-type": "application/json", authorization },
+    body: bodies[mode],
+    stream: mode === "stream",
+  });
+
+  // One request per variant first, so a broken target shows its answer before the numbers.
+  let keelSent = 0;
+  for (const t of opts.targets) {
+    for (const mode of opts.modes) {
+      const target = targetFor(t, mode);
+      if (t === "keel") keelSent++;
+      try {
+        const res = await request(target.origin + target.path, { method: "POST", headers: target.headers, body: target.body });
+        const text = await res.body.text();
+        if (res.statusCode < 200 || res.statusCode >= 300) {
+          const hint = t === "keel" && res.statusCode === 404 ? " (is /api/v1 routed to the gateway yet?)" : "";
+          console.log(`[bench] probe ${LABEL[t]} ${MODE_LABEL[mode]}: HTTP ${res.statusCode}${hint}: ${text.replace(/\s+/g, " ").slice(0, 160)}`);
+        }
+      } catch (error) {
+        console.log(`[bench] probe ${LABEL[t]} ${MODE_LABEL[mode]} failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  const busy = await machineBusy(1000);
+  console.log(
+    `[bench] the machine was ${busy.toFixed(0)}% busy just before the first round` +
+      (busy > 15 ? ": something else is running, and the numbers will show it" : ""),
+  );
+
+  // Interleaved: each round runs every variant, alternating the target order between rounds.
+  const serverPid: Record<TargetName, number | null> = { upstream: upstream.child.pid ?? null, bare: bare.child.pid ?? null, keel: keel?.pid ?? null };
+  const results = new Map<string, Run[]>();
+  const key = (t: TargetName, mode: Mode) => `${t}/${mode}`;
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const mode of opts.modes) {
+      const order = round % 2 === 1 ? opts.targets : [...opts.targets].reverse();
+      for (const t of order) {
+        const server = cpuMeter(serverPid[t] ?? -1);
+        const client = cpuMeter(null);
+        const onWindow = (phase: "start" | "end") => {
+          for (const m of [server, client]) if (phase === "start") m.start(); else m.stop();
+        };
+        const load = await runLoad(targetFor(t, mode), { connections: opts.connections, warmupMs: opts.warmupMs, durationMs: opts.durationMs, onWindow });
+        const r: Run = { ...load, serverCpu: server.percent(), clientCpu: client.percent() };
+        if (t === "keel") keelSent += r.sent;
+        results.set(key(t, mode), [...(results.get(key(t, mode)) ?? []), r]);
+        console.log(`[bench] round ${round}/${opts.rounds}  ${LABEL[t].padEnd(15)} ${MODE_LABEL[mode].padEnd(13)} ${summary(r)}`);
+      }
+    }
+  }
+
+  // One round per row, chosen by req/s; errors are summed over every round.
+  const pick = (rs: Run[]): Run => {
+    const sorted = [...rs].sort((a, b) => b.rps - a.rps);
+    return opts.report === "best" ? sorted[0] : sorted[Math.floor(sorted.length / 2)];
+  };
+  const chosen = new Map<string, Run>();
+  for (const [k, rs] of results) chosen.set(k, pick(rs));
+
+  console.log("");
+  console.log(
+    `Results: ${opts.connections} connections, ${opts.durationMs / 1000} s per round; each row is the ` +
+      `${opts.report === "best" ? "best" : opts.rounds % 2 === 1 ? "median" : "lower-median"} of ${opts.rounds} round(s) by req/s ` +
+      `(latencies from that round, over 2xx answers); errors summed over all rounds.`,
+  );
+  const rows: string[][] = [];
+  for (const mode of opts.modes) {
+    for (const t of opts.targets) {
+      const r = chosen.get(key(t, mode))!;
+      const errors = results.get(key(t, mode))!.reduce((a, x) => a + x.errors, 0);
+      rows.push([
+        LABEL[t],
+        MODE_LABEL[mode],
+        int(r.rps),
+        ms(r.latency?.p50),
+        ms(r.latency?.p99),
+        mode === "stream" ? ms(r.ttfb?.p50) : "",
+        mode === "stream" ? ms(r.ttfb?.p99) : "",
+        int(errors),
+        cpu(r),
+      ]);
+    }
+  }
+  console.log(table(["target", "mode", "req/s", "p50 ms", "p99 ms", "TTFB p50", "TTFB p99", "errors", "CPU % srv/gen"], rows, 2));
+  console.log("CPU %: the target's own process (upstream, bare proxy or Keel) / the load generator, in % of one core.");
+
+  const errorLines: string[] = [];
+  for (const t of opts.targets) {
+    for (const mode of opts.modes) {
+      const kinds = new Map<string, { count: number; sample: string }>();
+      for (const r of results.get(key(t, mode)) ?? []) {
+        for (const [kind, e] of r.errorKinds) {
+          const prev = kinds.get(kind);
+          kinds.set(kind, { count: (prev?.count ?? 0) + e.count, sample: prev?.sample ?? e.sample });
+        }
+      }
+      for (const [kind, e] of kinds) errorLines.push(`  ${LABEL[t]} ${MODE_LABEL[mode]}: ${int(e.count)} × ${kind}: ${e.sample}`);
+    }
+  }
+  if (errorLines.length) {
+    console.log("\nErrors (warm-up included):");
+    for (const l of errorLines) console.log(l);
+  }
+
+  // The verdict: Keel against the bare proxy, non-streaming (streaming follows for information).
+  if (withKeel && opts.targets.includes("bare")) {
+    console.log("");
+    for (const mode of opts.modes) {
+      const k = chosen.get(key("keel", mode))!;
+      const b = chosen.get(key("bare", mode))!;
+      const keelErrors = results.get(key("keel", mode))!.reduce((a, x) => a + x.errors, 0);
+      const caveat = keelErrors > 0 ? `  [${int(keelErrors)} Keel request(s) failed: see Errors]` : "";
+      if (!k.latency || !b.latency) {
+        console.log(`Keel ${MODE_LABEL[mode]}: no verdict, ${!k.latency ? "Keel" : "the bare proxy"} answered no request with 2xx${caveat}`);
+        continue;
+      }
+      const overhead = k.latency.p50 - b.latency.p50;
+      const ratio = k.rps / b.rps;
+      if (mode === "json") {
+        console.log(`Keel p50 overhead vs bare proxy: ${overhead.toFixed(2)} ms (target ≤ ${TARGET_P50_MS} ms) ${overhead <= TARGET_P50_MS ? "PASS" : "MISS"}${caveat}`);
+        console.log(`Keel throughput vs bare proxy: ${(ratio * 100).toFixed(0)}% (target ≥ ${TARGET_THROUGHPUT * 100}%) ${ratio >= TARGET_THROUGHPUT ? "PASS" : "MISS"}${caveat}`);
+        if (!opts.unloaded) {
+          console.log(`  (at ${opts.connections} connections a saturated server's p50 is about ${opts.connections} / req/s; --unloaded adds the 1-connection overhead)`);
+        }
+      } else {
+        const ttfb = k.ttfb && b.ttfb ? `, TTFB p50 overhead ${(k.ttfb.p50 - b.ttfb.p50).toFixed(2)} ms` : "";
+        console.log(`Keel streaming vs bare proxy (information): p50 overhead ${overhead.toFixed(2)} ms${ttfb}, throughput ${(ratio * 100).toFixed(0)}%${caveat}`);
+      }
+    }
+  }
+
+  // At a fixed concurrency a saturated server's p50 is about connections / req/s; at one
+  // connection nothing queues, and the difference is what each request costs.
+  if (opts.unloaded) {
+    console.log("\nUnloaded (1 connection, non-streaming):");
+    const p50: Partial<Record<TargetName, number>> = {};
+    for (const t of opts.targets) {
+      const r = await runLoad(targetFor(t, "json"), { connections: 1, warmupMs: opts.warmupMs, durationMs: opts.durationMs });
+      if (t === "keel") keelSent += r.sent;
+      if (r.latency) p50[t] = r.latency.p50;
+      console.log(`  ${LABEL[t].padEnd(15)} ${int(r.rps).padStart(6)} req/s  p50 ${ms(r.latency?.p50)} ms  p99 ${ms(r.latency?.p99)} ms${r.errors ? `  errors ${int(r.errors)}` : ""}`);
+    }
+    if (p50.keel !== undefined && p50.bare !== undefined) {
+      const overhead = p50.keel - p50.bare;
+      console.log(`Keel p50 overhead vs bare proxy, unloaded: ${overhead.toFixed(2)} ms (target ≤ ${TARGET_P50_MS} ms) ${overhead <= TARGET_P50_MS ? "PASS" : "MISS"}`);
+    }
+  }
+
+  if (keel && database && seeded) {
+    const { graceful } = await keel.stop();
+    if (!graceful) console.log("[bench] Keel did not stop within 20 s of SIGTERM and was killed");
+    const problems = keel.log().filter((l) => /error|failed|could not/i.test(l));
+    if (problems.length) {
+      console.log(`\nKeel logged ${problems.length} line(s) about errors (last 400 lines kept); the first few:`);
+      for (const l of problems.slice(0, 8)) console.log(`  ${l.slice(0, 240)}`);
+    }
+    const records = await countRequestRecords(database, seeded.tenantId);
+    const byStatus = [...records.byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${int(n)}`).join(", ");
+    console.log(`\nrequest records written: ${int(records.total)} of ${int(keelSent)} Keel requests sent${byStatus ? ` (by status ${byStatus})` : ""}`);
+  }
+  return 0;
+}
+
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.log(`\n[bench] ${signal}: stopping the children and removing temp folders…`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .then(async (code) => {
+    await cleanUp();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);
+    await cleanUp();
+    process.exit(1);
+  });

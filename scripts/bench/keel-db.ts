@@ -1,0 +1,131 @@
+// Keel's database for `npm run bench:gateway`: migrated and filled before Keel starts (a tenant,
+// a provider pointing at the bench upstream, an endpoint with an active version, an unlimited API
+// key), and read again after Keel stops to count the request records it wrote.
+import crypto from "node:crypto";
+import path from "node:path";
+import pg from "pg";
+import { openDatabase, type PrismaClient } from "../../lib/db/client";
+import { startEmbeddedDatabase } from "../../lib/db/embedded";
+import { applyMigrations } from "../../lib/db/schema-engine";
+import { generateApiKey } from "../../lib/keys/secret";
+import { encryptSecret, parseMasterKeys } from "../../lib/secrets/secrets";
+import { onCleanup } from "./processes";
+
+/** Where Keel's data lives: the embedded database in KEEL_HOME/data, or a database on a server. */
+export type KeelDatabase = { kind: "embedded"; dataDir: string } | { kind: "external"; url: string; redacted: string };
+
+export type Seeded = { tenantId: string; apiKey: string; endpointName: string };
+
+const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+
+/** The embedded database in `home`'s data folder (Keel's default place for it). */
+export function embeddedDatabase(home: string): KeelDatabase {
+  return { kind: "embedded", dataDir: path.join(home, "data") };
+}
+
+/** Creates a fresh database on the server at `serverUrl` and drops it again on clean-up. */
+export async function freshExternalDatabase(serverUrl: string): Promise<KeelDatabase> {
+  const name = `keel_bench_${crypto.randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(`Cannot connect to ${redact(serverUrl)}: ${(error as Error).message}`);
+  }
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  onCleanup(`database ${name}`, async () => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    try {
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
+  });
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { kind: "external", url: url.toString(), redacted: redact(url.toString()) };
+}
+
+/** Opens the database (starting the embedded server when it is that), migrates, runs `fn`, closes it all. */
+async function withPrisma<T>(target: KeelDatabase, fn: (prisma: PrismaClient) => Promise<T>): Promise<T> {
+  if (target.kind === "external") {
+    await applyMigrations(target.url);
+    const database = openDatabase(target.url, 2);
+    try {
+      return await fn(database.prisma);
+    } finally {
+      await database.close();
+    }
+  }
+  const embedded = await startEmbeddedDatabase(target.dataDir);
+  try {
+    await applyMigrations(embedded.url);
+    await embedded.waitForIdle();
+    const database = openDatabase(embedded.url, 1);
+    try {
+      return await fn(database.prisma);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await embedded.stop();
+  }
+}
+
+/** Inserts what Keel needs to serve `bench-chat` from the bench upstream with one unlimited key. */
+export async function seedKeel(target: KeelDatabase, opts: { upstreamPort: number; masterKey: string }): Promise<Seeded> {
+  const keys = parseMasterKeys(opts.masterKey);
+  const endpointName = "bench-chat";
+  const key = generateApiKey();
+  const tenantId = await withPrisma(target, async (prisma) => {
+    const tenant = await prisma.tenant.create({ data: { slug: "bench", name: "Bench" } });
+    const provider = await prisma.provider.create({
+      data: {
+        tenantId: tenant.id,
+        name: "bench-upstream",
+        kind: "OPENAI_COMPATIBLE",
+        baseUrl: `http://127.0.0.1:${opts.upstreamPort}/v1`,
+        apiKeySealed: encryptSecret("bench", keys),
+      },
+    });
+    const endpoint = await prisma.endpoint.create({ data: { tenantId: tenant.id, name: endpointName, kind: "CHAT" } });
+    const version = await prisma.modelVersion.create({
+      data: {
+        tenantId: tenant.id,
+        endpointId: endpoint.id,
+        label: "v1",
+        providerId: provider.id,
+        providerModel: "bench-model",
+        inputPricePerMTok: 0.15,
+        outputPricePerMTok: 0.6,
+      },
+    });
+    await prisma.endpoint.update({ where: { id: endpoint.id }, data: { activeVersionId: version.id } });
+    await prisma.apiKey.create({
+      data: {
+        tenantId: tenant.id,
+        name: "bench",
+        prefix: key.prefix,
+        secretHash: key.secretHash,
+        requestsPerMinute: null,
+        tokensPerMinute: null,
+      },
+    });
+    return tenant.id;
+  });
+  return { tenantId, apiKey: key.secret, endpointName };
+}
+
+/** The tenant's request records, in all and by HTTP status. */
+export async function countRequestRecords(target: KeelDatabase, tenantId: string): Promise<{ total: number; byStatus: Map<number, number> }> {
+  return withPrisma(target, async (prisma) => {
+    const groups = await prisma.requestRecord.groupBy({ by: ["status"], where: { tenantId }, _count: { _all: true } });
+    const byStatus = new Map(groups.map((g) => [g.status, g._count._all]));
+    return { total: [...byStatus.values()].reduce((a, b) => a + b, 0), byStatus };
+  });
+}
