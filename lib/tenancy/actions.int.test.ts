@@ -5,6 +5,7 @@ import { useTestDatabase } from "@/lib/testing/db";
 import { callerFor, seedMember, seedTenant, seedUser } from "@/lib/testing/factories";
 import { changeMemberRole, inviteMember, removeMember } from "./actions";
 import { createTenant, setTenantStatus } from "./admin-actions";
+import { setMonthlyBudget } from "./settings-actions";
 
 useTestDatabase();
 
@@ -116,5 +117,24 @@ describe("platform admin", () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(Object.keys(r.fieldErrors ?? {}).sort()).toEqual(["name", "ownerEmail", "slug"]);
+  });
+});
+
+describe("tenant settings", () => {
+  it("sets, rounds and clears the monthly budget; rejects a negative one", async () => {
+    const tenant = await seedTenant();
+    const { user: admin } = await seedMember(tenant, "ADMIN");
+    const budget = async () => (await db().tenant.findUniqueOrThrow({ where: { id: tenant.id } })).monthlyBudgetUsd?.toString() ?? null;
+    expect(await setMonthlyBudget.runAs(callerFor(admin), { tenant: tenant.slug, monthlyBudgetUsd: "-5" })).toMatchObject({
+      ok: false,
+      fieldErrors: { monthlyBudgetUsd: ["The budget cannot be negative"] },
+    });
+    expect(await budget()).toBeNull();
+    expect((await setMonthlyBudget.runAs(callerFor(admin), { tenant: tenant.slug, monthlyBudgetUsd: "12.345" })).ok).toBe(true);
+    expect(await budget()).toBe("12.35");
+    expect((await setMonthlyBudget.runAs(callerFor(admin), { tenant: tenant.slug, monthlyBudgetUsd: "" })).ok).toBe(true);
+    expect(await budget()).toBeNull();
+    const events = await db().auditEvent.findMany({ where: { tenantId: tenant.id, action: "tenant.budget_changed" }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => e.after)).toEqual([{ monthlyBudgetUsd: "12.35" }, { monthlyBudgetUsd: null }]);
   });
 });

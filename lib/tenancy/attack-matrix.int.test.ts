@@ -12,6 +12,7 @@ import { useTestDatabase } from "@/lib/testing/db";
 import { callerFor, seedMember, seedTenant, seedUser } from "@/lib/testing/factories";
 import type { Action } from "./action";
 import * as tenantActions from "./actions";
+import * as settingsActions from "./settings-actions";
 import * as adminActions from "./admin-actions";
 
 // Route handlers read the session cookie through Next's request context; here it carries a
@@ -57,8 +58,9 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   updateEndpoint: (t) => ({ tenant: t.slug, endpointId: t.endpointId, enabled: "false" }),
   createApiKey: (t) => ({ tenant: t.slug, name: "intruder key" }),
   revokeApiKey: (t) => ({ tenant: t.slug, apiKeyId: t.apiKeyId }),
+  setMonthlyBudget: (t) => ({ tenant: t.slug, monthlyBudgetUsd: "0" }),
 };
-const TENANT_MODULES = { ...tenantActions, ...providerActions, ...endpointActions, ...keyActions } as unknown as Record<string, Action<unknown>>;
+const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions } as unknown as Record<string, Action<unknown>>;
 const PLATFORM_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   createTenant: () => ({ name: "Intruder Inc", slug: "intruder", ownerEmail: "intruder@example.test" }),
   setTenantStatus: (t) => ({ tenantId: t.id, status: "SUSPENDED" }),
@@ -79,7 +81,7 @@ async function snapshot() {
     db().apiKey.findMany({ orderBy: { id: "asc" } }),
   ]);
   const [tenants, memberships, users, events, invitations] = await Promise.all([
-    db().tenant.findMany({ orderBy: { id: "asc" }, select: { id: true, slug: true, status: true, auditSeq: true } }),
+    db().tenant.findMany({ orderBy: { id: "asc" }, select: { id: true, slug: true, status: true, auditSeq: true, monthlyBudgetUsd: true } }),
     db().membership.findMany({ orderBy: { id: "asc" }, select: { id: true, role: true, tenantId: true, userId: true } }),
     db().user.findMany({ orderBy: { id: "asc" }, select: { id: true, email: true, sessionVersion: true, passwordHash: true } }),
     db().auditEvent.count(),

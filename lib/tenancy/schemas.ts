@@ -47,3 +47,12 @@ export const acceptInvitationSchema = z
     confirm: z.string(),
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "Passwords do not match" });
+
+export const setBudgetSchema = z.object({
+  monthlyBudgetUsd: z
+    .union([
+      z.literal("").transform(() => null),
+      z.coerce.number({ error: "Enter an amount in USD" }).min(0, "The budget cannot be negative").max(10_000_000, "The budget is too high"),
+    ])
+    .transform((v) => (v === null ? null : Math.round(v * 100) / 100)),
+});

@@ -5,12 +5,22 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { PERMISSIONS, ROLES, ROLE_LABELS, can, type Permission } from "@/lib/auth/permissions";
+import { db } from "@/lib/db/client";
+import { gatewaySummary } from "@/lib/monitoring/data";
 import { requireTenant } from "@/lib/tenancy/page";
+import { BudgetForm } from "./_components/budget-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { scope } = await requireTenant((await params).tenant);
+  const now = new Date();
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const [tenant, month] = await Promise.all([
+    db().tenant.findUniqueOrThrow({ where: { id: scope.tenantId }, select: { monthlyBudgetUsd: true } }),
+    gatewaySummary(scope, monthStart),
+  ]);
+  const budget = tenant.monthlyBudgetUsd?.toString() ?? null;
   return (
     <>
       <PageHeader crumbs={[{ label: scope.tenantName, href: `/t/${scope.tenantSlug}` }, { label: "Settings" }]} title="Settings" />
@@ -24,6 +34,18 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
             <div><div className="text-muted-foreground">Name</div>{scope.tenantName}</div>
             <div><div className="text-muted-foreground">Slug</div><code className="font-mono">{scope.tenantSlug}</code></div>
             <div><div className="text-muted-foreground">Status</div><Badge variant={scope.status === "ACTIVE" ? "success" : "warning"}>{scope.status.toLowerCase()}</Badge></div>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Budget</CardTitle>
+            <CardDescription>
+              Spent this month (UTC): <span className="tabular-nums" data-testid="month-spend">${month.costUsd.toFixed(4)}</span>
+              {budget ? ` of $${budget}` : ""}. Past the budget, the gateway answers 429 insufficient_quota before calling a provider.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <BudgetForm tenant={scope.tenantSlug} current={budget} disabled={!can(scope.role, "settings.manage") || scope.status !== "ACTIVE"} />
           </CardContent>
         </Card>
         <Card className="overflow-hidden">
