@@ -1,23 +1,12 @@
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "@/lib/testing/db";
-import { startFakeOpenAI, type FakeOpenAI } from "@/lib/testing/fake-openai";
-import { FAKE_PROVIDER_KEY, seedApiKey, seedEndpoint, seedGatewayTenant, seedProvider, startTestGateway, type TestGateway } from "@/lib/testing/gateway-factories";
+import { seedApiKey, seedEndpoint, seedGatewayTenant, seedProvider, useGatewayHarness } from "@/lib/testing/gateway-factories";
 
 useTestDatabase();
 
-let fake: FakeOpenAI;
-let gateway: TestGateway;
-beforeAll(async () => {
-  fake = await startFakeOpenAI({ apiKey: FAKE_PROVIDER_KEY });
-  gateway = await startTestGateway();
-});
-afterAll(async () => {
-  await gateway?.close();
-  await fake?.close();
-});
-beforeEach(() => fake.reset());
+const harness = useGatewayHarness();
 
 const hi = (model: string) => ({ model, messages: [{ role: "user" as const, content: "hi" }] });
 
@@ -33,25 +22,25 @@ async function caught(promise: Promise<unknown>): Promise<InstanceType<typeof Op
 
 describe("who may call", () => {
   it("refuses a missing, unknown, revoked or expired key with 401 invalid_api_key, in OpenAI's error shape", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
     const revoked = await seedApiKey(s.tenant, { revokedAt: new Date() });
     const expired = await seedApiKey(s.tenant, { expiresAt: new Date(Date.now() - 1000) });
     for (const secret of ["keel_not-a-real-key", "sk-some-openai-key", revoked.secret, expired.secret]) {
-      const error = await caught(gateway.client(secret).chat.completions.create(hi(s.endpoint.name)));
+      const error = await caught(harness.gateway.client(secret).chat.completions.create(hi(s.endpoint.name)));
       expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
       expect(error.code).toBe("invalid_api_key");
       expect(error.type).toBe("authentication_error");
       expect(error.headers?.get("x-request-id")).toBeTruthy();
     }
-    const bare = await fetch(`${gateway.url}/chat/completions`, { method: "POST", body: JSON.stringify(hi(s.endpoint.name)) });
+    const bare = await fetch(`${harness.gateway.url}/chat/completions`, { method: "POST", body: JSON.stringify(hi(s.endpoint.name)) });
     expect(bare.status).toBe(401);
     expect(await bare.json()).toEqual({ error: { message: expect.stringContaining("API key"), type: "authentication_error", param: null, code: "invalid_api_key" } });
-    expect(fake.requests).toHaveLength(0);
+    expect(harness.fake.requests).toHaveLength(0);
   });
 
   it("notices a revocation within the cache's TTL, with no broadcast", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    const client = gateway.client(s.secret);
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    const client = harness.gateway.client(s.secret);
     await client.chat.completions.create(hi(s.endpoint.name));
     await db().apiKey.update({ where: { id: s.key.id }, data: { revokedAt: new Date() } });
     await new Promise((r) => setTimeout(r, 2_100));
@@ -59,8 +48,8 @@ describe("who may call", () => {
   });
 
   it("marks the key as used shortly after, off the response path", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    await gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name));
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    await harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name));
     let lastUsedAt: Date | null = null;
     for (let i = 0; i < 60 && !lastUsedAt; i++) {
       lastUsedAt = (await db().apiKey.findUniqueOrThrow({ where: { id: s.key.id } })).lastUsedAt;
@@ -70,17 +59,17 @@ describe("who may call", () => {
   });
 
   it("refuses the keys of a suspended tenant with 403", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
     await db().tenant.update({ where: { id: s.tenant.id }, data: { status: "SUSPENDED" } });
-    const error = await caught(gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
+    const error = await caught(harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
     expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(error.code).toBe("tenant_suspended");
   });
 
   it("answers 404 model_not_found for an unknown model and for another tenant's endpoint, and records it under the caller's tenant", async () => {
-    const a = await seedGatewayTenant(fake.baseUrl);
-    const b = await seedGatewayTenant(fake.baseUrl);
-    const client = gateway.client(b.secret);
+    const a = await seedGatewayTenant(harness.fake.baseUrl);
+    const b = await seedGatewayTenant(harness.fake.baseUrl);
+    const client = harness.gateway.client(b.secret);
     const unknown = await caught(client.chat.completions.create(hi("no-such-model")));
     expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
     expect(unknown.code).toBe("model_not_found");
@@ -88,16 +77,16 @@ describe("who may call", () => {
     // Tenant A's endpoint name, asked for with tenant B's key.
     const foreign = await caught(client.chat.completions.create(hi(a.endpoint.name)));
     expect(foreign).toBeInstanceOf(OpenAI.NotFoundError);
-    expect(fake.requests).toHaveLength(0);
+    expect(harness.fake.requests).toHaveLength(0);
     const record = await db().requestRecord.findUniqueOrThrow({ where: { id: foreign.headers!.get("x-request-id")! } });
     expect(record).toMatchObject({ tenantId: b.tenant.id, apiKeyId: b.key.id, endpointName: a.endpoint.name, endpointId: null, status: 404, errorCode: "model_not_found", attempts: 0 });
     expect(await db().requestRecord.count({ where: { tenantId: a.tenant.id } })).toBe(0);
   });
 
   it("answers 404 for a disabled endpoint and for the wrong kind of endpoint", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl, { endpoint: { disabled: true } });
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { endpoint: { disabled: true } });
     const embeddings = await seedEndpoint(s.tenant, s.provider, { kind: "EMBEDDINGS" });
-    const client = gateway.client(s.secret);
+    const client = harness.gateway.client(s.secret);
     const disabled = await caught(client.chat.completions.create(hi(s.endpoint.name)));
     expect(disabled).toBeInstanceOf(OpenAI.NotFoundError);
     expect(disabled.message).toMatch(/disabled/);
@@ -108,10 +97,10 @@ describe("who may call", () => {
   });
 
   it("answers 403 permission_denied when the key is limited to other endpoints", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
     const other = await seedEndpoint(s.tenant, s.provider);
     const limited = await seedApiKey(s.tenant, { allowedEndpoints: [other.endpoint.name] });
-    const client = gateway.client(limited.secret);
+    const client = harness.gateway.client(limited.secret);
     const error = await caught(client.chat.completions.create(hi(s.endpoint.name)));
     expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(error.code).toBe("permission_denied");
@@ -119,8 +108,8 @@ describe("who may call", () => {
   });
 
   it("answers 400 naming the bad field before anything else, and changes nothing", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    const client = gateway.client(s.secret);
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    const client = harness.gateway.client(s.secret);
     const before = await db().requestRecord.count();
     const missing = await caught(client.chat.completions.create({ model: s.endpoint.name } as never));
     expect(missing).toBeInstanceOf(OpenAI.BadRequestError);
@@ -132,31 +121,31 @@ describe("who may call", () => {
     const badTemp = await caught(client.chat.completions.create({ ...hi(s.endpoint.name), temperature: "hot" } as never));
     expect(badTemp.param).toBe("temperature");
     // A bad body is refused even with a bad key: parsing comes first.
-    const badKeyBadBody = await caught(gateway.client("keel_nope").embeddings.create({ model: "x" } as never));
+    const badKeyBadBody = await caught(harness.gateway.client("keel_nope").embeddings.create({ model: "x" } as never));
     expect(badKeyBadBody).toBeInstanceOf(OpenAI.BadRequestError);
-    const notJson = await fetch(`${gateway.url}/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${s.secret}` }, body: "{nope" });
+    const notJson = await fetch(`${harness.gateway.url}/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${s.secret}` }, body: "{nope" });
     expect(notJson.status).toBe(400);
     expect((await notJson.json()).error.type).toBe("invalid_request_error");
     expect(await db().requestRecord.count()).toBe(before);
-    expect(fake.requests).toHaveLength(0);
+    expect(harness.fake.requests).toHaveLength(0);
   });
 
   it("answers 501 for endpoints on built-in models, for now", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
     const builtin = await seedProvider(s.tenant, { kind: "BUILTIN" });
     const { endpoint } = await seedEndpoint(s.tenant, builtin);
-    const error = await caught(gateway.client(s.secret).chat.completions.create(hi(endpoint.name)));
+    const error = await caught(harness.gateway.client(s.secret).chat.completions.create(hi(endpoint.name)));
     expect(error.status).toBe(501);
     expect(error.message).toContain("built-in models are not available yet");
     expect(error.type).toBe("api_error");
   });
 
   it("answers unknown URLs and wrong methods in OpenAI's shape", async () => {
-    const unknown = await fetch(`${gateway.url}/completions/legacy`);
+    const unknown = await fetch(`${harness.gateway.url}/completions/legacy`);
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get("x-request-id")).toBeTruthy();
     expect((await unknown.json()).error).toMatchObject({ type: "invalid_request_error", code: "unknown_url" });
-    const wrong = await fetch(`${gateway.url}/chat/completions`);
+    const wrong = await fetch(`${harness.gateway.url}/chat/completions`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get("allow")).toBe("POST");
   });

@@ -1,40 +1,29 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "@/lib/testing/db";
-import { startFakeOpenAI, type FakeOpenAI } from "@/lib/testing/fake-openai";
-import { FAKE_PROVIDER_KEY, seedGatewayTenant, startTestGateway, type TestGateway } from "@/lib/testing/gateway-factories";
+import { FAKE_PROVIDER_KEY, seedGatewayTenant, useGatewayHarness } from "@/lib/testing/gateway-factories";
 import { hashInput } from "./exchange";
 
 useTestDatabase();
 
-let fake: FakeOpenAI;
-let gateway: TestGateway;
-beforeAll(async () => {
-  fake = await startFakeOpenAI({ apiKey: FAKE_PROVIDER_KEY });
-  gateway = await startTestGateway();
-});
-afterAll(async () => {
-  await gateway?.close();
-  await fake?.close();
-});
-beforeEach(() => fake.reset());
+const harness = useGatewayHarness();
 
 const priced = { providerModel: "gpt-fake-1", inputPricePerMTok: "2", outputPricePerMTok: "8", params: { temperature: 0.1, top_p: 0.9 } };
 
 describe("chat completions", () => {
   it("answers through the provider, rewrites only `model`, applies version defaults under the body, and records the request", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl, { endpoint: priced });
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { endpoint: priced });
     const body = { model: s.endpoint.name, messages: [{ role: "user" as const, content: "hello there" }], temperature: 0.5 };
-    const { data, response } = await gateway.client(s.secret).chat.completions.create(body).withResponse();
+    const { data, response } = await harness.gateway.client(s.secret).chat.completions.create(body).withResponse();
 
     expect(data.choices[0].message.content).toBe("echo: hello there");
     const requestId = response.headers.get("x-request-id");
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get("x-keel-model-version")).toBe(s.version.id);
 
-    expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0].headers.authorization).toBe(`Bearer ${FAKE_PROVIDER_KEY}`);
-    expect(fake.requests[0].body).toEqual({ ...body, model: "gpt-fake-1", top_p: 0.9 });
+    expect(harness.fake.requests).toHaveLength(1);
+    expect(harness.fake.requests[0].headers.authorization).toBe(`Bearer ${FAKE_PROVIDER_KEY}`);
+    expect(harness.fake.requests[0].body).toEqual({ ...body, model: "gpt-fake-1", top_p: 0.9 });
 
     const record = await db().requestRecord.findUniqueOrThrow({ where: { id: requestId! } });
     expect(record).toMatchObject({
@@ -58,8 +47,8 @@ describe("chat completions", () => {
   });
 
   it("uses the caller's x-request-id when it is a sane token, and a new one when it is not", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    const client = gateway.client(s.secret);
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    const client = harness.gateway.client(s.secret);
     const ask = (id: string) =>
       client.chat.completions.create({ model: s.endpoint.name, messages: [{ role: "user", content: "hi" }] }, { headers: { "x-request-id": id } }).withResponse();
     const mine = `trace-${Date.now()}`;
@@ -73,8 +62,8 @@ describe("chat completions", () => {
   });
 
   it("streams chunks as they come, asks the provider for usage, and hides the usage chunk from a caller who did not ask", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl, { endpoint: priced });
-    const { data: stream, response } = await gateway
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { endpoint: priced });
+    const { data: stream, response } = await harness.gateway
       .client(s.secret)
       .chat.completions.create({ model: s.endpoint.name, messages: [{ role: "user", content: "one two three" }], stream: true })
       .withResponse();
@@ -87,7 +76,7 @@ describe("chat completions", () => {
     expect(text).toBe("echo: one two three");
     expect(sawUsage).toBe(false);
     expect(response.headers.get("x-keel-model-version")).toBe(s.version.id);
-    expect(fake.requests[0].body).toMatchObject({ stream: true, stream_options: { include_usage: true }, model: "gpt-fake-1" });
+    expect(harness.fake.requests[0].body).toMatchObject({ stream: true, stream_options: { include_usage: true }, model: "gpt-fake-1" });
 
     const record = await db().requestRecord.findUniqueOrThrow({ where: { id: response.headers.get("x-request-id")! } });
     // The fake counts words: 3 per message plus the words of its content; the reply "echo: one two three" has 4.
@@ -97,8 +86,8 @@ describe("chat completions", () => {
   });
 
   it("passes the usage chunk through to a caller who asked for it", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    const stream = await gateway.client(s.secret).chat.completions.create({
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    const stream = await harness.gateway.client(s.secret).chat.completions.create({
       model: s.endpoint.name,
       messages: [{ role: "user", content: "count me" }],
       stream: true,
@@ -110,7 +99,7 @@ describe("chat completions", () => {
   });
 
   it("forwards tools, tool_choice, response_format and unknown fields untouched, and returns tool calls", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
     const tools = [{ type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
     const body = {
       model: s.endpoint.name,
@@ -121,15 +110,15 @@ describe("chat completions", () => {
       seed: 7,
       metadata: { team: "a" },
     };
-    const completion = await gateway.client(s.secret).chat.completions.create(body);
+    const completion = await harness.gateway.client(s.secret).chat.completions.create(body);
     expect(completion.choices[0].message.tool_calls?.[0]).toMatchObject({ type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } });
-    expect(fake.requests[0].body).toEqual({ ...body, model: "fake-chat" });
+    expect(harness.fake.requests[0].body).toEqual({ ...body, model: "fake-chat" });
   });
 
   it("counts tokens itself when the provider reports no usage, and says so", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    fake.quirks.omitUsage = true;
-    const { response } = await gateway
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    harness.fake.quirks.omitUsage = true;
+    const { response } = await harness.gateway
       .client(s.secret)
       .chat.completions.create({ model: s.endpoint.name, messages: [{ role: "user", content: "a".repeat(40) }] })
       .withResponse();

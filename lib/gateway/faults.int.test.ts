@@ -1,25 +1,14 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "@/lib/testing/db";
-import { startFakeOpenAI, type FakeOpenAI } from "@/lib/testing/fake-openai";
-import { FAKE_PROVIDER_KEY, seedGatewayTenant, startTestGateway, type TestGateway } from "@/lib/testing/gateway-factories";
+import { seedGatewayTenant, startTestGateway, useGatewayHarness } from "@/lib/testing/gateway-factories";
 
 useTestDatabase();
 
-let fake: FakeOpenAI;
-let gateway: TestGateway;
-beforeAll(async () => {
-  fake = await startFakeOpenAI({ apiKey: FAKE_PROVIDER_KEY });
-  gateway = await startTestGateway({ providerTimeoutMs: 800 });
-});
-afterAll(async () => {
-  await gateway?.close();
-  await fake?.close();
-});
-beforeEach(() => fake.reset());
+const harness = useGatewayHarness({ providerTimeoutMs: 800 });
 
 const hi = (model: string) => ({ model, messages: [{ role: "user" as const, content: "hi there" }] });
 type ApiError = InstanceType<typeof OpenAI.APIError>;
@@ -34,58 +23,58 @@ async function drain(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
 
 describe("provider faults", () => {
   it("retries a 500 and answers, with one record of two attempts", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    fake.fail({ kind: "status", status: 500 });
-    const { data, response } = await gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)).withResponse();
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    harness.fake.fail({ kind: "status", status: 500 });
+    const { data, response } = await harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)).withResponse();
     expect(data.choices[0].message.content).toBe("echo: hi there");
-    expect(fake.requests).toHaveLength(2);
+    expect(harness.fake.requests).toHaveLength(2);
     const records = await db().requestRecord.findMany({ where: { apiKeyId: s.key.id } });
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ id: response.headers.get("x-request-id"), status: 200, attempts: 2, errorCode: null });
   });
 
   it("gives up after two retries with 502 in OpenAI's shape", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    fake.fail({ kind: "status", status: 503, message: "overloaded" }, 3);
-    const error = await failure(gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    harness.fake.fail({ kind: "status", status: 503, message: "overloaded" }, 3);
+    const error = await failure(harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     expect(error.status).toBe(502);
     expect(error.type).toBe("api_error");
     expect(error.message).toContain("overloaded");
-    expect(fake.requests).toHaveLength(3);
+    expect(harness.fake.requests).toHaveLength(3);
     expect(await recordOf(error)).toMatchObject({ status: 502, errorCode: "provider_error", attempts: 3 });
   });
 
   it("waits out a 429's retry-after, then answers", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    fake.fail({ kind: "status", status: 429, retryAfter: "1" });
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    harness.fake.fail({ kind: "status", status: 429, retryAfter: "1" });
     const started = Date.now();
-    await gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name));
+    await harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name));
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(fake.requests).toHaveLength(2);
+    expect(harness.fake.requests).toHaveLength(2);
   });
 
   it("does not wait out a retry-after longer than it allows", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    fake.fail({ kind: "status", status: 429, retryAfter: "3600" });
-    const error = await failure(gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    harness.fake.fail({ kind: "status", status: 429, retryAfter: "3600" });
+    const error = await failure(harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
     expect(error.status).toBe(502);
     expect(await recordOf(error)).toMatchObject({ status: 502, errorCode: "provider_rate_limited", attempts: 1 });
   });
 
   it("keeps a provider's 4xx message and status for the caller's own mistakes, without retrying", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    fake.fail({ kind: "status", status: 400, message: "temperature is too spicy" });
-    const error = await failure(gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    harness.fake.fail({ kind: "status", status: 400, message: "temperature is too spicy" });
+    const error = await failure(harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error.message).toContain("temperature is too spicy");
-    expect(fake.requests).toHaveLength(1);
+    expect(harness.fake.requests).toHaveLength(1);
     expect(await recordOf(error)).toMatchObject({ status: 400, attempts: 1 });
   });
 
   it("answers 502 when the provider refuses Keel's credentials, without repeating what it said", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl, { providerApiKey: "sk-wrong" });
-    const error = await failure(gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { providerApiKey: "sk-wrong" });
+    const error = await failure(harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
     expect(error.status).toBe(502);
     expect(error.code).toBe("provider_auth_failed");
     expect(error.message).not.toContain("sk-");
@@ -97,40 +86,40 @@ describe("provider faults", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const s = await seedGatewayTenant(`http://127.0.0.1:${port}/v1`);
-    const error = await failure(gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
+    const error = await failure(harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
     expect(error.status).toBe(502);
     expect(await recordOf(error)).toMatchObject({ status: 502, errorCode: "upstream_unreachable", attempts: 3 });
   });
 
   it("times out a provider that never answers with 504, and records it", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    fake.fail({ kind: "hang" });
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    harness.fake.fail({ kind: "hang" });
     const started = Date.now();
-    const error = await failure(gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
+    const error = await failure(harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
     expect(error.status).toBe(504);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await recordOf(error)).toMatchObject({ status: 504, errorCode: "upstream_timeout", attempts: 1 });
   });
 
   it("turns a stream cut mid-way into an error the client raises, and records it", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    fake.fail({ kind: "cut", afterChunks: 3 });
-    const { data: stream, response } = await gateway
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    harness.fake.fail({ kind: "cut", afterChunks: 3 });
+    const { data: stream, response } = await harness.gateway
       .client(s.secret)
       .chat.completions.create({ ...hi(s.endpoint.name), stream: true })
       .withResponse();
     const error = await failure(drain(stream));
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error.message).toMatch(/stream broke off/);
-    expect(fake.requests).toHaveLength(1);
+    expect(harness.fake.requests).toHaveLength(1);
     const record = await db().requestRecord.findUniqueOrThrow({ where: { id: response.headers.get("x-request-id")! } });
     expect(record).toMatchObject({ stream: true, status: 502, errorCode: "stream_interrupted", attempts: 1 });
   });
 
   it("treats a stream that ends without [DONE] as broken", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    fake.fail({ kind: "no-done" });
-    const { data: stream, response } = await gateway
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    harness.fake.fail({ kind: "no-done" });
+    const { data: stream, response } = await harness.gateway
       .client(s.secret)
       .chat.completions.create({ ...hi(s.endpoint.name), stream: true })
       .withResponse();
@@ -142,9 +131,9 @@ describe("provider faults", () => {
   });
 
   it("never ends a broken stream cleanly, even for a client that ignores error events", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    fake.fail({ kind: "no-done" });
-    const res = await fetch(`${gateway.url}/chat/completions`, {
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    harness.fake.fail({ kind: "no-done" });
+    const res = await fetch(`${harness.gateway.url}/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${s.secret}`, "content-type": "application/json" },
       body: JSON.stringify({ ...hi(s.endpoint.name), stream: true }),
@@ -165,17 +154,17 @@ describe("provider faults", () => {
   });
 
   it("retries a stream whose provider failed before sending anything", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
-    fake.fail({ kind: "status", status: 500 });
-    const stream = await gateway.client(s.secret).chat.completions.create({ ...hi(s.endpoint.name), stream: true });
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    harness.fake.fail({ kind: "status", status: 500 });
+    const stream = await harness.gateway.client(s.secret).chat.completions.create({ ...hi(s.endpoint.name), stream: true });
     expect(await drain(stream)).toBe("echo: hi there");
-    expect(fake.requests).toHaveLength(2);
+    expect(harness.fake.requests).toHaveLength(2);
   });
 
   it("records a caller who hangs up mid-stream as 499", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl);
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
     const controller = new AbortController();
-    const res = await fetch(`${gateway.url}/chat/completions`, {
+    const res = await fetch(`${harness.gateway.url}/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${s.secret}`, "content-type": "application/json" },
       body: JSON.stringify({ ...hi(s.endpoint.name), stream: true }),
@@ -197,14 +186,14 @@ describe("shutdown", () => {
   it("lets in-flight requests finish, cuts what outlasts the grace period, records everything, then refuses new work", async () => {
     const local = await startTestGateway({ closeGraceMs: 300 });
     try {
-      const s = await seedGatewayTenant(fake.baseUrl);
+      const s = await seedGatewayTenant(harness.fake.baseUrl);
       const client = local.client(s.secret);
-      fake.fail({ kind: "hang" });
-      fake.fail({ kind: "delay", ms: 150 });
+      harness.fake.fail({ kind: "hang" });
+      harness.fake.fail({ kind: "delay", ms: 150 });
       const hanging = failure(client.chat.completions.create(hi(s.endpoint.name)));
-      for (let i = 0; i < 100 && fake.requests.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 100 && harness.fake.requests.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
       const quick = client.chat.completions.create(hi(s.endpoint.name));
-      for (let i = 0; i < 100 && fake.requests.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 100 && harness.fake.requests.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
       await local.handler.close();
       await expect(quick).resolves.toMatchObject({ object: "chat.completion" });
       const cut = await hanging;

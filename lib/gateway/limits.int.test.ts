@@ -1,24 +1,13 @@
 import crypto from "node:crypto";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "@/lib/testing/db";
-import { startFakeOpenAI, type FakeOpenAI } from "@/lib/testing/fake-openai";
-import { FAKE_PROVIDER_KEY, seedApiKey, seedGatewayTenant, startTestGateway, type TestGateway } from "@/lib/testing/gateway-factories";
+import { seedApiKey, seedGatewayTenant, startTestGateway, useGatewayHarness } from "@/lib/testing/gateway-factories";
 
 useTestDatabase();
 
-let fake: FakeOpenAI;
-let gateway: TestGateway;
-beforeAll(async () => {
-  fake = await startFakeOpenAI({ apiKey: FAKE_PROVIDER_KEY });
-  gateway = await startTestGateway();
-});
-afterAll(async () => {
-  await gateway?.close();
-  await fake?.close();
-});
-beforeEach(() => fake.reset());
+const harness = useGatewayHarness();
 
 const hi = (model: string, extra: Record<string, unknown> = {}) => ({ model, messages: [{ role: "user" as const, content: "hi" }], ...extra });
 
@@ -31,8 +20,8 @@ async function outcomes(calls: Promise<unknown>[]) {
 
 describe("rate limits", () => {
   it("refuses a key past its requests per minute with 429 rate_limit_exceeded and retry-after, and records it", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl, { key: { requestsPerMinute: 3 } });
-    const client = gateway.client(s.secret);
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { key: { requestsPerMinute: 3 } });
+    const client = harness.gateway.client(s.secret);
     for (let i = 0; i < 3; i++) await client.chat.completions.create(hi(s.endpoint.name));
     const error = await client.chat.completions.create(hi(s.endpoint.name)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
@@ -40,27 +29,27 @@ describe("rate limits", () => {
     expect(e.code).toBe("rate_limit_exceeded");
     expect(Number(e.headers?.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(Number(e.headers?.get("retry-after"))).toBeLessThanOrEqual(60);
-    expect(fake.requests).toHaveLength(3);
+    expect(harness.fake.requests).toHaveLength(3);
     const record = await db().requestRecord.findUniqueOrThrow({ where: { id: e.headers!.get("x-request-id")! } });
     expect(record).toMatchObject({ status: 429, errorCode: "rate_limit_exceeded", attempts: 0, endpointId: s.endpoint.id });
   });
 
   it("lets exactly 20 of 50 concurrent requests through on a 20-per-minute key", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl, { key: { requestsPerMinute: 20 } });
-    const client = gateway.client(s.secret);
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { key: { requestsPerMinute: 20 } });
+    const client = harness.gateway.client(s.secret);
     const { ok, errors } = await outcomes(Array.from({ length: 50 }, () => client.chat.completions.create(hi(s.endpoint.name))));
     expect(ok).toBe(20);
     expect(errors).toHaveLength(30);
     for (const e of errors) expect(e).toBeInstanceOf(OpenAI.RateLimitError);
-    expect(fake.requests).toHaveLength(20);
+    expect(harness.fake.requests).toHaveLength(20);
     const byStatus = await db().requestRecord.groupBy({ by: ["status"], where: { apiKeyId: s.key.id }, _count: true });
     expect(Object.fromEntries(byStatus.map((g) => [g.status, g._count]))).toEqual({ 200: 20, 429: 30 });
   });
 
   it("reserves estimated tokens before the call and settles them with the real usage after", async () => {
     // Each call reserves 2 (prompt) + 40 (max_tokens) and really uses 6: the fake counts 4 in and 2 out.
-    const s = await seedGatewayTenant(fake.baseUrl, { key: { tokensPerMinute: 60 } });
-    const client = gateway.client(s.secret);
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { key: { tokensPerMinute: 60 } });
+    const client = harness.gateway.client(s.secret);
     await client.chat.completions.create(hi(s.endpoint.name, { max_tokens: 40 }));
     // Without settling, 42 + 42 would not fit in 60.
     await client.chat.completions.create(hi(s.endpoint.name, { max_tokens: 40 }));
@@ -74,7 +63,7 @@ describe("rate limits", () => {
   it("applies the tenant's limit across all of its keys", async () => {
     const tenantGateway = await startTestGateway({ tenantRpm: 2 });
     try {
-      const s = await seedGatewayTenant(fake.baseUrl);
+      const s = await seedGatewayTenant(harness.fake.baseUrl);
       const other = await seedApiKey(s.tenant);
       await tenantGateway.client(s.secret).chat.completions.create(hi(s.endpoint.name));
       await tenantGateway.client(other.secret).chat.completions.create(hi(s.endpoint.name));
@@ -82,7 +71,7 @@ describe("rate limits", () => {
       expect(error).toBeInstanceOf(OpenAI.RateLimitError);
       expect((error as Error).message).toMatch(/requests per minute on this tenant/);
       // Another tenant is unaffected.
-      const t = await seedGatewayTenant(fake.baseUrl);
+      const t = await seedGatewayTenant(harness.fake.baseUrl);
       await tenantGateway.client(t.secret).chat.completions.create(hi(t.endpoint.name));
     } finally {
       await tenantGateway.close();
@@ -94,7 +83,7 @@ describe("rate limits", () => {
     const one = await startTestGateway({ redisUrl: "redis://127.0.0.1:6379", redisPrefix: prefix });
     const two = await startTestGateway({ redisUrl: "redis://127.0.0.1:6379", redisPrefix: prefix });
     try {
-      const s = await seedGatewayTenant(fake.baseUrl, { key: { requestsPerMinute: 6 } });
+      const s = await seedGatewayTenant(harness.fake.baseUrl, { key: { requestsPerMinute: 6 } });
       const calls = Array.from({ length: 20 }, (_, i) => (i % 2 ? one : two).client(s.secret).chat.completions.create(hi(s.endpoint.name)));
       const { ok, errors } = await outcomes(calls);
       expect(ok).toBe(6);
@@ -108,7 +97,7 @@ describe("rate limits", () => {
   it("falls back to this instance's memory when Redis cannot be reached", async () => {
     const alone = await startTestGateway({ redisUrl: "redis://127.0.0.1:1", redisPrefix: `keel-test:${crypto.randomUUID()}` });
     try {
-      const s = await seedGatewayTenant(fake.baseUrl, { key: { requestsPerMinute: 2 } });
+      const s = await seedGatewayTenant(harness.fake.baseUrl, { key: { requestsPerMinute: 2 } });
       const { ok, errors } = await outcomes(Array.from({ length: 4 }, () => alone.client(s.secret).chat.completions.create(hi(s.endpoint.name))));
       expect(ok).toBe(2);
       for (const e of errors) expect(e).toBeInstanceOf(OpenAI.RateLimitError);
@@ -121,27 +110,27 @@ describe("rate limits", () => {
 describe("monthly budget", () => {
   it("refuses with 429 insufficient_quota once the tenant's spend this month reaches its budget, before calling the provider", async () => {
     // 4 input tokens at $10,000 per million cost $0.04, over a $0.01 budget.
-    const s = await seedGatewayTenant(fake.baseUrl, { monthlyBudgetUsd: "0.01", endpoint: { inputPricePerMTok: "10000" } });
-    const client = gateway.client(s.secret);
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { monthlyBudgetUsd: "0.01", endpoint: { inputPricePerMTok: "10000" } });
+    const client = harness.gateway.client(s.secret);
     await client.chat.completions.create(hi(s.endpoint.name));
     const error = await client.chat.completions.create(hi(s.endpoint.name)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect((error as InstanceType<typeof OpenAI.APIError>).code).toBe("insufficient_quota");
     expect((error as InstanceType<typeof OpenAI.APIError>).type).toBe("insufficient_quota");
-    expect(fake.requests).toHaveLength(1);
+    expect(harness.fake.requests).toHaveLength(1);
   });
 
   it("counts what the records say was spent this calendar month, and only this month", async () => {
-    const s = await seedGatewayTenant(fake.baseUrl, { monthlyBudgetUsd: "1.00" });
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { monthlyBudgetUsd: "1.00" });
     const now = new Date();
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 1000);
     const row = { tenantId: s.tenant.id, route: "chat.completions", latencyMs: 1, status: 200 };
     await db().requestRecord.create({ data: { ...row, id: crypto.randomUUID(), costUsd: "5", createdAt: lastMonth } });
-    await gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name));
+    await harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name));
 
-    const spent = await seedGatewayTenant(fake.baseUrl, { monthlyBudgetUsd: "1.00" });
+    const spent = await seedGatewayTenant(harness.fake.baseUrl, { monthlyBudgetUsd: "1.00" });
     await db().requestRecord.create({ data: { ...row, tenantId: spent.tenant.id, id: crypto.randomUUID(), costUsd: "1.00", createdAt: now } });
-    const error = await gateway.client(spent.secret).chat.completions.create(hi(spent.endpoint.name)).catch((e: unknown) => e);
+    const error = await harness.gateway.client(spent.secret).chat.completions.create(hi(spent.endpoint.name)).catch((e: unknown) => e);
     expect((error as InstanceType<typeof OpenAI.APIError>).code).toBe("insufficient_quota");
   });
 });

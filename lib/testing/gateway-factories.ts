@@ -2,12 +2,14 @@ import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { db } from "@/lib/db/client";
 import type { EndpointKind, ProviderKind } from "@/lib/db/generated/enums";
 import { createGatewayHandler, type GatewayHandler } from "@/lib/gateway/handler";
 import type { GatewayOptions } from "@/lib/gateway/options";
 import { generateApiKey } from "@/lib/keys/secret";
 import { encryptSecret } from "@/lib/secrets/secrets";
+import { startFakeOpenAI, type FakeOpenAI } from "./fake-openai";
 
 const unique = () => crypto.randomBytes(4).toString("hex");
 
@@ -108,3 +110,21 @@ export async function seedGatewayTenant(
 
 /** The key the fake provider expects when started with it. */
 export const FAKE_PROVIDER_KEY = "sk-fake-provider-key";
+
+/**
+ * A fake provider and a test gateway for one test file: started before its tests, closed after
+ * them, the fake's requests and faults forgotten before each test.
+ */
+export function useGatewayHarness(opts: GatewayOptions = {}): { fake: FakeOpenAI; gateway: TestGateway } {
+  const harness = {} as { fake: FakeOpenAI; gateway: TestGateway };
+  beforeAll(async () => {
+    harness.fake = await startFakeOpenAI({ apiKey: FAKE_PROVIDER_KEY });
+    harness.gateway = await startTestGateway(opts);
+  });
+  afterAll(async () => {
+    await harness.gateway?.close();
+    await harness.fake?.close();
+  });
+  beforeEach(() => harness.fake.reset());
+  return harness;
+}
