@@ -1,8 +1,7 @@
-import { currentCaller } from "@/lib/auth/session";
+import { currentCaller, getSessionUser } from "@/lib/auth/session";
 import { can, PERMISSIONS, ROLE_LABELS, type Permission } from "@/lib/auth/permissions";
-import { db } from "@/lib/db/client";
 import type { Caller } from "./caller";
-import type { TenantScope } from "./data";
+import { findMembership, type TenantScope } from "./data";
 
 export type RouteContext = TenantScope & { caller: Caller; userId: string; params: Record<string, string> };
 type Params = { params: Promise<Record<string, string>> };
@@ -14,7 +13,7 @@ function problem(status: number, code: string, message: string): Response {
 /**
  * The one wrapper for tenant route handlers under /api/t/[tenant]: authenticates the caller,
  * resolves the tenant from their membership (the URL's slug is only a claim) and checks the
- * permission, answering 401, 404 or 403 in one JSON shape. API keys join here with the gateway.
+ * permission, answering 401, 404 or 403 in one JSON shape. (API keys authenticate in lib/gateway.)
  */
 export function tenantRoute(
   permission: Permission,
@@ -24,24 +23,16 @@ export function tenantRoute(
     try {
       const routeParams = await params;
       const slug = routeParams.tenant;
-      const caller = await currentCaller();
-      if (!caller.userId) return problem(401, "unauthenticated", "Sign in first.");
-      const user = await db().user.findUnique({ where: { id: caller.userId }, select: { sessionVersion: true } });
-      if (!user || user.sessionVersion !== caller.sessionVersion) return problem(401, "unauthenticated", "Your session has ended. Sign in again.");
-      const m = await db().membership.findFirst({
-        where: { userId: caller.userId, tenant: { slug } },
-        select: { role: true, tenant: { select: { id: true, slug: true, name: true, status: true } } },
-      });
+      const user = await getSessionUser();
+      if (!user) return problem(401, "unauthenticated", "Sign in first.");
+      const m = await findMembership(user.id, slug);
       if (!m) return problem(404, "not_found", "No such tenant, or you are not a member of it.");
       if (!can(m.role, permission)) {
         return problem(403, "forbidden", `The ${ROLE_LABELS[m.role]} role may not ${PERMISSIONS[permission].label.toLowerCase()}.`);
       }
-      const headers = new Headers({ "x-request-id": caller.requestId });
-      const res = await handler(req, {
-        tenantId: m.tenant.id, tenantSlug: m.tenant.slug, tenantName: m.tenant.name, status: m.tenant.status,
-        role: m.role, caller, userId: caller.userId, params: routeParams,
-      });
-      headers.forEach((v, k) => res.headers.set(k, v));
+      const caller = await currentCaller();
+      const res = await handler(req, { ...m, caller, userId: user.id, params: routeParams });
+      res.headers.set("x-request-id", caller.requestId);
       return res;
     } catch (error) {
       console.error("[route] unexpected failure:", error);

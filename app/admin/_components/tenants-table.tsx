@@ -1,38 +1,19 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { DataTable, DataTableTextFilter } from "@/components/data-table/data-table";
+import { ActionButton } from "@/components/forms/action-button";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { setTenantStatus } from "@/lib/tenancy/admin-actions";
 
 type TenantRow = { id: string; slug: string; name: string; status: "ACTIVE" | "SUSPENDED"; createdAt: string; members: number };
 
 function StatusButton({ row }: { row: TenantRow }) {
-  const router = useRouter();
-  const [error, setError] = useState<string>();
-  const [pending, start] = useTransition();
   const next = row.status === "ACTIVE" ? "SUSPENDED" : "ACTIVE";
   return (
-    <div className="flex flex-col items-end">
-      <Button
-        size="sm"
-        variant={next === "SUSPENDED" ? "outline" : "secondary"}
-        disabled={pending}
-        onClick={() =>
-          start(async () => {
-            const r = await setTenantStatus({ tenantId: row.id, status: next });
-            setError(r.ok ? undefined : r.error);
-            router.refresh();
-          })
-        }
-      >
-        {next === "SUSPENDED" ? "Suspend" : "Resume"}
-      </Button>
-      {error && <span role="alert" className="text-xs text-destructive">{error}</span>}
-    </div>
+    <ActionButton size="sm" variant={next === "SUSPENDED" ? "outline" : "secondary"} run={() => setTenantStatus({ tenantId: row.id, status: next })}>
+      {next === "SUSPENDED" ? "Suspend" : "Resume"}
+    </ActionButton>
   );
 }
 
