@@ -4,7 +4,7 @@ import type { Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
-import { activateVersionSchema, addVersionSchema, createEndpointSchema, updateEndpointSchema } from "./schemas";
+import { activateVersionSchema, addVersionSchema, createEndpointSchema, setFallbackVersionsSchema, updateEndpointSchema } from "./schemas";
 
 type VersionInput = {
   label: string;
@@ -68,15 +68,54 @@ export const activateVersion = tenantAction({
     const version = await ctx.tx.modelVersion.findFirst({ where: { id: input.versionId, tenantId: ctx.tenantId, endpointId: endpoint.id } });
     if (!version) throw new ActionError("Not found: no such version of this endpoint.", "not_found");
     if (endpoint.activeVersionId === version.id) throw new ActionError(`${version.label} is already active.`, "invalid");
-    await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
+    // The active version cannot also be its own fallback: it leaves the list as it takes over.
+    const fallbackVersionIds = endpoint.fallbackVersionIds.filter((id) => id !== version.id);
+    await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id, fallbackVersionIds } });
     await ctx.audit(ctx.tenantId, {
       action: "endpoint.version_activated",
       resourceType: "endpoint",
       resourceId: endpoint.id,
-      before: { activeVersionId: endpoint.activeVersionId },
-      after: { activeVersionId: version.id, label: version.label },
+      before: { activeVersionId: endpoint.activeVersionId, fallbackVersionIds: endpoint.fallbackVersionIds },
+      after: { activeVersionId: version.id, label: version.label, fallbackVersionIds },
     });
     return { endpointId: endpoint.id, versionId: version.id };
+  },
+});
+
+/**
+ * Sets the versions the gateway tries, in order, when the active version fails on the provider's
+ * side. An empty list removes every fallback.
+ */
+export const setFallbackVersions = tenantAction({
+  schema: setFallbackVersionsSchema,
+  permission: "endpoints.manage",
+  run: async (ctx, input) => {
+    const endpoint = await loadEndpoint(ctx, input.endpointId);
+    const found = await ctx.tx.modelVersion.findMany({
+      where: { id: { in: input.versionIds }, tenantId: ctx.tenantId, endpointId: endpoint.id },
+      select: { id: true, label: true },
+    });
+    if (found.length !== input.versionIds.length) {
+      throw new ActionError("Not found: a fallback must be a version of this endpoint.", "not_found", {
+        versionIds: ["Pick versions of this endpoint"],
+      });
+    }
+    const active = found.find((v) => v.id === endpoint.activeVersionId);
+    if (active) {
+      throw new ActionError(`${active.label} is the active version; it cannot also be a fallback.`, "invalid", {
+        versionIds: ["Pick versions other than the active one"],
+      });
+    }
+    const labels = new Map(found.map((v) => [v.id, v.label]));
+    await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { fallbackVersionIds: input.versionIds } });
+    await ctx.audit(ctx.tenantId, {
+      action: "endpoint.fallbacks_set",
+      resourceType: "endpoint",
+      resourceId: endpoint.id,
+      before: { fallbackVersionIds: endpoint.fallbackVersionIds },
+      after: { fallbackVersionIds: input.versionIds, labels: input.versionIds.map((id) => labels.get(id)) },
+    });
+    return { endpointId: endpoint.id, versionIds: input.versionIds };
   },
 });
 

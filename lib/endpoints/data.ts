@@ -43,6 +43,8 @@ export async function getEndpoint(ctx: { tenantId: string }, endpointId: string)
     description: e.description,
     enabled: !e.disabledAt,
     activeVersionId: e.activeVersionId,
+    /** The fallbacks in the order the gateway tries them; ids of versions that are gone are left out. */
+    fallbackVersionIds: e.fallbackVersionIds.filter((id) => id !== e.activeVersionId && e.versions.some((v) => v.id === id)),
     versions: e.versions.map((v) => ({
       id: v.id,
       label: v.label,

@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { createProvider } from "@/lib/providers/actions";
 import { useTestDatabase } from "@/lib/testing/db";
 import { callerFor, seedMember, seedTenant } from "@/lib/testing/factories";
-import { activateVersion, addVersion, createEndpoint, updateEndpoint } from "./actions";
+import { activateVersion, addVersion, createEndpoint, setFallbackVersions, updateEndpoint } from "./actions";
 
 useTestDatabase();
 
@@ -72,6 +72,83 @@ describe("endpoints and versions", () => {
     expect((await db().endpoint.findUniqueOrThrow({ where: { id: endpointId } })).disabledAt).toBeNull();
     const actions = (await db().auditEvent.findMany({ where: { tenantId: tenant.id, resourceId: endpointId }, orderBy: { seq: "asc" } })).map((e) => e.action);
     expect(actions).toEqual(["endpoint.created", "endpoint.version_added", "endpoint.version_activated", "endpoint.disabled", "endpoint.enabled"]);
+  });
+});
+
+describe("fallback versions", () => {
+  /** An endpoint with versions v1 (active), v2, v3 and v4. */
+  async function withVersions() {
+    const s = await setup();
+    const c = await createEndpoint.runAs(callerFor(s.dev), { tenant: s.tenant.slug, name: "chat", kind: "CHAT", ...version(s.providerId) });
+    if (!c.ok) throw new Error(c.error);
+    const ids: Record<string, string> = {};
+    for (const label of ["v2", "v3", "v4"]) {
+      const v = await addVersion.runAs(callerFor(s.dev), { tenant: s.tenant.slug, endpointId: c.data.endpointId, ...version(s.providerId, label) });
+      if (!v.ok) throw new Error(v.error);
+      ids[label] = v.data.versionId;
+    }
+    const endpoint = await db().endpoint.findUniqueOrThrow({ where: { id: c.data.endpointId } });
+    return { ...s, endpointId: endpoint.id, activeId: endpoint.activeVersionId!, ids };
+  }
+  const fallbacksOf = async (endpointId: string) => (await db().endpoint.findUniqueOrThrow({ where: { id: endpointId } })).fallbackVersionIds;
+
+  it("sets the order the gateway tries them in, and records it", async () => {
+    const { tenant, dev, endpointId, ids } = await withVersions();
+    const r = await setFallbackVersions.runAs(callerFor(dev), { tenant: tenant.slug, endpointId, versionIds: [ids.v3, ids.v2] });
+    expect(r).toMatchObject({ ok: true, data: { versionIds: [ids.v3, ids.v2] } });
+    expect(await fallbacksOf(endpointId)).toEqual([ids.v3, ids.v2]);
+    const event = await db().auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, action: "endpoint.fallbacks_set" } });
+    expect(event).toMatchObject({ resourceId: endpointId, before: { fallbackVersionIds: [] }, after: { fallbackVersionIds: [ids.v3, ids.v2], labels: ["v3", "v2"] } });
+
+    // As a form posts it: one select per place, an empty place left out.
+    const form = new FormData();
+    for (const [k, v] of [["tenant", tenant.slug], ["endpointId", endpointId], ["versionIds", ""], ["versionIds", ids.v4], ["versionIds", ids.v2]]) form.append(k, v);
+    expect(await setFallbackVersions.runAs(callerFor(dev), form)).toMatchObject({ ok: true });
+    expect(await fallbacksOf(endpointId)).toEqual([ids.v4, ids.v2]);
+
+    expect(await setFallbackVersions.runAs(callerFor(dev), { tenant: tenant.slug, endpointId, versionIds: [] })).toMatchObject({ ok: true });
+    expect(await fallbacksOf(endpointId)).toEqual([]);
+  });
+
+  it("refuses another endpoint's version, a duplicate, the active version or a fourth, and changes nothing", async () => {
+    const { tenant, dev, endpointId, activeId, ids, providerId } = await withVersions();
+    await setFallbackVersions.runAs(callerFor(dev), { tenant: tenant.slug, endpointId, versionIds: [ids.v2] });
+    const other = await createEndpoint.runAs(callerFor(dev), { tenant: tenant.slug, name: "other", kind: "CHAT", ...version(providerId) });
+    if (!other.ok) throw new Error(other.error);
+    const otherVersion = (await db().endpoint.findUniqueOrThrow({ where: { id: other.data.endpointId } })).activeVersionId!;
+    const stranger = await withVersions();
+    const eventsBefore = await db().auditEvent.count({ where: { tenantId: tenant.id } });
+
+    const attempt = (versionIds: string[]) => setFallbackVersions.runAs(callerFor(dev), { tenant: tenant.slug, endpointId, versionIds });
+    expect(await attempt([ids.v3, otherVersion])).toMatchObject({
+      ok: false, error: "Not found: a fallback must be a version of this endpoint.", fieldErrors: { versionIds: ["Pick versions of this endpoint"] },
+    });
+    expect(await attempt([stranger.ids.v2])).toMatchObject({ ok: false, error: "Not found: a fallback must be a version of this endpoint." });
+    expect(await attempt([ids.v3, ids.v3])).toMatchObject({ ok: false, fieldErrors: { versionIds: ["Choose each version at most once"] } });
+    expect(await attempt([ids.v3, activeId])).toMatchObject({
+      ok: false, error: "v1 is the active version; it cannot also be a fallback.", fieldErrors: { versionIds: [expect.any(String)] },
+    });
+    expect(await attempt([ids.v2, ids.v3, ids.v4, otherVersion])).toMatchObject({
+      ok: false, fieldErrors: { versionIds: ["Choose at most 3 fallback versions"] },
+    });
+
+    expect(await fallbacksOf(endpointId)).toEqual([ids.v2]);
+    expect(await db().auditEvent.count({ where: { tenantId: tenant.id } })).toBe(eventsBefore);
+  });
+
+  it("activating a fallback takes it out of the list, in the same change", async () => {
+    const { tenant, dev, endpointId, activeId, ids } = await withVersions();
+    await setFallbackVersions.runAs(callerFor(dev), { tenant: tenant.slug, endpointId, versionIds: [ids.v2, ids.v3, ids.v4] });
+    const a = await activateVersion.runAs(callerFor(dev), { tenant: tenant.slug, endpointId, versionId: ids.v3 });
+    expect(a.ok).toBe(true);
+    const endpoint = await db().endpoint.findUniqueOrThrow({ where: { id: endpointId } });
+    expect(endpoint.activeVersionId).toBe(ids.v3);
+    expect(endpoint.fallbackVersionIds).toEqual([ids.v2, ids.v4]);
+    const event = await db().auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, action: "endpoint.version_activated" } });
+    expect(event).toMatchObject({
+      before: { activeVersionId: activeId, fallbackVersionIds: [ids.v2, ids.v3, ids.v4] },
+      after: { activeVersionId: ids.v3, fallbackVersionIds: [ids.v2, ids.v4] },
+    });
   });
 });
 

@@ -59,3 +59,19 @@ export const updateEndpointSchema = z.object({
   description: z.string().trim().max(300, "Description must be at most 300 characters").optional().default(""),
   enabled: z.enum(["true", "false"], { error: "Enabled must be true or false" }).transform((v) => v === "true").optional(),
 });
+
+/** How many versions may stand behind the active one. */
+export const MAX_FALLBACKS = 3;
+
+export const setFallbackVersionsSchema = z.object({
+  endpointId: z.string().min(1, "Endpoint is required"),
+  // A form posts one select per place: a repeated name, a lone string, or nothing; an empty
+  // place ("none") is left out and the places after it move up.
+  versionIds: z.preprocess(
+    (value) => (value === undefined || value === null ? [] : [value].flat().filter((id) => id !== "")),
+    z
+      .array(z.string({ error: "Each fallback must be a version id" }).min(1).max(64, "That is not a version id"))
+      .max(MAX_FALLBACKS, `Choose at most ${MAX_FALLBACKS} fallback versions`)
+      .refine((ids) => new Set(ids).size === ids.length, "Choose each version at most once"),
+  ),
+});

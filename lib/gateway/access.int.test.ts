@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "@/lib/testing/db";
-import { seedApiKey, seedEndpoint, seedGatewayTenant, seedProvider, useGatewayHarness } from "@/lib/testing/gateway-factories";
+import { seedApiKey, seedEndpoint, seedGatewayTenant, useGatewayHarness } from "@/lib/testing/gateway-factories";
 
 useTestDatabase();
 
@@ -128,16 +128,6 @@ describe("who may call", () => {
     expect((await notJson.json()).error.type).toBe("invalid_request_error");
     expect(await db().requestRecord.count()).toBe(before);
     expect(harness.fake.requests).toHaveLength(0);
-  });
-
-  it("answers 501 for endpoints on built-in models, for now", async () => {
-    const s = await seedGatewayTenant(harness.fake.baseUrl);
-    const builtin = await seedProvider(s.tenant, { kind: "BUILTIN" });
-    const { endpoint } = await seedEndpoint(s.tenant, builtin);
-    const error = await caught(harness.gateway.client(s.secret).chat.completions.create(hi(endpoint.name)));
-    expect(error.status).toBe(501);
-    expect(error.message).toContain("built-in models are not available yet");
-    expect(error.type).toBe("api_error");
   });
 
   it("answers unknown URLs and wrong methods in OpenAI's shape", async () => {

@@ -50,10 +50,10 @@ export async function findEndpoint(gw: Gateway, ex: Exchange, key: GatewayKey, m
 }
 
 /**
- * The versions to try, in order. Today that is the active version alone; ModelVersion has no
- * fallback field yet. When it does (or a rollout picks a canary), list them here and forward()
- * tries each in turn.
+ * The versions to try, in order: the active version, then the endpoint's fallbacks, which
+ * forward() tries in turn when one fails on the provider's side. Fallbacks stand behind an
+ * active version, never in for a missing one.
  */
 function candidateVersions(endpoint: GatewayEndpoint): GatewayVersion[] {
-  return endpoint.activeVersion ? [endpoint.activeVersion] : [];
+  return endpoint.activeVersion ? [endpoint.activeVersion, ...endpoint.fallbackVersions] : [];
 }

@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import type { EndpointKind, ProviderKind } from "@/lib/db/generated/enums";
 import { decryptSecret } from "@/lib/secrets/secrets";
 import type { Prices } from "./tokens";
@@ -32,6 +33,8 @@ export type GatewayEndpoint = {
   createdAt: Date;
   disabled: boolean;
   activeVersion: GatewayVersion | null;
+  /** Versions to try, in order, when the active one fails on the provider's side. */
+  fallbackVersions: GatewayVersion[];
 };
 
 /**
@@ -43,7 +46,22 @@ export function createEndpointLookup(ttlMs: number): (tenantId: string, name: st
   return (tenantId, name) => cache.get(`${tenantId}\u0000${name}`, () => loadEndpoint(tenantId, name));
 }
 
+const VERSION_SELECT = {
+  id: true,
+  label: true,
+  providerModel: true,
+  params: true,
+  inputPricePerMTok: true,
+  outputPricePerMTok: true,
+  provider: { select: { id: true, tenantId: true, kind: true, baseUrl: true, apiKeySealed: true } },
+} as const;
+
+type VersionRow = Prisma.ModelVersionGetPayload<{ select: typeof VERSION_SELECT }>;
+
 async function loadEndpoint(tenantId: string, name: string): Promise<GatewayEndpoint | null> {
+  // The endpoint's versions come with it in the same call, and the active version and the
+  // fallbacks are picked from them: a list of ids has no relation to join through. An endpoint
+  // has a handful of versions, and the result is cached for the TTL.
   const row = await db().endpoint.findUnique({
     where: { tenantId_name: { tenantId, name } },
     select: {
@@ -52,39 +70,46 @@ async function loadEndpoint(tenantId: string, name: string): Promise<GatewayEndp
       kind: true,
       createdAt: true,
       disabledAt: true,
-      activeVersion: {
-        select: {
-          id: true,
-          label: true,
-          providerModel: true,
-          params: true,
-          inputPricePerMTok: true,
-          outputPricePerMTok: true,
-          provider: { select: { id: true, tenantId: true, kind: true, baseUrl: true, apiKeySealed: true } },
-        },
-      },
+      activeVersionId: true,
+      fallbackVersionIds: true,
+      versions: { where: { tenantId }, select: VERSION_SELECT },
     },
   });
   if (!row) return null;
-  const v = row.activeVersion;
+  const versions = new Map(row.versions.map((v) => [v.id, v]));
+  const pick = (id: string | null) => {
+    const v = id === null ? undefined : versions.get(id);
+    return v ? toVersion(v, tenantId) : null;
+  };
+  const activeVersion = pick(row.activeVersionId);
+  const fallbackVersions: GatewayVersion[] = [];
+  // Ids of versions that are gone, or of the active one, are skipped; the order is kept.
+  for (const id of new Set(row.fallbackVersionIds)) {
+    const v = id === row.activeVersionId ? null : pick(id);
+    if (v) fallbackVersions.push(v);
+  }
   return {
     id: row.id,
     name: row.name,
     kind: row.kind,
     createdAt: row.createdAt,
     disabled: row.disabledAt !== null,
-    // A version whose provider belongs to another tenant would be a data bug; never forward to it.
-    activeVersion:
-      v && v.provider.tenantId === tenantId
-        ? {
-            id: v.id,
-            label: v.label,
-            providerModel: v.providerModel,
-            params: isPlainObject(v.params) ? v.params : {},
-            prices: { inputPerMTok: Number(v.inputPricePerMTok), outputPerMTok: Number(v.outputPricePerMTok) },
-            provider: toProvider(v.provider),
-          }
-        : null,
+    activeVersion,
+    fallbackVersions,
+  };
+}
+
+/** A version as the gateway forwards to it, or null when its provider is another tenant's. */
+function toVersion(v: VersionRow, tenantId: string): GatewayVersion | null {
+  // A version whose provider belongs to another tenant would be a data bug; never forward to it.
+  if (v.provider.tenantId !== tenantId) return null;
+  return {
+    id: v.id,
+    label: v.label,
+    providerModel: v.providerModel,
+    params: isPlainObject(v.params) ? v.params : {},
+    prices: { inputPerMTok: Number(v.inputPricePerMTok), outputPerMTok: Number(v.outputPricePerMTok) },
+    provider: toProvider(v.provider),
   };
 }
 

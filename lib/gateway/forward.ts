@@ -30,10 +30,13 @@ export async function forward(
   for (const version of versions) {
     ex.modelVersionId = version.id;
     try {
+      let response: UpstreamResponse;
       if (version.provider.kind === "BUILTIN") {
-        throw apiError(501, "builtin_unavailable", "This endpoint runs on a built-in model: built-in models are not available yet.");
+        ex.attempts++;
+        response = await gw.builtin.post(version, path, buildBody(version), signal, ex.id);
+      } else {
+        response = await gw.upstream.post(version.provider, path, JSON.stringify(buildBody(version)), signal, ex, ex.id);
       }
-      const response = await gw.upstream.post(version.provider, path, JSON.stringify(buildBody(version)), signal, ex, ex.id);
       return { response, version };
     } catch (error) {
       if (!(error instanceof GatewayError) || error.status < 500 || error.status === 499) throw error;

@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { Budget } from "./budget";
+import { BuiltinProvider } from "./builtin";
 import { createEndpointLookup, type GatewayEndpoint } from "./endpoints";
 import { createKeyLookup, type GatewayKey } from "./keys";
 import { LastUsed } from "./last-used";
@@ -17,6 +18,7 @@ export type Gateway = {
   budget: Budget;
   records: RecordWriter;
   upstream: Upstream;
+  builtin: BuiltinProvider;
   lastUsed: LastUsed;
   redis: Redis | null;
 };
@@ -38,6 +40,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       retryBaseMs: options.retryBaseMs,
       maxRetryWaitMs: options.maxRetryWaitMs,
     }),
+    builtin: new BuiltinProvider(options.modelsDir),
     lastUsed: new LastUsed(),
     redis,
   };
@@ -81,5 +84,6 @@ export async function closeGateway(gw: Gateway): Promise<void> {
   await gw.records.flush();
   await gw.lastUsed.flush();
   await gw.upstream.close();
+  await gw.builtin.close();
   if (gw.redis) await gw.redis.quit().catch(() => gw.redis?.disconnect());
 }

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { z } from "zod";
 
 /** Tuning for one gateway handler; anything left out comes from the environment or a default. */
@@ -23,6 +24,8 @@ export type GatewayOptions = {
   tenantTpm?: number | null;
   /** Largest request body accepted (10 MiB). */
   maxBodyBytes?: number;
+  /** Where the built-in models' joined files are kept (KEEL_HOME/models). */
+  modelsDir?: string;
   /** How long close() lets in-flight requests finish before cutting them (5000). */
   closeGraceMs?: number;
 };
@@ -34,6 +37,7 @@ const envSchema = z.object({
   KEEL_PROVIDER_TIMEOUT_MS: positiveInt.default(60_000),
   KEEL_TENANT_RPM: positiveInt.optional(),
   KEEL_TENANT_TPM: positiveInt.optional(),
+  KEEL_HOME: z.string().default(".keel"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
 });
 
@@ -58,5 +62,6 @@ export function resolveOptions(opts: GatewayOptions, env: NodeJS.ProcessEnv = pr
     tenantTpm: opts.tenantTpm === undefined ? (e.KEEL_TENANT_TPM ?? null) : opts.tenantTpm,
     maxBodyBytes: opts.maxBodyBytes ?? 10 * 1024 * 1024,
     closeGraceMs: opts.closeGraceMs ?? 5_000,
+    modelsDir: opts.modelsDir ?? path.resolve(e.KEEL_HOME, "models"),
   };
 }

@@ -12,7 +12,10 @@ export type UpstreamOptions = {
   maxRetryWaitMs: number;
 };
 
-export type UpstreamResponse = { statusCode: number; headers: IncomingHttpHeaders; body: Dispatcher.ResponseData["body"] };
+/** A provider's body: undici's for remote providers, a Node stream for the built-in models. */
+export type UpstreamBody = AsyncIterable<unknown> & { destroy(error?: Error): unknown };
+
+export type UpstreamResponse = { statusCode: number; headers: IncomingHttpHeaders; body: UpstreamBody };
 
 /** Counts provider calls across retries and fallbacks, for the request record. */
 export type AttemptCounter = { attempts: number };
@@ -37,7 +40,7 @@ export class Upstream {
 
     for (let attempt = 0; ; attempt++) {
       counter.attempts++;
-      let res: UpstreamResponse;
+      let res: Dispatcher.ResponseData;
       try {
         res = await pool.request({ path: provider.basePath + path, method: "POST", headers, body, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
       } catch (error) {
@@ -49,7 +52,7 @@ export class Upstream {
         }
         throw apiError(502, "upstream_unreachable", `Could not reach the provider (${errorCode(error)}).`);
       }
-      if (res.statusCode >= 200 && res.statusCode < 300) return res;
+      if (res.statusCode >= 200 && res.statusCode < 300) return { statusCode: res.statusCode, headers: res.headers, body: res.body };
       if ((res.statusCode === 429 || res.statusCode >= 500) && attempt < maxRetries) {
         const delay = this.retryDelay(res.headers, attempt);
         if (delay !== null) {
@@ -135,7 +138,7 @@ export function bodyError(error: unknown): GatewayError {
 }
 
 /** A provider's refusal as the caller should see it: their own mistakes keep the provider's words. */
-async function upstreamError(res: UpstreamResponse): Promise<GatewayError> {
+async function upstreamError(res: Dispatcher.ResponseData): Promise<GatewayError> {
   const text = (await readUpstreamBody(res.body, 1 << 20).catch(() => Buffer.alloc(0))).toString("utf8");
   let detail: { message?: unknown; code?: unknown; param?: unknown } = {};
   try {

