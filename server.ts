@@ -1,4 +1,5 @@
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
@@ -53,6 +54,9 @@ async function main() {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
   });
+  // The console's "try it" panel reaches the gateway over loopback, as any caller would.
+  const loopback = ["0.0.0.0", "::", ""].includes(config.host) ? "127.0.0.1" : config.host;
+  process.env.KEEL_INTERNAL_URL = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${(server.address() as AddressInfo).port}`;
 
   console.log(`[keel] Keel is ready on ${config.publicUrl} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`);
   if (signIns) {

@@ -1,7 +1,8 @@
-import { recordAudit } from "@/lib/audit/record";
+import { recordAudit, type AuditInput } from "@/lib/audit/record";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { ROLES } from "@/lib/auth/permissions";
 import type { PrismaClient } from "@/lib/db/client";
+import { createBuiltinProvider, createDemoEndpoints } from "@/lib/providers/builtin/provision";
 
 export type SeededSignIn = { email: string; password: string; role: string };
 
@@ -9,7 +10,8 @@ const SYSTEM = { type: "SYSTEM" as const, id: null, label: "keel-seed" };
 const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
 
 /**
- * On an empty database: a platform admin and a demo tenant `acme` with one user per role.
+ * On an empty database: a platform admin and a demo tenant `acme` with one user per role, and
+ * endpoints on the built-in offline models so the gateway answers before any provider is added.
  * Returns the sign-ins to print once; returns null when the database already has users.
  */
 export async function seedIfEmpty(prisma: PrismaClient): Promise<SeededSignIn[] | null> {
@@ -41,6 +43,9 @@ export async function seedIfEmpty(prisma: PrismaClient): Promise<SeededSignIn[] 
           after: { email: p.email, role: p.role },
         });
       }
+      const audit = (event: AuditInput) => recordAudit(tx, tenant.id, SYSTEM, NO_REQUEST, event);
+      const builtin = await createBuiltinProvider(tx, tenant.id, audit);
+      await createDemoEndpoints(tx, tenant.id, builtin.id, audit);
     },
     { timeout: 30_000 },
   );

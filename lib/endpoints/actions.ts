@@ -2,6 +2,8 @@
 
 import type { Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
+import type { EndpointKind } from "@/lib/db/generated/enums";
+import { BUILTIN_MODELS } from "@/lib/providers/builtin/catalog";
 import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
 import { activateVersionSchema, addVersionSchema, createEndpointSchema, setFallbackVersionsSchema, updateEndpointSchema } from "./schemas";
@@ -22,7 +24,7 @@ export const createEndpoint = tenantAction({
   run: async (ctx, input) => {
     const taken = await ctx.tx.endpoint.findUnique({ where: { tenantId_name: { tenantId: ctx.tenantId, name: input.name } } });
     if (taken) throw new ActionError("That name is taken.", "conflict", { name: ["Another endpoint of this tenant has this name"] });
-    await requireProvider(ctx.tx, ctx.tenantId, input.providerId);
+    await requireProvider(ctx.tx, ctx.tenantId, input.providerId, input.kind, input.providerModel);
     const endpoint = await ctx.tx.endpoint.create({
       data: { tenantId: ctx.tenantId, name: input.name, kind: input.kind, description: input.description || null },
     });
@@ -46,7 +48,7 @@ export const addVersion = tenantAction({
     const endpoint = await loadEndpoint(ctx, input.endpointId);
     const clash = await ctx.tx.modelVersion.findFirst({ where: { tenantId: ctx.tenantId, endpointId: endpoint.id, label: input.label } });
     if (clash) throw new ActionError("That label is taken.", "conflict", { label: ["This endpoint already has a version with this label"] });
-    await requireProvider(ctx.tx, ctx.tenantId, input.providerId);
+    await requireProvider(ctx.tx, ctx.tenantId, input.providerId, endpoint.kind, input.providerModel);
     const version = await createVersion(ctx.tx, ctx.tenantId, endpoint.id, input);
     if (input.activate) await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
     await ctx.audit(ctx.tenantId, {
@@ -147,9 +149,17 @@ async function loadEndpoint(ctx: TenantContext, endpointId: string) {
   return endpoint;
 }
 
-async function requireProvider(tx: Tx, tenantId: string, providerId: string) {
-  const provider = await tx.provider.findFirst({ where: { id: providerId, tenantId }, select: { id: true } });
+/** The provider must be the tenant's; the built-in one offers only its own models, of the endpoint's kind. */
+async function requireProvider(tx: Tx, tenantId: string, providerId: string, kind: EndpointKind, providerModel: string) {
+  const provider = await tx.provider.findFirst({ where: { id: providerId, tenantId }, select: { id: true, kind: true } });
   if (!provider) throw new ActionError("That provider does not exist in this tenant.", "invalid", { providerId: ["Pick one of this tenant's providers"] });
+  if (provider.kind !== "BUILTIN") return;
+  const offered = BUILTIN_MODELS.filter((m) => m.kind === kind).map((m) => m.id);
+  if (!offered.includes(providerModel)) {
+    throw new ActionError("The built-in provider has no such model.", "invalid", {
+      providerModel: [`For ${kind === "CHAT" ? "chat" : "embeddings"}, the built-in provider offers: ${offered.join(", ")}`],
+    });
+  }
 }
 
 function createVersion(tx: Tx, tenantId: string, endpointId: string, v: VersionInput) {

@@ -33,7 +33,7 @@ export async function listEndpoints(ctx: { tenantId: string }) {
 export async function getEndpoint(ctx: { tenantId: string }, endpointId: string) {
   const e = await db().endpoint.findFirst({
     where: { id: endpointId, tenantId: ctx.tenantId },
-    include: { versions: { orderBy: { createdAt: "desc" }, include: { provider: { select: { name: true } } } } },
+    include: { versions: { orderBy: { createdAt: "desc" }, include: { provider: { select: { name: true, kind: true } } } } },
   });
   if (!e) return null;
   return {
@@ -49,6 +49,7 @@ export async function getEndpoint(ctx: { tenantId: string }, endpointId: string)
       id: v.id,
       label: v.label,
       providerName: v.provider.name,
+      builtin: v.provider.kind === "BUILTIN",
       providerModel: v.providerModel,
       params: v.params as Record<string, unknown>,
       inputPricePerMTok: v.inputPricePerMTok.toString(),

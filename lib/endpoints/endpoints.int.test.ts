@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { createProvider } from "@/lib/providers/actions";
+import { addBuiltinProvider, createProvider } from "@/lib/providers/actions";
 import { useTestDatabase } from "@/lib/testing/db";
 import { callerFor, seedMember, seedTenant } from "@/lib/testing/factories";
 import { activateVersion, addVersion, createEndpoint, setFallbackVersions, updateEndpoint } from "./actions";
@@ -161,5 +161,24 @@ describe("providers", () => {
     expect(row.apiKeySealed).not.toContain("sk-test-123");
     const events = await db().auditEvent.findMany({ where: { tenantId: tenant.id } });
     expect(JSON.stringify(events)).not.toContain("sk-test-123");
+  });
+
+  it("adds the built-in demo models once, and offers only their models, of the endpoint's kind", async () => {
+    const { tenant, owner, dev } = await setup();
+    const added = await addBuiltinProvider.runAs(callerFor(owner), { tenant: tenant.slug });
+    if (!added.ok) throw new Error(added.error);
+    const again = await addBuiltinProvider.runAs(callerFor(owner), { tenant: tenant.slug });
+    expect(again).toMatchObject({ ok: false, error: expect.stringMatching(/already has the built-in provider/) });
+    expect(await db().provider.count({ where: { tenantId: tenant.id, kind: "BUILTIN" } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { tenantId: tenant.id, action: "provider.created", resourceId: added.data.providerId } })).toBe(1);
+
+    const builtin = { ...version(added.data.providerId), params: "", inputPricePerMTok: "0", outputPricePerMTok: "0" };
+    const unknown = await createEndpoint.runAs(callerFor(dev), { tenant: tenant.slug, name: "tiny", kind: "CHAT", ...builtin });
+    expect(unknown).toMatchObject({ ok: false, fieldErrors: { providerModel: [expect.stringContaining("tinyllama-1.1b-chat")] } });
+    const wrongKind = await createEndpoint.runAs(callerFor(dev), { tenant: tenant.slug, name: "tiny", kind: "EMBEDDINGS", ...builtin, providerModel: "tinyllama-1.1b-chat" });
+    expect(wrongKind).toMatchObject({ ok: false, fieldErrors: { providerModel: [expect.stringContaining("use-lite-512")] } });
+    const ok = await createEndpoint.runAs(callerFor(dev), { tenant: tenant.slug, name: "tiny", kind: "CHAT", ...builtin, providerModel: "tinyllama-1.1b-chat" });
+    expect(ok.ok).toBe(true);
+    expect(await db().endpoint.count({ where: { tenantId: tenant.id } })).toBe(1);
   });
 });

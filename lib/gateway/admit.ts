@@ -9,10 +9,14 @@ import type { TokenLease } from "./limits";
 
 /** Authenticates the caller and attributes the request to its key and tenant. */
 export async function authenticateKey(gw: Gateway, ex: Exchange, req: IncomingMessage): Promise<GatewayKey> {
-  const key = await authenticate(req, gw.lookupKey);
+  const key = await authenticate(req, gw.auth);
   ex.tenantId = key.tenantId;
-  ex.apiKeyId = key.id;
-  gw.lastUsed.touch(key.id);
+  if (key.userId) {
+    ex.userId = key.userId;
+  } else {
+    ex.apiKeyId = key.id;
+    gw.lastUsed.touch(key.id);
+  }
   return key;
 }
 

@@ -20,6 +20,8 @@ export class Exchange {
   inputHash: string | null = null;
   tenantId: string | null = null;
   apiKeyId: string | null = null;
+  /** The console user, for requests from Keel's own screens. */
+  userId: string | null = null;
   endpointId: string | null = null;
   endpointName: string | null = null;
   modelVersionId: string | null = null;
@@ -57,6 +59,7 @@ export class Exchange {
       id: this.id,
       tenantId: this.tenantId,
       apiKeyId: this.apiKeyId,
+      userId: this.userId,
       endpointId: this.endpointId,
       endpointName: this.endpointName,
       modelVersionId: this.modelVersionId,

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { Budget } from "./budget";
 import { BuiltinProvider } from "./builtin";
 import { createEndpointLookup, type GatewayEndpoint } from "./endpoints";
-import { createKeyLookup, type GatewayKey } from "./keys";
+import { createKeyLookup, createTenantLookup, type Authenticators } from "./keys";
 import { LastUsed } from "./last-used";
 import { Limits } from "./limits";
 import { resolveOptions, type GatewayOptions, type ResolvedGatewayOptions } from "./options";
@@ -12,7 +12,7 @@ import { Upstream } from "./upstream";
 /** Everything one gateway handler keeps between requests. Nothing here queries the database per request. */
 export type Gateway = {
   options: ResolvedGatewayOptions;
-  lookupKey: (secretHash: string) => Promise<GatewayKey | null>;
+  auth: Authenticators;
   lookupEndpoint: (tenantId: string, name: string) => Promise<GatewayEndpoint | null>;
   limits: Limits;
   budget: Budget;
@@ -29,7 +29,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const redis = options.redisUrl ? connectRedis(options.redisUrl) : null;
   return {
     options,
-    lookupKey: createKeyLookup(options.cacheTtlMs),
+    auth: { lookupKey: createKeyLookup(options.cacheTtlMs), lookupTenant: createTenantLookup(options.cacheTtlMs), consoleSecret: options.consoleSecret },
     lookupEndpoint: createEndpointLookup(options.cacheTtlMs),
     limits: new Limits({ tenantRpm: options.tenantRpm, tenantTpm: options.tenantTpm, redis, prefix: options.redisPrefix }),
     budget: new Budget(options.budgetRefreshMs),

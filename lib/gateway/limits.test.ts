@@ -7,6 +7,7 @@ let n = 0;
 const keyWith = (limits: { requestsPerMinute?: number; tokensPerMinute?: number }, tenantId = `tenant-${++n}`): GatewayKey => ({
   id: `key-${++n}`,
   tenantId,
+  userId: null,
   allowedEndpoints: null,
   requestsPerMinute: limits.requestsPerMinute ?? null,
   tokensPerMinute: limits.tokensPerMinute ?? null,

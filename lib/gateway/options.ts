@@ -24,6 +24,8 @@ export type GatewayOptions = {
   tenantTpm?: number | null;
   /** Largest request body accepted (10 MiB). */
   maxBodyBytes?: number;
+  /** Verifies console tokens from the "try it" panel (NEXTAUTH_SECRET); null refuses them. */
+  consoleSecret?: string | null;
   /** Where the built-in models' joined files are kept (KEEL_HOME/models). */
   modelsDir?: string;
   /** How long close() lets in-flight requests finish before cutting them (5000). */
@@ -38,6 +40,7 @@ const envSchema = z.object({
   KEEL_TENANT_RPM: positiveInt.optional(),
   KEEL_TENANT_TPM: positiveInt.optional(),
   KEEL_HOME: z.string().default(".keel"),
+  NEXTAUTH_SECRET: z.string().optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
 });
 
@@ -62,6 +65,7 @@ export function resolveOptions(opts: GatewayOptions, env: NodeJS.ProcessEnv = pr
     tenantTpm: opts.tenantTpm === undefined ? (e.KEEL_TENANT_TPM ?? null) : opts.tenantTpm,
     maxBodyBytes: opts.maxBodyBytes ?? 10 * 1024 * 1024,
     closeGraceMs: opts.closeGraceMs ?? 5_000,
+    consoleSecret: opts.consoleSecret === undefined ? (e.NEXTAUTH_SECRET ?? null) : opts.consoleSecret,
     modelsDir: opts.modelsDir ?? path.resolve(e.KEEL_HOME, "models"),
   };
 }

@@ -3,7 +3,8 @@
 import { encryptSecret } from "@/lib/secrets/secrets";
 import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
-import { createProviderSchema, providerIdSchema, updateProviderSchema } from "./schemas";
+import { BUILTIN_PROVIDER_NAME, createBuiltinProvider } from "./builtin/provision";
+import { addBuiltinProviderSchema, createProviderSchema, providerIdSchema, updateProviderSchema } from "./schemas";
 
 /** Adds a provider; its API key is sealed at rest and never leaves the server again. */
 export const createProvider = tenantAction({
@@ -27,6 +28,20 @@ export const createProvider = tenantAction({
       resourceId: provider.id,
       after: { name: provider.name, kind: provider.kind, baseUrl: provider.baseUrl, hasApiKey: !!provider.apiKeySealed },
     });
+    return { providerId: provider.id };
+  },
+});
+
+/** Adds the built-in offline demo models as a provider of the tenant (at most once). */
+export const addBuiltinProvider = tenantAction({
+  schema: addBuiltinProviderSchema,
+  permission: "providers.manage",
+  run: async (ctx) => {
+    const existing = await ctx.tx.provider.findFirst({ where: { tenantId: ctx.tenantId, kind: "BUILTIN" }, select: { id: true } });
+    if (existing) throw new ActionError("This tenant already has the built-in provider.", "conflict");
+    const taken = await ctx.tx.provider.findUnique({ where: { tenantId_name: { tenantId: ctx.tenantId, name: BUILTIN_PROVIDER_NAME } } });
+    if (taken) throw new ActionError(`Another provider is named "${BUILTIN_PROVIDER_NAME}"; rename it first.`, "conflict");
+    const provider = await createBuiltinProvider(ctx.tx, ctx.tenantId, (event) => ctx.audit(ctx.tenantId, event));
     return { providerId: provider.id };
   },
 });

@@ -14,7 +14,7 @@ const baseUrl = z
   .refine((u) => /^https?:\/\//.test(u), "The base URL must start with http:// or https://")
   .transform((u) => u.replace(/\/+$/, ""));
 
-// Built-in offline models (kind BUILTIN) come with their own provider row once they ship.
+/** An OpenAI-compatible provider; the built-in one is added by `addBuiltinProvider`. */
 export const createProviderSchema = z.object({
   kind: z.literal("OPENAI_COMPATIBLE", { error: "Kind must be OPENAI_COMPATIBLE" }).default("OPENAI_COMPATIBLE"),
   name,
@@ -29,5 +29,7 @@ export const updateProviderSchema = z.object({
   apiKey: z.string().trim().max(4096, "The key is too long").optional().default(""),
   clearApiKey: z.coerce.boolean().optional().default(false),
 });
+
+export const addBuiltinProviderSchema = z.object({});
 
 export const providerIdSchema = z.object({ providerId: z.string().min(1, "Provider is required") });

@@ -1,6 +1,7 @@
 import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as verifyRoute } from "@/app/api/t/[tenant]/audit/verify/route";
+import { POST as tryEndpointRoute } from "@/app/api/t/[tenant]/endpoints/[endpointId]/try/route";
 import { POST as testProviderRoute } from "@/app/api/t/[tenant]/providers/[providerId]/test/route";
 import * as accountActions from "@/lib/auth/actions";
 import * as endpointActions from "@/lib/endpoints/actions";
@@ -44,6 +45,7 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   changeMemberRole: (t) => ({ tenant: t.slug, membershipId: t.viewerMembershipId, role: "ADMIN" }),
   removeMember: (t) => ({ tenant: t.slug, membershipId: t.viewerMembershipId }),
   createProvider: (t) => ({ tenant: t.slug, name: "intruder", baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-x" }),
+  addBuiltinProvider: (t) => ({ tenant: t.slug }),
   updateProvider: (t) => ({ tenant: t.slug, providerId: t.providerId, baseUrl: "http://evil.example/v1", apiKey: "sk-evil" }),
   deleteProvider: (t) => ({ tenant: t.slug, providerId: t.providerId }),
   createEndpoint: (t) => ({
@@ -201,6 +203,17 @@ describe("attack matrix", () => {
           testProviderRoute(new Request(`http://keel.test/api/t/${target.slug}/providers/${target.providerId}/test`, { method: "POST" }), {
             params: Promise.resolve({ tenant: target.slug, providerId: target.providerId }),
           }),
+      ],
+      [
+        "POST /api/t/[tenant]/endpoints/[endpointId]/try",
+        () =>
+          tryEndpointRoute(
+            new Request(`http://keel.test/api/t/${target.slug}/endpoints/${target.endpointId}/try`, {
+              method: "POST",
+              body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+            }),
+            { params: Promise.resolve({ tenant: target.slug, endpointId: target.endpointId }) },
+          ),
       ],
     ];
 

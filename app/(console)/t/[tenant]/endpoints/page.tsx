@@ -25,7 +25,7 @@ export default async function EndpointsPage({ params }: { params: Promise<{ tena
         crumbs={[{ label: scope.tenantName, href: base }, { label: "Endpoints" }]}
         title="Endpoints"
         description="Each endpoint is a model name your applications call; its active version decides which provider model answers."
-        actions={manage ? <CreateEndpointDialog tenant={scope.tenantSlug} providers={providers.map((p) => ({ id: p.id, name: p.name }))} /> : undefined}
+        actions={manage ? <CreateEndpointDialog tenant={scope.tenantSlug} providers={providers.map((p) => ({ id: p.id, name: p.name, kind: p.kind }))} /> : undefined}
       />
       {endpoints.length === 0 ? (
         <EmptyState

@@ -10,6 +10,8 @@ import { listProviders } from "@/lib/providers/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { ProviderDialog } from "./_components/provider-dialog";
 import { ProviderRowActions } from "./_components/provider-row-actions";
+import { AddBuiltinButton } from "./_components/add-builtin-button";
+import { BUILTIN_NOTICE } from "@/lib/providers/builtin/catalog";
 
 export const metadata: Metadata = { title: "Providers" };
 
@@ -23,7 +25,14 @@ export default async function ProvidersPage({ params }: { params: Promise<{ tena
         crumbs={[{ label: scope.tenantName, href: `/t/${scope.tenantSlug}` }, { label: "Providers" }]}
         title="Providers"
         description="Where this tenant's models run. Keys are encrypted at rest and never sent back to the browser."
-        actions={manage ? <ProviderDialog tenant={scope.tenantSlug} /> : undefined}
+        actions={
+          manage ? (
+            <>
+              {!providers.some((p) => p.kind === "BUILTIN") && <AddBuiltinButton tenant={scope.tenantSlug} />}
+              <ProviderDialog tenant={scope.tenantSlug} />
+            </>
+          ) : undefined
+        }
       />
       {providers.length === 0 ? (
         <EmptyState
@@ -47,12 +56,20 @@ export default async function ProvidersPage({ params }: { params: Promise<{ tena
               {providers.map((p) => (
                 <TableRow key={p.id} data-testid={`provider-${p.name}`}>
                   <TableCell className="font-medium">{p.name}</TableCell>
-                  <TableCell><code className="font-mono text-xs">{p.baseUrl ?? "built-in"}</code></TableCell>
+                  <TableCell>
+                    {p.kind === "BUILTIN" ? (
+                      <span title={BUILTIN_NOTICE} className="text-xs">
+                        offline, in Keel <Badge variant="warning" className="ml-1">tiny demo models</Badge>
+                      </span>
+                    ) : (
+                      <code className="font-mono text-xs">{p.baseUrl}</code>
+                    )}
+                  </TableCell>
                   <TableCell>{p.hasApiKey ? <Badge variant="success">set</Badge> : <Badge variant="outline">none</Badge>}</TableCell>
                   <TableCell className="tabular-nums">{p.versions}</TableCell>
                   {manage && (
                     <TableCell className="text-right">
-                      <ProviderRowActions tenant={scope.tenantSlug} provider={{ id: p.id, name: p.name, baseUrl: p.baseUrl, hasApiKey: p.hasApiKey }} />
+                      <ProviderRowActions tenant={scope.tenantSlug} provider={{ id: p.id, name: p.name, kind: p.kind, baseUrl: p.baseUrl, hasApiKey: p.hasApiKey }} />
                     </TableCell>
                   )}
                 </TableRow>

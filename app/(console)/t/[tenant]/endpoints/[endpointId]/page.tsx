@@ -13,6 +13,8 @@ import { EndpointToggle } from "./_components/endpoint-toggle";
 import { ActivateVersionButton } from "./_components/activate-version-button";
 import { FallbackBadge } from "./_components/fallback-badge";
 import { FallbacksDialog } from "./_components/fallbacks-dialog";
+import { TryPanel } from "./_components/try-panel";
+import { BUILTIN_NOTICE } from "@/lib/providers/builtin/catalog";
 
 export const metadata: Metadata = { title: "Endpoint" };
 
@@ -23,6 +25,8 @@ export default async function EndpointPage({ params }: { params: Promise<{ tenan
   if (!endpoint) notFound();
   const providers = await listProviders(scope);
   const manage = can(scope.role, "endpoints.manage") && scope.status === "ACTIVE";
+  const tryIt = can(scope.role, "endpoints.try") && scope.status === "ACTIVE" && endpoint.enabled && endpoint.activeVersionId !== null;
+  const active = endpoint.versions.find((v) => v.id === endpoint.activeVersionId);
   const base = `/t/${scope.tenantSlug}`;
   return (
     <>
@@ -42,12 +46,25 @@ export default async function EndpointPage({ params }: { params: Promise<{ tenan
                   .map((v) => ({ id: v.id, label: v.label, providerName: v.providerName, providerModel: v.providerModel }))}
                 current={endpoint.fallbackVersionIds}
               />
-              <AddVersionDialog tenant={scope.tenantSlug} endpointId={endpoint.id} providers={providers.map((p) => ({ id: p.id, name: p.name }))} />
+              <AddVersionDialog tenant={scope.tenantSlug} endpointId={endpoint.id} providers={providers.map((p) => ({ id: p.id, name: p.name, kind: p.kind }))} />
             </>
           ) : undefined
         }
       />
       <div className="space-y-6">
+        {active?.builtin && (
+          <p data-testid="builtin-notice" className="rounded-md border border-warning/25 bg-warning/10 p-3 text-sm">
+            <strong>Tiny demo model.</strong> {BUILTIN_NOTICE}
+          </p>
+        )}
+        {tryIt && (
+          <TryPanel
+            tenant={scope.tenantSlug}
+            endpointId={endpoint.id}
+            kind={endpoint.kind}
+            versionLabels={Object.fromEntries(endpoint.versions.map((v) => [v.id, v.label]))}
+          />
+        )}
         <Card>
           <CardHeader>
             <CardTitle>Call it</CardTitle>
@@ -83,7 +100,10 @@ ${endpoint.kind === "CHAT" ? `await client.chat.completions.create({ model: "${e
                 {endpoint.versions.map((v) => (
                   <TableRow key={v.id} data-testid={`version-${v.label}`}>
                     <TableCell className="font-medium">{v.label}</TableCell>
-                    <TableCell className="text-xs">{v.providerName} / <code className="font-mono">{v.providerModel}</code></TableCell>
+                    <TableCell className="text-xs">
+                      {v.providerName} / <code className="font-mono">{v.providerModel}</code>
+                      {v.builtin && <Badge variant="warning" className="ml-2">tiny demo model</Badge>}
+                    </TableCell>
                     <TableCell><code className="font-mono text-xs">{Object.keys(v.params).length ? JSON.stringify(v.params) : "—"}</code></TableCell>
                     <TableCell className="text-xs tabular-nums">${v.inputPricePerMTok} / ${v.outputPricePerMTok}</TableCell>
                     <TableCell className="text-xs">{v.createdAt.slice(0, 10)}</TableCell>

@@ -1,12 +1,19 @@
 "use client";
 
+import { useState } from "react";
 import { Field } from "@/components/ui/field";
 import { Input, NativeSelect, Textarea } from "@/components/ui/input";
+import { BUILTIN_MODELS, BUILTIN_NOTICE } from "@/lib/providers/builtin/catalog";
 
-export type ProviderOption = { id: string; name: string };
+export type ProviderOption = { id: string; name: string; kind: "OPENAI_COMPATIBLE" | "BUILTIN" };
 
-/** The fields of a model version, shared by "new endpoint" and "add version". */
+/**
+ * The fields of a model version, shared by "new endpoint" and "add version". On the built-in
+ * provider the model is picked from its few models, each labelled as the demo it is.
+ */
 export function VersionFields({ providers, errors }: { providers: ProviderOption[]; errors: (name: string) => string[] | undefined }) {
+  const [providerId, setProviderId] = useState(providers[0]?.id ?? "");
+  const builtin = providers.find((p) => p.id === providerId)?.kind === "BUILTIN";
   return (
     <>
       <div className="grid grid-cols-2 gap-3">
@@ -14,15 +21,25 @@ export function VersionFields({ providers, errors }: { providers: ProviderOption
           <Input id="v-label" name="label" placeholder="v1" aria-invalid={!!errors("label")} />
         </Field>
         <Field label="Provider" htmlFor="v-provider" error={errors("providerId")}>
-          <NativeSelect id="v-provider" name="providerId" defaultValue={providers[0]?.id ?? ""}>
+          <NativeSelect id="v-provider" name="providerId" value={providerId} onChange={(e) => setProviderId(e.target.value)}>
             {providers.length === 0 && <option value="">Add a provider first</option>}
             {providers.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
           </NativeSelect>
         </Field>
       </div>
-      <Field label="Provider's model id" htmlFor="v-model" error={errors("providerModel")}>
-        <Input id="v-model" name="providerModel" placeholder="gpt-4o-mini" aria-invalid={!!errors("providerModel")} />
-      </Field>
+      {builtin ? (
+        <Field label="Built-in model" htmlFor="v-model" error={errors("providerModel")} hint={BUILTIN_NOTICE}>
+          <NativeSelect id="v-model" name="providerModel" aria-invalid={!!errors("providerModel")}>
+            {BUILTIN_MODELS.map((m) => (
+              <option key={m.id} value={m.id}>{`${m.name} (${m.kind === "CHAT" ? "chat" : "embeddings"}): ${m.description}`}</option>
+            ))}
+          </NativeSelect>
+        </Field>
+      ) : (
+        <Field label="Provider's model id" htmlFor="v-model" error={errors("providerModel")}>
+          <Input id="v-model" name="providerModel" placeholder="gpt-4o-mini" aria-invalid={!!errors("providerModel")} />
+        </Field>
+      )}
       <div className="grid grid-cols-2 gap-3">
         <Field label="Input price" htmlFor="v-in" error={errors("inputPricePerMTok")} hint="USD per million tokens">
           <Input id="v-in" name="inputPricePerMTok" inputMode="decimal" defaultValue="0" aria-invalid={!!errors("inputPricePerMTok")} />

@@ -10,7 +10,7 @@ import { ProviderDialog } from "./provider-dialog";
 type Result = { ok: true; models: string[] } | { ok: false; error: string };
 
 /** Test connection (lists the provider's models or shows its error), edit, remove. */
-export function ProviderRowActions({ tenant, provider }: { tenant: string; provider: { id: string; name: string; baseUrl: string | null; hasApiKey: boolean } }) {
+export function ProviderRowActions({ tenant, provider }: { tenant: string; provider: { id: string; name: string; kind: "OPENAI_COMPATIBLE" | "BUILTIN"; baseUrl: string | null; hasApiKey: boolean } }) {
   const router = useRouter();
   const [result, setResult] = useState<Result | null>(null);
   const [error, setError] = useState<string>();
@@ -34,7 +34,7 @@ export function ProviderRowActions({ tenant, provider }: { tenant: string; provi
         <Button variant="outline" size="sm" onClick={test} disabled={pending}>
           <PlugZap className="size-4" aria-hidden /> {pending ? "Testing…" : "Test connection"}
         </Button>
-        <ProviderDialog tenant={tenant} provider={provider} />
+        {provider.kind !== "BUILTIN" && <ProviderDialog tenant={tenant} provider={provider} />}
         <Button variant="ghost" size="sm" onClick={remove} disabled={pending} aria-label={`Remove ${provider.name}`}>
           <Trash2 className="size-4" aria-hidden />
         </Button>

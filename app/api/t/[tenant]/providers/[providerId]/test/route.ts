@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { BUILTIN_MODELS } from "@/lib/providers/builtin/catalog";
 import { testOpenAiCompatible } from "@/lib/providers/connection";
 import { decryptSecret } from "@/lib/secrets/secrets";
 import { tenantRoute } from "@/lib/tenancy/route";
@@ -9,7 +10,9 @@ export const dynamic = "force-dynamic";
 export const POST = tenantRoute("providers.manage", async (_req, ctx) => {
   const provider = await db().provider.findFirst({ where: { id: ctx.params.providerId, tenantId: ctx.tenantId } });
   if (!provider) return Response.json({ error: { code: "not_found", message: "No such provider in this tenant." } }, { status: 404 });
-  if (provider.kind !== "OPENAI_COMPATIBLE" || !provider.baseUrl) return Response.json({ ok: false, error: "Only OpenAI-compatible providers can be tested." });
+  // The built-in models load in the gateway on first use; the try-it panel is their real test.
+  if (provider.kind === "BUILTIN") return Response.json({ ok: true, models: BUILTIN_MODELS.map((m) => m.id) });
+  if (!provider.baseUrl) return Response.json({ ok: false, error: "The provider has no base URL." });
   const key = provider.apiKeySealed ? decryptSecret(provider.apiKeySealed) : null;
   return Response.json(await testOpenAiCompatible(provider.baseUrl, key));
 });

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import type { EndpointKind } from "@/lib/db/generated/enums";
+import { mintConsoleToken } from "@/lib/gateway/console-token";
+
+const message = z.object({
+  role: z.enum(["system", "user", "assistant"], { error: "Role must be system, user or assistant" }),
+  content: z.string().max(32_000, "A message may hold at most 32,000 characters"),
+});
+
+/** What the "try it" panel sends: messages for chat endpoints, texts for embeddings endpoints. */
+export const tryEndpointSchema = z.object({
+  messages: z.array(message).min(1, "Write a message first").max(50, "At most 50 messages").optional(),
+  maxTokens: z.number().int().min(1, "Max tokens must be at least 1").max(4096, "Max tokens must be at most 4096").optional(),
+  temperature: z.number().min(0, "Temperature must be between 0 and 2").max(2, "Temperature must be between 0 and 2").optional(),
+  input: z.array(z.string().min(1, "Texts cannot be empty").max(8_000, "A text may hold at most 8,000 characters")).min(1, "Write a text first").max(16, "At most 16 texts").optional(),
+});
+export type TryEndpointInput = z.infer<typeof tryEndpointSchema>;
+
+/** Headers of the gateway's answer that the panel shows. */
+const PASSED_HEADERS = ["content-type", "x-request-id", "x-keel-model-version"];
+
+/**
+ * Sends a console user's request through Keel's own gateway, so it is limited, budgeted, recorded
+ * (against the user) and routed exactly like an API call, and streams the answer back.
+ */
+export async function tryEndpoint(
+  who: { tenantId: string; userId: string },
+  endpoint: { name: string; kind: EndpointKind },
+  input: TryEndpointInput,
+  signal: AbortSignal,
+): Promise<Response> {
+  const gateway = process.env.KEEL_INTERNAL_URL;
+  const secret = process.env.NEXTAUTH_SECRET;
+  if (!gateway || !secret) return problem(503, "unavailable", "The gateway is not running in this process.");
+  const chat = endpoint.kind === "CHAT";
+  if (chat && !input.messages) return problem(400, "invalid", "A chat endpoint takes messages.", { messages: ["Write a message first"] });
+  if (!chat && !input.input) return problem(400, "invalid", "An embeddings endpoint takes texts.", { input: ["Write a text first"] });
+
+  const body = chat
+    ? { model: endpoint.name, messages: input.messages, stream: true, stream_options: { include_usage: true }, max_tokens: input.maxTokens, temperature: input.temperature }
+    : { model: endpoint.name, input: input.input, encoding_format: "float" };
+  const res = await fetch(`${gateway}/api/v1/${chat ? "chat/completions" : "embeddings"}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${mintConsoleToken(who, secret)}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal,
+  });
+  const headers = new Headers({ "cache-control": "no-cache" });
+  for (const name of PASSED_HEADERS) {
+    const value = res.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  return new Response(res.body, { status: res.status, headers });
+}
+
+function problem(status: number, code: string, message: string, fieldErrors?: Record<string, string[]>): Response {
+  return Response.json({ error: { code, message, fieldErrors } }, { status });
+}
