@@ -22,7 +22,7 @@ test("on a fresh install, the try-it panel streams an answer from the built-in c
   });
 
   const panel = page.getByTestId("try-panel");
-  await panel.getByLabel("Message").fill("Write three sentences about the sea.");
+  await panel.getByLabel("Message", { exact: true }).fill("Write three sentences about the sea.");
   await panel.getByLabel("Max tokens").fill("96");
   await panel.getByRole("button", { name: "Run" }).click();
   await expect(panel.getByRole("button", { name: "Stop" })).toBeVisible();
