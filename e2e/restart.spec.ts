@@ -19,9 +19,10 @@ test("a second start keeps every row, even after kill -9, and prints the sign-in
     await page.context().clearCookies();
     await signIn(page.request, second.url, owner.email, owner.password);
     await page.goto(`${second.url}/t/acme/audit`);
-    await expect(page.getByTestId("audit-action")).toHaveCount(7);
+    // The seed's events: the tenant, six members, the built-in provider and two demo endpoints.
+    await expect(page.getByTestId("audit-action")).toHaveCount(10);
     await page.getByRole("button", { name: "Verify chain" }).click();
-    await expect(page.getByTestId("chain-verdict")).toContainText("Intact: 7 events");
+    await expect(page.getByTestId("chain-verdict")).toContainText("Intact: 10 events");
   } finally {
     await second.stop();
   }
