@@ -65,7 +65,15 @@ export default async function ProvidersPage({ params }: { params: Promise<{ tena
                       <code className="font-mono text-xs">{p.baseUrl}</code>
                     )}
                   </TableCell>
-                  <TableCell>{p.hasApiKey ? <Badge variant="success">set</Badge> : <Badge variant="outline">none</Badge>}</TableCell>
+                  <TableCell>
+                    {p.kind === "BUILTIN" ? (
+                      <span className="text-xs text-muted-foreground">not needed</span>
+                    ) : p.hasApiKey ? (
+                      <Badge variant="success">set</Badge>
+                    ) : (
+                      <Badge variant="outline">none</Badge>
+                    )}
+                  </TableCell>
                   <TableCell className="tabular-nums">{p.versions}</TableCell>
                   {manage && (
                     <TableCell className="text-right">
