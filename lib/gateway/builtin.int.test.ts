@@ -3,6 +3,7 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { BUILTIN_CHAT_MODEL, BUILTIN_EMBEDDING_MODEL } from "@/lib/providers/builtin/catalog";
+import { cosineSimilarity as cosine } from "@/lib/vectors/cosine";
 import { useTestDatabase } from "@/lib/testing/db";
 import { seedApiKey, seedEndpoint, seedProvider, useGatewayHarness } from "@/lib/testing/gateway-factories";
 
@@ -19,18 +20,6 @@ async function seedBuiltinTenant() {
   const { secret } = await seedApiKey(tenant);
   return { tenant, chat, embed, client: harness.gateway.client(secret) };
 }
-
-const cosine = (a: number[], b: number[]) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-};
 
 describe("built-in models, offline and in-process", { timeout: 180_000 }, () => {
   it("streams a chat answer from TinyLlama through the unchanged openai client, and records it", async () => {
@@ -67,6 +56,25 @@ describe("built-in models, offline and in-process", { timeout: 180_000 }, () => 
     expect(answer.choices[0].finish_reason).toBe("length");
     expect(answer.choices[0].message.content).not.toBe("");
     expect(answer.usage?.completion_tokens).toBe(6);
+  });
+
+  it("stops generating when the caller leaves mid-answer, and records that, not a success", async () => {
+    const s = await seedBuiltinTenant();
+    const { secret } = await seedApiKey(s.tenant);
+    const leave = new AbortController();
+    const res = await fetch(`${harness.gateway.url}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "demo-chat", messages: [{ role: "user", content: "Tell a long story about a ship." }], stream: true, max_tokens: 400 }),
+      signal: leave.signal,
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    leave.abort();
+    const id = res.headers.get("x-request-id")!;
+    await expect.poll(async () => (await db().requestRecord.findUnique({ where: { id } }))?.status, { timeout: 30_000 }).toBe(499);
+    const record = await db().requestRecord.findUniqueOrThrow({ where: { id } });
+    expect(record.outputTokens).toBeLessThan(400);
   });
 
   it("says plainly what the tiny model cannot do", async () => {

@@ -34,6 +34,8 @@ export class BuiltinProvider {
       const answer = new ChatAnswer(`chatcmpl-${requestId}`, model.id);
       if (body.stream === true) return await this.streamChat(request, answer, signal);
       const result = await this.chat.complete(request, () => {}, signal);
+      // Generation stops early when the caller leaves; that is no answer to record as a success.
+      if (signal.aborted) throw abortedBy(signal);
       return json(answer.completion(result));
     } catch (error) {
       throw this.toGatewayError(error, signal);
@@ -78,10 +80,13 @@ export class BuiltinProvider {
       this.chat
         .complete(request, (text) => {
           start();
-          body.write(answer.event(answer.chunk({ content: text }, null)));
+          if (!body.destroyed) body.write(answer.event(answer.chunk({ content: text }, null)));
         }, both)
         .then((result) => {
           start();
+          if (body.destroyed) return;
+          // Cut short (the caller left, or Keel is shutting down): never end a partial answer with [DONE].
+          if (signal.aborted) return void body.end(answer.event(abortedBy(signal).toJSON()));
           body.write(answer.event(answer.chunk({}, result.finishReason)));
           body.write(answer.event(answer.usageChunk(result)));
           body.end("data: [DONE]\n\n");
@@ -89,8 +94,7 @@ export class BuiltinProvider {
         .catch((error) => {
           if (!started) return reject(error);
           // Mid-stream: an error event and no [DONE], which the gateway reports as a broken stream.
-          const failure = this.toGatewayError(error, signal);
-          body.end(answer.event(failure.toJSON()));
+          if (!body.destroyed) body.end(answer.event(this.toGatewayError(error, signal).toJSON()));
         });
     });
   }

@@ -1,26 +1,15 @@
 "use client";
 
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { cosineSimilarity } from "@/lib/vectors/cosine";
 
 export type Embedded = { texts: string[]; vectors: number[][]; tokens: number | null };
-
-const cosine = (a: number[], b: number[]) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb || 1);
-};
 
 /** The vectors' size, and the cosine similarity of every pair of texts, most alike first. */
 export function EmbeddingsResult({ result }: { result: Embedded }) {
   const pairs: { a: number; b: number; score: number }[] = [];
   for (let a = 0; a < result.vectors.length; a++) {
-    for (let b = a + 1; b < result.vectors.length; b++) pairs.push({ a, b, score: cosine(result.vectors[a], result.vectors[b]) });
+    for (let b = a + 1; b < result.vectors.length; b++) pairs.push({ a, b, score: cosineSimilarity(result.vectors[a], result.vectors[b]) });
   }
   pairs.sort((x, y) => y.score - x.score);
   return (
