@@ -27,6 +27,8 @@ export type DataTableProps<T> = {
   filters?: ReactNode;
   /** A stable row key; defaults to the row's index on the page. */
   getRowId?: (row: T, index: number) => string;
+  /** The row's `data-testid`, for browser tests that find a row by what it shows. */
+  getRowTestId?: (row: T) => string;
 };
 
 type Navigate = (change: (params: URLSearchParams) => void, mode?: "push" | "replace") => void;
@@ -42,7 +44,7 @@ function parseSort(sort: string | undefined): SortingState {
 }
 
 /** Rewrites the current URL's query, keeping every parameter the change does not touch. */
-function useQueryNavigation(): { navigate: Navigate; pending: boolean; params: URLSearchParams } {
+export function useQueryNavigation(): { navigate: Navigate; pending: boolean; params: URLSearchParams } {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -87,6 +89,7 @@ function DataTableView<T>({
   emptyMessage = "No results.",
   filters,
   getRowId,
+  getRowTestId,
   navigate,
   pending = false,
 }: DataTableProps<T> & { navigate?: Navigate; pending?: boolean }) {
@@ -167,7 +170,7 @@ function DataTableView<T>({
           <TableBody className={cn("transition-opacity", pending && "opacity-60")}>
             {table.getRowModel().rows.length ? (
               table.getRowModel().rows.map((row) => (
-                <TableRow key={row.id}>
+                <TableRow key={row.id} data-testid={getRowTestId?.(row.original)}>
                   {row.getVisibleCells().map((cell) => (
                     <TableCell key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</TableCell>
                   ))}

@@ -64,11 +64,20 @@ export async function seedEndpoint(tenant: { id: string }, provider: { id: strin
 /** An API key of the tenant and its secret, which only the caller ever sees. */
 export async function seedApiKey(
   tenant: { id: string },
-  opts: { allowedEndpoints?: string[]; requestsPerMinute?: number; tokensPerMinute?: number; expiresAt?: Date; revokedAt?: Date } = {},
+  opts: {
+    name?: string;
+    allowedEndpoints?: string[];
+    requestsPerMinute?: number;
+    tokensPerMinute?: number;
+    expiresAt?: Date;
+    revokedAt?: Date;
+    lastUsedAt?: Date;
+    createdAt?: Date;
+  } = {},
 ) {
   const { secret, secretHash, prefix } = generateApiKey();
   const key = await db().apiKey.create({
-    data: { tenantId: tenant.id, name: `key-${unique()}`, prefix, secretHash, allowedEndpoints: opts.allowedEndpoints ?? [], ...opts },
+    data: { ...opts, tenantId: tenant.id, name: opts.name ?? `key-${unique()}`, prefix, secretHash, allowedEndpoints: opts.allowedEndpoints ?? [] },
   });
   return { key, secret };
 }

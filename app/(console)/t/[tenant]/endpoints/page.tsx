@@ -1,69 +1,62 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { Boxes } from "lucide-react";
 import { PageHeader } from "@/components/shell/page-header";
-import { Badge } from "@/components/ui/badge";
-import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { listEndpoints } from "@/lib/endpoints/data";
 import { listProviders } from "@/lib/providers/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { CreateEndpointDialog } from "./_components/create-endpoint-dialog";
+import { EndpointsTable } from "./_components/endpoints-table";
 
 export const metadata: Metadata = { title: "Endpoints" };
 
-export default async function EndpointsPage({ params }: { params: Promise<{ tenant: string }> }) {
+const PAGE_SIZE = 25;
+const SORTS = ["name", "createdAt"] as const;
+const KINDS = { chat: "CHAT", embeddings: "EMBEDDINGS" } as const;
+const STATUSES = { enabled: true, disabled: false } as const;
+
+type Search = { page?: string; sort?: string; q?: string; kind?: string; status?: string };
+
+export default async function EndpointsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Search> }) {
   const { scope } = await requireTenant((await params).tenant);
-  const [endpoints, providers] = await Promise.all([listEndpoints(scope), listProviders(scope)]);
+  const sp = await searchParams;
+  const page = Math.max(1, Number.parseInt(sp.page ?? "1", 10) || 1);
+  const [field, dir] = (sp.sort ?? "name.asc").split(".");
+  const sort = (SORTS as readonly string[]).includes(field) ? (field as (typeof SORTS)[number]) : "name";
+  const direction = dir === "desc" ? "desc" : "asc";
+  const q = sp.q || undefined;
+  const kind = sp.kind && Object.hasOwn(KINDS, sp.kind) ? KINDS[sp.kind as keyof typeof KINDS] : undefined;
+  const enabled = sp.status && Object.hasOwn(STATUSES, sp.status) ? STATUSES[sp.status as keyof typeof STATUSES] : undefined;
+  const [{ rows, total }, providers] = await Promise.all([
+    listEndpoints(scope, { q, kind, enabled, page, pageSize: PAGE_SIZE, sort, dir: direction }),
+    listProviders(scope),
+  ]);
   const manage = can(scope.role, "endpoints.manage") && scope.status === "ACTIVE";
-  const base = `/t/${scope.tenantSlug}`;
+  const filtered = q !== undefined || kind !== undefined || enabled !== undefined;
   return (
     <>
       <PageHeader
-        crumbs={[{ label: scope.tenantName, href: base }, { label: "Endpoints" }]}
+        crumbs={[{ label: scope.tenantName, href: `/t/${scope.tenantSlug}` }, { label: "Endpoints" }]}
         title="Endpoints"
         description="Each endpoint is a model name your applications call; its active version decides which provider model answers."
         actions={manage ? <CreateEndpointDialog tenant={scope.tenantSlug} providers={providers.map((p) => ({ id: p.id, name: p.name, kind: p.kind }))} /> : undefined}
       />
-      {endpoints.length === 0 ? (
+      {total === 0 && !filtered ? (
         <EmptyState
           icon={<Boxes className="size-6" aria-hidden />}
           title="No endpoints yet"
           description={providers.length ? "Create one and point it at a provider's model." : "Add a provider first, then create an endpoint."}
         />
       ) : (
-        <Card className="overflow-hidden p-0">
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead>Name (model)</TableHead>
-                <TableHead>Kind</TableHead>
-                <TableHead>Active version</TableHead>
-                <TableHead>Price in / out per 1M</TableHead>
-                <TableHead>Status</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {endpoints.map((e) => (
-                <TableRow key={e.id} data-testid={`endpoint-${e.name}`}>
-                  <TableCell>
-                    <Link href={`${base}/endpoints/${e.id}`} className="font-medium text-primary hover:underline">{e.name}</Link>
-                    {e.description && <div className="text-xs text-muted-foreground">{e.description}</div>}
-                  </TableCell>
-                  <TableCell className="text-xs">{e.kind === "CHAT" ? "chat" : "embeddings"}</TableCell>
-                  <TableCell className="text-xs">
-                    {e.active ? <>{e.active.label} · {e.active.providerName} / <code className="font-mono">{e.active.providerModel}</code></> : "—"}
-                    <span className="text-muted-foreground"> ({e.versions} version{e.versions === 1 ? "" : "s"})</span>
-                  </TableCell>
-                  <TableCell className="text-xs tabular-nums">{e.active ? `$${e.active.inputPricePerMTok} / $${e.active.outputPricePerMTok}` : "—"}</TableCell>
-                  <TableCell><Badge variant={e.enabled ? "success" : "outline"}>{e.enabled ? "enabled" : "disabled"}</Badge></TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </Card>
+        <EndpointsTable
+          tenant={scope.tenantSlug}
+          rows={rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }))}
+          total={total}
+          page={page}
+          pageSize={PAGE_SIZE}
+          sort={`${sort}.${direction}`}
+        />
       )}
     </>
   );

@@ -1,10 +1,9 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { DataTable, DataTableTextFilter } from "@/components/data-table/data-table";
+import { DataTableSelectFilter } from "@/components/data-table/data-table-select-filter";
 import { Badge } from "@/components/ui/badge";
-import { NativeSelect } from "@/components/ui/input";
 
 export type AuditRow = {
   id: string;
@@ -65,31 +64,6 @@ const columns: ColumnDef<AuditRow>[] = [
   { accessorKey: "hash", header: "Hash", cell: ({ row }) => <span className="font-mono text-xs text-muted-foreground" title={row.original.hash}>{row.original.hash.slice(0, 10)}…</span> },
 ];
 
-function ActionFilter({ actions }: { actions: string[] }) {
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
-  return (
-    <NativeSelect
-      aria-label="Filter by action"
-      className="h-9 w-56"
-      value={params.get("action") ?? ""}
-      onChange={(e) => {
-        const next = new URLSearchParams(params);
-        if (e.target.value) next.set("action", e.target.value);
-        else next.delete("action");
-        next.delete("page");
-        router.push(`${pathname}?${next.toString()}`);
-      }}
-    >
-      <option value="">All actions</option>
-      {actions.map((a) => (
-        <option key={a} value={a}>{a}</option>
-      ))}
-    </NativeSelect>
-  );
-}
-
 /** The audit events, paged, sorted and filtered on the server through the URL. */
 export function AuditTable(props: { rows: AuditRow[]; total: number; page: number; pageSize: number; sort: string; actions: string[] }) {
   return (
@@ -103,7 +77,13 @@ export function AuditTable(props: { rows: AuditRow[]; total: number; page: numbe
       emptyMessage="No audit events match."
       filters={
         <div className="flex flex-wrap gap-2">
-          <ActionFilter actions={props.actions} />
+          <DataTableSelectFilter
+            param="action"
+            label="Filter by action"
+            allLabel="All actions"
+            options={props.actions.map((a) => ({ value: a, label: a }))}
+            className="sm:w-56"
+          />
           <DataTableTextFilter param="actor" placeholder="Filter by actor…" />
         </div>
       }
