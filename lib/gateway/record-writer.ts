@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { getDatabase } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 
@@ -21,6 +22,8 @@ export class RecordWriter {
   constructor(
     private readonly insert: (rows: RequestRecordRow[]) => Promise<void> = insertRequestRecords,
     private readonly maxBatch = 500,
+    private readonly lingerAfter = 8,
+    private readonly lingerMs = 1,
   ) {}
 
   /** Queues a record; resolves when it is committed, rejects when its batch failed. */
@@ -51,6 +54,11 @@ export class RecordWriter {
         console.error(`[gateway] could not write ${batch.length} request record(s):`, error);
         for (const w of batch) w.reject(error);
       }
+      // A big batch means load: let the next one gather a moment longer. Each INSERT costs the
+      // embedded database about ten rows' worth of CPU on top of its rows, and under load that
+      // CPU is what the gateway's latency is made of (measured: 1 ms turns batches of ~11 rows
+      // at 32 connections into ~14, for ~10% less CPU per request and a lower p50).
+      if (batch.length >= this.lingerAfter && this.queue.length < batch.length) await sleep(this.lingerMs);
     }
     this.busy = false;
     for (const resolve of this.drained.splice(0)) resolve();
@@ -67,8 +75,10 @@ const COLUMNS = [
 // One statement text whatever the batch size: each column travels as one array parameter.
 const INSERT_SQL =
   `INSERT INTO "RequestRecord" (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
-  `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")}) ` +
-  `ON CONFLICT ("id") DO NOTHING RETURNING "id"`;
+  `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")})`;
+const INSERT_NEW_SQL = `${INSERT_SQL} ON CONFLICT ("id") DO NOTHING RETURNING "id"`;
+
+const UNIQUE_VIOLATION = "23505";
 
 /**
  * One multi-row INSERT on the app's shared pool. Raw SQL rather than Prisma's createMany: the
@@ -83,16 +93,25 @@ export async function insertRequestRecords(rows: RequestRecordRow[]): Promise<vo
     seen.add(id);
     return id === row.id ? row : { ...row, id };
   });
-  const stored = new Set((await insertRows(unique)).map((r) => r.id));
+  // A plain INSERT first: ON CONFLICT ... RETURNING costs about 15% more per row in the embedded
+  // database (measured), and reused ids are rare. When one clashes the statement changed nothing,
+  // and the batch goes again the slow way, which finds the clashing ids.
+  try {
+    await insertRows("keel_insert_request_records_plain", INSERT_SQL, unique);
+    return;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+  }
+  const stored = new Set((await insertRows("keel_insert_new_request_records", INSERT_NEW_SQL, unique)).map((r) => r.id));
   if (stored.size === unique.length) return;
   const clashed = unique.filter((row) => !stored.has(row.id)).map((row) => ({ ...row, id: suffixed(row.id) }));
-  await insertRows(clashed);
+  await insertRows("keel_insert_new_request_records", INSERT_NEW_SQL, clashed);
 }
 
-async function insertRows(rows: RequestRecordRow[]): Promise<{ id: string }[]> {
+async function insertRows(name: string, text: string, rows: RequestRecordRow[]): Promise<{ id: string }[]> {
   const params = COLUMNS.map(([column]) => rows.map((row) => toSql(row[column])));
   // Named, so each connection parses and plans the statement once.
-  const result = await getDatabase().pool.query<{ id: string }>({ name: "keel_insert_request_records", text: INSERT_SQL, values: params });
+  const result = await getDatabase().pool.query<{ id: string }>({ name, text, values: params });
   return result.rows;
 }
 

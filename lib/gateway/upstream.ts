@@ -13,7 +13,7 @@ export type UpstreamOptions = {
 };
 
 /** A provider's body: undici's for remote providers, a Node stream for the built-in models. */
-export type UpstreamBody = AsyncIterable<unknown> & { destroy(error?: Error): unknown };
+export type UpstreamBody = AsyncIterable<unknown> & Pick<NodeJS.ReadableStream, "on" | "off"> & { destroy(error?: Error): unknown };
 
 export type UpstreamResponse = { statusCode: number; headers: IncomingHttpHeaders; body: UpstreamBody };
 
@@ -111,21 +111,39 @@ export function retryAfterMs(headers: IncomingHttpHeaders): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
 
-/** Reads a response body, refusing to buffer more than `limit` bytes. */
-export async function readUpstreamBody(body: UpstreamResponse["body"], limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      size += (chunk as Buffer).length;
-      if (size > limit) throw apiError(502, "upstream_too_large", `The provider's response is larger than ${limit} bytes.`);
-      chunks.push(chunk as Buffer);
-    }
-  } catch (error) {
-    body.destroy();
-    throw bodyError(error);
-  }
-  return Buffer.concat(chunks, size);
+/**
+ * Reads a response body, refusing to buffer more than `limit` bytes. Stream events rather than
+ * `for await`, whose promises cost more than the rest of reading a small body (measured).
+ */
+export function readUpstreamBody(body: UpstreamResponse["body"], limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (error: unknown) => {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", onError);
+      body.off("close", onClose);
+      if (error === null) return resolve(Buffer.concat(chunks, size));
+      // Whatever the torn-down stream still emits must not become an uncaught error.
+      body.on("error", () => {});
+      body.destroy();
+      reject(bodyError(error));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) done(apiError(502, "upstream_too_large", `The provider's response is larger than ${limit} bytes.`));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => done(null);
+    const onError = (error: unknown) => done(error);
+    // Closed before its end without an error: cut off, as `for await` reports it.
+    const onClose = () => done(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
+    body.on("data", onData);
+    body.on("end", onEnd);
+    body.on("error", onError);
+    body.on("close", onClose);
+  });
 }
 
 /** What a failure while reading a provider's body means for the caller. */
