@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { readTableParams } from "@/components/data-table/table-params";
 import { PageHeader } from "@/components/shell/page-header";
 import { listTenantsForAdmin } from "@/lib/tenancy/data";
 import { CreateTenantDialog } from "./_components/create-tenant-dialog";
@@ -11,11 +12,8 @@ const SORTS = ["name", "slug", "createdAt"] as const;
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<{ page?: string; sort?: string; q?: string }> }) {
   const sp = await searchParams;
-  const page = Math.max(1, Number.parseInt(sp.page ?? "1", 10) || 1);
-  const [field, dir] = (sp.sort ?? "createdAt.desc").split(".");
-  const sort = (SORTS as readonly string[]).includes(field) ? (field as (typeof SORTS)[number]) : "createdAt";
-  const direction = dir === "asc" ? "asc" : "desc";
-  const { rows, total } = await listTenantsForAdmin({ q: sp.q || undefined, page, pageSize: PAGE_SIZE, sort, dir: direction });
+  const { page, sort, dir, sortParam } = readTableParams(sp, SORTS, { sort: "createdAt", dir: "desc" });
+  const { rows, total } = await listTenantsForAdmin({ q: sp.q || undefined, page, pageSize: PAGE_SIZE, sort, dir });
   return (
     <>
       <PageHeader
@@ -29,7 +27,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         total={total}
         page={page}
         pageSize={PAGE_SIZE}
-        sort={`${sort}.${direction}`}
+        sort={sortParam}
       />
     </>
   );

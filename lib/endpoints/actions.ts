@@ -1,21 +1,12 @@
 "use server";
 
 import type { Tx } from "@/lib/db/client";
-import { Prisma } from "@/lib/db/generated/client";
 import type { EndpointKind } from "@/lib/db/generated/enums";
 import { BUILTIN_MODELS } from "@/lib/providers/builtin/catalog";
 import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
+import { createVersion, describeVersion, insertEndpoint } from "./write";
 import { activateVersionSchema, addVersionSchema, createEndpointSchema, setFallbackVersionsSchema, updateEndpointSchema } from "./schemas";
-
-type VersionInput = {
-  label: string;
-  providerId: string;
-  providerModel: string;
-  params: Record<string, unknown>;
-  inputPricePerMTok: number;
-  outputPricePerMTok: number;
-};
 
 /** Creates an endpoint with its first model version, active at once. */
 export const createEndpoint = tenantAction({
@@ -25,17 +16,7 @@ export const createEndpoint = tenantAction({
     const taken = await ctx.tx.endpoint.findUnique({ where: { tenantId_name: { tenantId: ctx.tenantId, name: input.name } } });
     if (taken) throw new ActionError("That name is taken.", "conflict", { name: ["Another endpoint of this tenant has this name"] });
     await requireProvider(ctx.tx, ctx.tenantId, input.providerId, input.kind, input.providerModel);
-    const endpoint = await ctx.tx.endpoint.create({
-      data: { tenantId: ctx.tenantId, name: input.name, kind: input.kind, description: input.description || null },
-    });
-    const version = await createVersion(ctx.tx, ctx.tenantId, endpoint.id, input);
-    await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
-    await ctx.audit(ctx.tenantId, {
-      action: "endpoint.created",
-      resourceType: "endpoint",
-      resourceId: endpoint.id,
-      after: { name: endpoint.name, kind: endpoint.kind, activeVersion: describeVersion(version) },
-    });
+    const endpoint = await insertEndpoint(ctx.tx, ctx.tenantId, input, (event) => ctx.audit(ctx.tenantId, event));
     return { endpointId: endpoint.id, name: endpoint.name };
   },
 });
@@ -160,31 +141,4 @@ async function requireProvider(tx: Tx, tenantId: string, providerId: string, kin
       providerModel: [`For ${kind === "CHAT" ? "chat" : "embeddings"}, the built-in provider offers: ${offered.join(", ")}`],
     });
   }
-}
-
-function createVersion(tx: Tx, tenantId: string, endpointId: string, v: VersionInput) {
-  return tx.modelVersion.create({
-    data: {
-      tenantId,
-      endpointId,
-      label: v.label,
-      providerId: v.providerId,
-      providerModel: v.providerModel,
-      params: v.params as Prisma.InputJsonObject,
-      inputPricePerMTok: new Prisma.Decimal(v.inputPricePerMTok),
-      outputPricePerMTok: new Prisma.Decimal(v.outputPricePerMTok),
-    },
-  });
-}
-
-function describeVersion(v: { id: string; label: string; providerId: string; providerModel: string; params: unknown; inputPricePerMTok: Prisma.Decimal; outputPricePerMTok: Prisma.Decimal }) {
-  return {
-    id: v.id,
-    label: v.label,
-    providerId: v.providerId,
-    providerModel: v.providerModel,
-    params: v.params,
-    inputPricePerMTok: v.inputPricePerMTok.toString(),
-    outputPricePerMTok: v.outputPricePerMTok.toString(),
-  };
 }

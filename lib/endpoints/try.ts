@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { EndpointKind } from "@/lib/db/generated/enums";
 import { mintConsoleToken } from "@/lib/gateway/console-token";
+import { problem } from "@/lib/tenancy/route";
 
 const message = z.object({
   role: z.enum(["system", "user", "assistant"], { error: "Role must be system, user or assistant" }),
@@ -51,8 +52,4 @@ export async function tryEndpoint(
     if (value) headers.set(name, value);
   }
   return new Response(res.body, { status: res.status, headers });
-}
-
-function problem(status: number, code: string, message: string, fieldErrors?: Record<string, string[]>): Response {
-  return Response.json({ error: { code, message, fieldErrors } }, { status });
 }

@@ -1,10 +1,10 @@
-import crypto from "node:crypto";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { BUILTIN_CHAT_MODEL, BUILTIN_EMBEDDING_MODEL } from "@/lib/providers/builtin/catalog";
 import { cosineSimilarity as cosine } from "@/lib/vectors/cosine";
 import { useTestDatabase } from "@/lib/testing/db";
+import { seedTenant } from "@/lib/testing/factories";
 import { seedApiKey, seedEndpoint, seedProvider, useGatewayHarness } from "@/lib/testing/gateway-factories";
 
 useTestDatabase();
@@ -13,7 +13,7 @@ const harness = useGatewayHarness();
 
 /** A tenant whose built-in provider serves one chat and one embeddings endpoint. */
 async function seedBuiltinTenant() {
-  const tenant = await db().tenant.create({ data: { slug: `b-${crypto.randomBytes(4).toString("hex")}`, name: "Built-in tenant" } });
+  const tenant = await seedTenant();
   const provider = await seedProvider(tenant, { kind: "BUILTIN" });
   const chat = await seedEndpoint(tenant, provider, { name: "demo-chat", providerModel: BUILTIN_CHAT_MODEL, outputPricePerMTok: "1" });
   const embed = await seedEndpoint(tenant, provider, { name: "demo-embed", kind: "EMBEDDINGS", providerModel: BUILTIN_EMBEDDING_MODEL });

@@ -21,6 +21,19 @@ async function drain(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
   return text;
 }
 
+/** A streamed request to a provider failing with `fault`: what the client raised, and the request's record. */
+async function brokenStream(fault: Parameters<typeof harness.fake.fail>[0]) {
+  const s = await seedGatewayTenant(harness.fake.baseUrl);
+  harness.fake.fail(fault);
+  const { data: stream, response } = await harness.gateway
+    .client(s.secret)
+    .chat.completions.create({ ...hi(s.endpoint.name), stream: true })
+    .withResponse();
+  const error = await failure(drain(stream));
+  const record = await db().requestRecord.findUniqueOrThrow({ where: { id: response.headers.get("x-request-id")! } });
+  return { error, record };
+}
+
 describe("provider faults", () => {
   it("retries a 500 and answers, with one record of two attempts", async () => {
     const s = await seedGatewayTenant(harness.fake.baseUrl);
@@ -102,31 +115,17 @@ describe("provider faults", () => {
   });
 
   it("turns a stream cut mid-way into an error the client raises, and records it", async () => {
-    const s = await seedGatewayTenant(harness.fake.baseUrl);
-    harness.fake.fail({ kind: "cut", afterChunks: 3 });
-    const { data: stream, response } = await harness.gateway
-      .client(s.secret)
-      .chat.completions.create({ ...hi(s.endpoint.name), stream: true })
-      .withResponse();
-    const error = await failure(drain(stream));
+    const { error, record } = await brokenStream({ kind: "cut", afterChunks: 3 });
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error.message).toMatch(/stream broke off/);
     expect(harness.fake.requests).toHaveLength(1);
-    const record = await db().requestRecord.findUniqueOrThrow({ where: { id: response.headers.get("x-request-id")! } });
     expect(record).toMatchObject({ stream: true, status: 502, errorCode: "stream_interrupted", attempts: 1 });
   });
 
   it("treats a stream that ends without [DONE] as broken", async () => {
-    const s = await seedGatewayTenant(harness.fake.baseUrl);
-    harness.fake.fail({ kind: "no-done" });
-    const { data: stream, response } = await harness.gateway
-      .client(s.secret)
-      .chat.completions.create({ ...hi(s.endpoint.name), stream: true })
-      .withResponse();
-    const error = await failure(drain(stream));
+    const { error, record } = await brokenStream({ kind: "no-done" });
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error.message).toMatch(/ended before it was complete/);
-    const record = await db().requestRecord.findUniqueOrThrow({ where: { id: response.headers.get("x-request-id")! } });
     expect(record).toMatchObject({ status: 502, errorCode: "stream_interrupted" });
   });
 

@@ -6,8 +6,9 @@ import { findMembership, type TenantScope } from "./data";
 export type RouteContext = TenantScope & { caller: Caller; userId: string; params: Record<string, string> };
 type Params = { params: Promise<Record<string, string>> };
 
-function problem(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status });
+/** A route's refusal, in the one JSON shape every /api/t route answers with. */
+export function problem(status: number, code: string, message: string, fieldErrors?: Record<string, string[]>): Response {
+  return Response.json({ error: { code, message, fieldErrors } }, { status });
 }
 
 /**

@@ -9,7 +9,8 @@ export const TEST_PASSWORD = "correct-horse-battery";
 // A low bcrypt cost keeps factories fast; sign-in verifies any cost.
 const TEST_HASH = bcrypt.hashSync(TEST_PASSWORD, 4);
 
-const unique = () => crypto.randomBytes(4).toString("hex");
+/** A short random suffix for names that must not collide between tests. */
+export const unique = () => crypto.randomBytes(4).toString("hex");
 
 export async function seedUser(opts: { email?: string; isPlatformAdmin?: boolean; password?: boolean } = {}) {
   return db().user.create({
@@ -22,9 +23,11 @@ export async function seedUser(opts: { email?: string; isPlatformAdmin?: boolean
 }
 
 /** A tenant whose chain starts with its creation, as the app would leave it. */
-export async function seedTenant(opts: { slug?: string; status?: "ACTIVE" | "SUSPENDED" } = {}) {
+export async function seedTenant(opts: { slug?: string; status?: "ACTIVE" | "SUSPENDED"; monthlyBudgetUsd?: string } = {}) {
   return db().$transaction(async (tx) => {
-    const tenant = await tx.tenant.create({ data: { slug: opts.slug ?? `t-${unique()}`, name: "Test tenant", status: opts.status ?? "ACTIVE" } });
+    const tenant = await tx.tenant.create({
+      data: { slug: opts.slug ?? `t-${unique()}`, name: "Test tenant", status: opts.status ?? "ACTIVE", monthlyBudgetUsd: opts.monthlyBudgetUsd ?? null },
+    });
     await recordAudit(tx, tenant.id, { type: "SYSTEM", id: null, label: "test" }, { ip: null, userAgent: null, requestId: null }, {
       action: "tenant.created",
       resourceType: "tenant",

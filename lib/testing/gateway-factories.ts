@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
@@ -9,9 +8,9 @@ import { createGatewayHandler, type GatewayHandler } from "@/lib/gateway/handler
 import type { GatewayOptions } from "@/lib/gateway/options";
 import { generateApiKey } from "@/lib/keys/secret";
 import { encryptSecret } from "@/lib/secrets/secrets";
+import { seedTenant, unique } from "./factories";
 import { startFakeOpenAI, type FakeOpenAI } from "./fake-openai";
 
-const unique = () => crypto.randomBytes(4).toString("hex");
 
 /** A provider of the tenant; the API key is sealed as the console would seal it. */
 export async function seedProvider(tenant: { id: string }, opts: { baseUrl?: string; apiKey?: string | null; kind?: ProviderKind } = {}) {
@@ -108,9 +107,7 @@ export async function seedGatewayTenant(
   baseUrl: string,
   opts: { endpoint?: SeedEndpointOptions; key?: Parameters<typeof seedApiKey>[1]; providerApiKey?: string; monthlyBudgetUsd?: string } = {},
 ) {
-  const tenant = await db().tenant.create({
-    data: { slug: `t-${unique()}`, name: "Gateway tenant", monthlyBudgetUsd: opts.monthlyBudgetUsd ?? null },
-  });
+  const tenant = await seedTenant({ monthlyBudgetUsd: opts.monthlyBudgetUsd });
   const provider = await seedProvider(tenant, { baseUrl, apiKey: opts.providerApiKey ?? FAKE_PROVIDER_KEY });
   const { endpoint, version } = await seedEndpoint(tenant, provider, opts.endpoint);
   const { key, secret } = await seedApiKey(tenant, opts.key);

@@ -3,6 +3,7 @@
 // over a keep-alive agent, and the response streams back; no auth, no parsing, no logging.
 // Usage: bare-proxy.ts <upstreamPort>. Tells the parent its port over IPC.
 import http from "node:http";
+import { serveForParent } from "./child-server";
 
 const upstreamPort = Number(process.argv[2]);
 if (!upstreamPort) throw new Error("usage: bare-proxy.ts <upstreamPort>");
@@ -22,11 +23,4 @@ const server = http.createServer((req, res) => {
   });
   req.pipe(upstream);
 });
-server.keepAliveTimeout = 120_000;
-server.headersTimeout = 125_000;
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  process.send?.({ type: "ready", port: typeof address === "object" && address ? address.port : 0 });
-});
-process.on("disconnect", () => process.exit(0));
-process.on("SIGTERM", () => process.exit(0));
+serveForParent(server);

@@ -3,6 +3,7 @@
 // a few SSE chunks, each in its own write, a usage chunk when `stream_options.include_usage`, and
 // `data: [DONE]`. Tells the parent its port over IPC and exits when the parent goes away.
 import http from "node:http";
+import { serveForParent } from "./child-server";
 
 const created = Math.floor(Date.now() / 1000);
 const usage = { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 };
@@ -67,11 +68,4 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, { "content-type": "application/json", "content-length": completion.length }).end(completion);
   });
 });
-server.keepAliveTimeout = 120_000;
-server.headersTimeout = 125_000;
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  process.send?.({ type: "ready", port: typeof address === "object" && address ? address.port : 0 });
-});
-process.on("disconnect", () => process.exit(0));
-process.on("SIGTERM", () => process.exit(0));
+serveForParent(server);

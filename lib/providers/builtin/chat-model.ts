@@ -1,4 +1,4 @@
-import type { ChatHistoryItem, Llama, LlamaContext, LlamaGrammar, LlamaModel } from "node-llama-cpp";
+import type { ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel } from "node-llama-cpp";
 import { BuiltinModelError } from "./errors";
 import { tinyLlamaPath } from "./model-files";
 import { SerialQueue } from "./serial-queue";
@@ -25,7 +25,7 @@ export type BuiltinChatResult = {
 
 const CONTEXT_TOKENS = 2048;
 
-type Loaded = { llama: Llama; model: LlamaModel; context: LlamaContext };
+type Loaded = { llama: Llama; model: LlamaModel; context: LlamaContext; Chat: typeof LlamaChat };
 
 /**
  * TinyLlama on node-llama-cpp's prebuilt CPU binary (never built, never downloaded), loaded on the
@@ -40,10 +40,8 @@ export class BuiltinChatModel {
   /** Generates an answer, calling `onText` with each piece as it is decoded. */
   complete(request: BuiltinChatRequest, onText: (text: string) => void, signal: AbortSignal): Promise<BuiltinChatResult> {
     return this.queue.run(async () => {
-      const { llama, model, context } = await this.load();
-      const { LlamaChat } = await import("node-llama-cpp");
-      const sequence = context.getSequence();
-      const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: true });
+      const { llama, model, context, Chat } = await this.load();
+      const chat = new Chat({ contextSequence: context.getSequence(), autoDisposeSequence: true });
       try {
         const history = toHistory(request.messages);
         const inputTokens = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
@@ -95,12 +93,12 @@ export class BuiltinChatModel {
 
   private async open(): Promise<Loaded> {
     const modelPath = await tinyLlamaPath(this.modelsDir);
-    const { getLlama } = await import("node-llama-cpp");
+    const { getLlama, LlamaChat } = await import("node-llama-cpp");
     const llama = await getLlama({ gpu: false, build: "never", progressLogs: false });
     const model = await llama.loadModel({ modelPath });
     // More threads than cores slows llama.cpp down; it counts hyperthreads as cores.
     const context = await model.createContext({ contextSize: CONTEXT_TOKENS, sequences: 1, threads: llama.cpuMathCores });
-    return { llama, model, context };
+    return { llama, model, context, Chat: LlamaChat };
   }
 }
 

@@ -1,5 +1,6 @@
 import type { AuditInput } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
+import { insertEndpoint } from "@/lib/endpoints/write";
 import { BUILTIN_CHAT_MODEL, BUILTIN_EMBEDDING_MODEL } from "./catalog";
 
 export const BUILTIN_PROVIDER_NAME = "Built-in (demo)";
@@ -20,14 +21,6 @@ export async function createDemoEndpoints(tx: Tx, tenantId: string, providerId: 
     { name: "demo-embed", kind: "EMBEDDINGS" as const, providerModel: BUILTIN_EMBEDDING_MODEL, description: "Small offline demo embedding model (Universal Sentence Encoder lite, 512 dimensions)." },
   ];
   for (const demo of demos) {
-    const endpoint = await tx.endpoint.create({ data: { tenantId, name: demo.name, kind: demo.kind, description: demo.description } });
-    const version = await tx.modelVersion.create({ data: { tenantId, endpointId: endpoint.id, label: "builtin-1", providerId, providerModel: demo.providerModel } });
-    await tx.endpoint.update({ where: { id: endpoint.id }, data: { activeVersionId: version.id } });
-    await audit({
-      action: "endpoint.created",
-      resourceType: "endpoint",
-      resourceId: endpoint.id,
-      after: { name: endpoint.name, kind: endpoint.kind, activeVersion: { label: version.label, providerModel: version.providerModel } },
-    });
+    await insertEndpoint(tx, tenantId, { ...demo, label: "builtin-1", providerId, params: {}, inputPricePerMTok: 0, outputPricePerMTok: 0 }, audit);
   }
 }

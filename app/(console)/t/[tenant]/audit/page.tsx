@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
+import { readTableParams } from "@/components/data-table/table-params";
 import { PageHeader } from "@/components/shell/page-header";
 import { ROLE_LABELS, can } from "@/lib/auth/permissions";
 import { listAuditActions, listAuditEvents } from "@/lib/audit/data";
@@ -25,8 +26,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
     );
   }
   const sp = await searchParams;
-  const page = Math.max(1, Number.parseInt(sp.page ?? "1", 10) || 1);
-  const dir = sp.sort === "seq.asc" ? "asc" : "desc";
+  const { page, dir, sortParam } = readTableParams(sp, ["seq"], { sort: "seq", dir: "desc" });
   const [{ rows, total }, actions] = await Promise.all([
     listAuditEvents(scope, { page, pageSize: PAGE_SIZE, dir, action: sp.action || undefined, actor: sp.actor || undefined }),
     listAuditActions(scope),
@@ -44,7 +44,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         total={total}
         page={page}
         pageSize={PAGE_SIZE}
-        sort={`seq.${dir}`}
+        sort={sortParam}
         actions={actions}
       />
     </>

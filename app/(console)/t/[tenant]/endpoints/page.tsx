@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Boxes } from "lucide-react";
+import { readTableParams } from "@/components/data-table/table-params";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { can } from "@/lib/auth/permissions";
@@ -21,15 +22,12 @@ type Search = { page?: string; sort?: string; q?: string; kind?: string; status?
 export default async function EndpointsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Search> }) {
   const { scope } = await requireTenant((await params).tenant);
   const sp = await searchParams;
-  const page = Math.max(1, Number.parseInt(sp.page ?? "1", 10) || 1);
-  const [field, dir] = (sp.sort ?? "name.asc").split(".");
-  const sort = (SORTS as readonly string[]).includes(field) ? (field as (typeof SORTS)[number]) : "name";
-  const direction = dir === "desc" ? "desc" : "asc";
+  const { page, sort, dir, sortParam } = readTableParams(sp, SORTS, { sort: "name", dir: "asc" });
   const q = sp.q || undefined;
   const kind = sp.kind && Object.hasOwn(KINDS, sp.kind) ? KINDS[sp.kind as keyof typeof KINDS] : undefined;
   const enabled = sp.status && Object.hasOwn(STATUSES, sp.status) ? STATUSES[sp.status as keyof typeof STATUSES] : undefined;
   const [{ rows, total }, providers] = await Promise.all([
-    listEndpoints(scope, { q, kind, enabled, page, pageSize: PAGE_SIZE, sort, dir: direction }),
+    listEndpoints(scope, { q, kind, enabled, page, pageSize: PAGE_SIZE, sort, dir }),
     listProviders(scope),
   ]);
   const manage = can(scope.role, "endpoints.manage") && scope.status === "ACTIVE";
@@ -55,7 +53,7 @@ export default async function EndpointsPage({ params, searchParams }: { params: 
           total={total}
           page={page}
           pageSize={PAGE_SIZE}
-          sort={`${sort}.${direction}`}
+          sort={sortParam}
         />
       )}
     </>

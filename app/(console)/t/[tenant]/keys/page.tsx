@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { KeyRound } from "lucide-react";
+import { readTableParams } from "@/components/data-table/table-params";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { can } from "@/lib/auth/permissions";
@@ -22,14 +23,11 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 export default async function KeysPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Search> }) {
   const { scope } = await requireTenant((await params).tenant);
   const sp = await searchParams;
-  const page = Math.max(1, Number.parseInt(sp.page ?? "1", 10) || 1);
-  const [field, dir] = (sp.sort ?? "createdAt.desc").split(".");
-  const sort = (SORTS as readonly string[]).includes(field) ? (field as (typeof SORTS)[number]) : "createdAt";
-  const direction = dir === "asc" ? "asc" : "desc";
+  const { page, sort, dir, sortParam } = readTableParams(sp, SORTS, { sort: "createdAt", dir: "desc" });
   const q = sp.q || undefined;
   const status = STATUSES.find((s) => s === sp.status);
   const [{ rows, total }, endpoints] = await Promise.all([
-    listApiKeys(scope, { q, status, page, pageSize: PAGE_SIZE, sort, dir: direction }),
+    listApiKeys(scope, { q, status, page, pageSize: PAGE_SIZE, sort, dir }),
     listEndpointNames(scope),
   ]);
   const manage = can(scope.role, "keys.manage") && scope.status === "ACTIVE";
@@ -63,7 +61,7 @@ export default async function KeysPage({ params, searchParams }: { params: Promi
           total={total}
           page={page}
           pageSize={PAGE_SIZE}
-          sort={`${sort}.${direction}`}
+          sort={sortParam}
         />
       )}
     </>
