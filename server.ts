@@ -6,7 +6,8 @@ import next from "next";
 import { loadConfig } from "@/lib/config";
 import { bootDatabase } from "@/lib/db/boot";
 import { GATEWAY_PREFIX, createGatewayHandler } from "@/lib/gateway/handler";
-import { seedIfEmpty } from "@/prisma/seed";
+import { settleClientAddress } from "@/lib/net/client-address";
+import { seedIfEmpty, writeSignIns } from "@/prisma/seed";
 
 /**
  * Keel's one process: opens the database (starting the embedded one when DATABASE_URL is unset),
@@ -22,6 +23,8 @@ async function main() {
   process.env.NEXTAUTH_SECRET = config.authSecret;
   process.env.NEXTAUTH_URL ??= config.publicUrl;
   process.env.KEEL_PUBLIC_URL ??= config.publicUrl;
+  process.env.KEEL_AUDIT_SIGNING_KEY = config.auditSigningKey;
+  process.env.KEEL_OUTBOUND_ALLOW = config.outboundAllow;
   for (const notice of config.notices) console.log(`[keel] ${notice}`);
 
   const booted = await bootDatabase(config);
@@ -33,17 +36,16 @@ async function main() {
   const app = createNext({ dev, dir, hostname: "localhost", port: config.port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const trustProxy = process.env.KEEL_TRUST_PROXY === "true";
   const gateway = createGatewayHandler();
   await gateway.ready();
 
   const server = http.createServer((req, res) => {
+    // Audit events and throttles use the caller's address: only a trusted proxy may say what it is.
+    settleClientAddress(req, config.trustProxy);
     if (req.url?.startsWith(GATEWAY_PREFIX)) {
       void gateway(req, res);
       return;
     }
-    // Audit events record the caller's address: only a trusted proxy may say what it is.
-    if (!trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
     handle(req, res).catch((error: unknown) => {
       console.error("[keel] request failed:", error);
       if (!res.headersSent) res.writeHead(500).end("Internal error");
@@ -60,8 +62,15 @@ async function main() {
 
   console.log(`[keel] Keel is ready on ${config.publicUrl} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`);
   if (signIns) {
-    console.log("[keel] Seeded a demo tenant `acme`. Sign in at " + `${config.publicUrl}/sign-in` + " (shown once, keep them):");
-    for (const s of signIns) console.log(`[keel]   ${s.role.padEnd(15)} ${s.email.padEnd(22)} ${s.password}`);
+    const file = writeSignIns(config.home, signIns);
+    console.log(`[keel] Seeded a demo tenant \`acme\`. Its sign-ins are in ${file} (readable by this user only).`);
+    // Passwords go to a terminal, never to a log that a service manager or CI keeps.
+    if (process.stdout.isTTY) {
+      console.log(`[keel] Sign in at ${config.publicUrl}/sign-in (shown once, keep them):`);
+      for (const s of signIns) console.log(`[keel]   ${s.role.padEnd(15)} ${s.email.padEnd(22)} ${s.password}`);
+    } else {
+      console.log(`[keel] Sign in at ${config.publicUrl}/sign-in`);
+    }
   } else {
     console.log(`[keel] Sign in at ${config.publicUrl}/sign-in`);
   }

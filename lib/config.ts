@@ -17,6 +17,9 @@ const envSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_NAME: z.string().default("Single sign-on"),
   KEEL_SEED: z.enum(["true", "false"]).default("true"),
+  KEEL_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  KEEL_OUTBOUND_ALLOW: z.string().optional(),
+  KEEL_AUDIT_SIGNING_KEY: z.string().optional(),
 });
 
 /** Keel's settings, read once from the environment (see the README's table). */
@@ -30,6 +33,12 @@ export type KeelConfig = {
   masterKey: string;
   authSecret: string;
   seed: boolean;
+  /** Take the client address from the rightmost X-Forwarded-For hop (behind the operator's own proxy). */
+  trustProxy: boolean;
+  /** KEEL_OUTBOUND_ALLOW: hosts, addresses and CIDR ranges outbound calls may reach although private. */
+  outboundAllow: string;
+  /** `keyId:base64-32-byte-seed[,older…]`: Ed25519 keys that sign audit chain heads (first signs, all verify). */
+  auditSigningKey: string;
   /** What Keel generated on this start and the operator should know about. */
   notices: string[];
 };
@@ -47,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeelConfig {
   const notices: string[] = [];
   const masterKey = e.KEEL_MASTER_KEY ?? localSecret(home, "master.key", notices, "encryption master key");
   const authSecret = e.NEXTAUTH_SECRET ?? localSecret(home, "session.secret", notices, "session signing secret");
+  const auditSigningKey = e.KEEL_AUDIT_SIGNING_KEY ?? localSecret(home, "audit-signing.key", notices, "audit signing key (Ed25519)");
   return {
     port: e.PORT,
     host: e.HOST,
@@ -57,6 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeelConfig {
     masterKey,
     authSecret,
     seed: e.KEEL_SEED === "true",
+    trustProxy: e.KEEL_TRUST_PROXY === "true",
+    outboundAllow: e.KEEL_OUTBOUND_ALLOW ?? "",
+    auditSigningKey,
     notices,
   };
 }

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { recordAudit, type AuditInput } from "@/lib/audit/record";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { ROLES } from "@/lib/auth/permissions";
@@ -50,4 +52,14 @@ export async function seedIfEmpty(prisma: PrismaClient): Promise<SeededSignIn[] 
     { timeout: 30_000 },
   );
   return people;
+}
+
+/** Writes the seeded sign-ins to a file only this user can read; returns its path. */
+export function writeSignIns(home: string, signIns: SeededSignIn[]): string {
+  const file = path.join(home, "initial-sign-ins.txt");
+  fs.mkdirSync(home, { recursive: true });
+  const lines = signIns.map((s) => `${s.role.padEnd(15)} ${s.email.padEnd(22)} ${s.password}`);
+  fs.writeFileSync(file, `# Keel's first sign-ins. Change these passwords, then delete this file.\n${lines.join("\n")}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+  return file;
 }

@@ -30,6 +30,10 @@ export type GatewayOptions = {
   modelsDir?: string;
   /** How long close() lets in-flight requests finish before cutting them (5000). */
   closeGraceMs?: number;
+  /** Private hosts, addresses and ranges providers may be reached at (KEEL_OUTBOUND_ALLOW); "" admits none. */
+  outboundAllow?: string;
+  /** Ed25519 key spec whose first key also derives the request records' MAC key (KEEL_AUDIT_SIGNING_KEY); null writes no MAC. */
+  auditSigningKey?: string | null;
 };
 
 export type ResolvedGatewayOptions = Required<GatewayOptions>;
@@ -42,6 +46,8 @@ const envSchema = z.object({
   KEEL_HOME: z.string().default(".keel"),
   NEXTAUTH_SECRET: z.string().optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+  KEEL_OUTBOUND_ALLOW: z.string().optional(),
+  KEEL_AUDIT_SIGNING_KEY: z.string().optional(),
 });
 
 /** Options merged over the environment; throws naming the variable when one is malformed. */
@@ -67,5 +73,7 @@ export function resolveOptions(opts: GatewayOptions, env: NodeJS.ProcessEnv = pr
     closeGraceMs: opts.closeGraceMs ?? 5_000,
     consoleSecret: opts.consoleSecret === undefined ? (e.NEXTAUTH_SECRET ?? null) : opts.consoleSecret,
     modelsDir: opts.modelsDir ?? path.resolve(e.KEEL_HOME, "models"),
+    outboundAllow: opts.outboundAllow ?? e.KEEL_OUTBOUND_ALLOW ?? "",
+    auditSigningKey: opts.auditSigningKey === undefined ? (e.KEEL_AUDIT_SIGNING_KEY ?? null) : opts.auditSigningKey,
   };
 }
