@@ -7,6 +7,7 @@ import { loadConfig } from "@/lib/config";
 import { bootDatabase } from "@/lib/db/boot";
 import { GATEWAY_PREFIX, createGatewayHandler } from "@/lib/gateway/handler";
 import { settleClientAddress } from "@/lib/net/client-address";
+import { securityHeaders } from "@/lib/net/security-headers";
 import { seedIfEmpty, writeSignIns } from "@/prisma/seed";
 
 /**
@@ -36,6 +37,7 @@ async function main() {
   const app = createNext({ dev, dir, hostname: "localhost", port: config.port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const consoleHeaders = Object.entries(securityHeaders({ publicUrl: config.publicUrl, dev, oidcIssuer: config.oidcIssuer }));
   const gateway = createGatewayHandler();
   await gateway.ready();
 
@@ -46,6 +48,7 @@ async function main() {
       void gateway(req, res);
       return;
     }
+    for (const [name, value] of consoleHeaders) res.setHeader(name, value);
     handle(req, res).catch((error: unknown) => {
       console.error("[keel] request failed:", error);
       if (!res.headersSent) res.writeHead(500).end("Internal error");

@@ -35,6 +35,8 @@ export type KeelConfig = {
   seed: boolean;
   /** Take the client address from the rightmost X-Forwarded-For hop (behind the operator's own proxy). */
   trustProxy: boolean;
+  /** OIDC_ISSUER, when single sign-on is on. */
+  oidcIssuer: string | null;
   /** KEEL_OUTBOUND_ALLOW: hosts, addresses and CIDR ranges outbound calls may reach although private. */
   outboundAllow: string;
   /** `keyId:base64-32-byte-seed[,older…]`: Ed25519 keys that sign audit chain heads (first signs, all verify). */
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeelConfig {
     authSecret,
     seed: e.KEEL_SEED === "true",
     trustProxy: e.KEEL_TRUST_PROXY === "true",
+    oidcIssuer: e.OIDC_ISSUER ?? null,
     outboundAllow: e.KEEL_OUTBOUND_ALLOW ?? "",
     auditSigningKey,
     notices,

@@ -30,6 +30,8 @@ type Scope<S extends z.ZodType, C> = {
 /** A server action with its caller supplied by the session layer; `runAs` supplies it directly. */
 export type Action<T> = ((input: unknown) => Promise<ActionResult<T>>) & {
   runAs: (caller: Caller, input: unknown) => Promise<ActionResult<T>>;
+  /** Who may run it: a tenant permission, the platform admin, or the caller on their own account. */
+  guard: Permission | "platform" | "self";
 };
 
 const tenantField = z.object({ tenant: z.string().min(1, "Tenant is required").max(64) });
@@ -69,6 +71,7 @@ export function tenantAction<S extends z.ZodObject, T>(def: {
       requireAudit: true,
     },
     def.run as (ctx: TenantContext, input: z.output<typeof schema>) => Promise<T>,
+    def.permission,
   );
 }
 
@@ -87,6 +90,7 @@ export function platformAction<S extends z.ZodObject, T>(def: {
       requireAudit: true,
     },
     def.run,
+    "platform",
   );
 }
 
@@ -102,12 +106,14 @@ export function accountAction<S extends z.ZodObject, T>(def: {
   return defineAction<S, ActionContext, T>(
     { schema: def.schema, identify: def.identify, authorize: async () => ({}), requireAudit: false },
     def.run,
+    "self",
   );
 }
 
 function defineAction<S extends z.ZodType, C extends ActionContext, T>(
   scope: Scope<S, C>,
   run: (ctx: C, input: z.output<S>) => Promise<T>,
+  guard: Action<T>["guard"],
 ): Action<T> {
   const runAs = async (caller: Caller, raw: unknown): Promise<ActionResult<T>> => {
     try {
@@ -140,6 +146,7 @@ function defineAction<S extends z.ZodType, C extends ActionContext, T>(
     return runAs(await currentCaller(), input);
   }) as Action<T>;
   action.runAs = runAs;
+  action.guard = guard;
   return action;
 }
 

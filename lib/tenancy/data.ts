@@ -45,8 +45,12 @@ export async function listMembers(ctx: Pick<TenantScope, "tenantId">) {
 
 export type TenantListParams = { q?: string; page: number; pageSize: number; sort: "name" | "slug" | "createdAt"; dir: "asc" | "desc" };
 
-/** Every tenant, for the platform admin; filtered, sorted and paged in the database. */
-export async function listTenantsForAdmin(params: TenantListParams) {
+/**
+ * Every tenant, for the platform admin; filtered, sorted and paged in the database. Checks the
+ * viewer itself, so no page can list tenants by forgetting the layout's check.
+ */
+export async function listTenantsForAdmin(viewer: { isPlatformAdmin: boolean }, params: TenantListParams) {
+  if (!viewer.isPlatformAdmin) throw new Error("listTenantsForAdmin: only platform admins may list every tenant");
   const where = params.q
     ? { OR: [{ name: { contains: params.q, mode: "insensitive" as const } }, { slug: { contains: params.q, mode: "insensitive" as const } }] }
     : {};

@@ -10,3 +10,10 @@ export async function requireTenant(slug: string) {
   if (!scope) notFound();
   return { user, scope };
 }
+
+/** The signed-in platform admin; 404 for anyone else, as if /admin did not exist. */
+export async function requirePlatformAdmin() {
+  const user = await requireUser();
+  if (!user.isPlatformAdmin) notFound();
+  return user;
+}

@@ -3,6 +3,9 @@ import { can, PERMISSIONS, ROLE_LABELS, type Permission } from "@/lib/auth/permi
 import type { Caller } from "./caller";
 import { findMembership, type TenantScope } from "./data";
 
+/** Permissions that only read: the one kind of route a suspended tenant's members may still use. */
+const READS: readonly Permission[] = ["tenant.read", "members.read", "audit.read", "audit.verify"];
+
 export type RouteContext = TenantScope & { caller: Caller; userId: string; params: Record<string, string> };
 type Params = { params: Promise<Record<string, string>> };
 
@@ -20,7 +23,7 @@ export function tenantRoute(
   permission: Permission,
   handler: (req: Request, ctx: RouteContext) => Promise<Response>,
 ) {
-  return async (req: Request, { params }: Params): Promise<Response> => {
+  const route = async (req: Request, { params }: Params): Promise<Response> => {
     try {
       const routeParams = await params;
       const slug = routeParams.tenant;
@@ -31,6 +34,9 @@ export function tenantRoute(
       if (!can(m.role, permission)) {
         return problem(403, "forbidden", `The ${ROLE_LABELS[m.role]} role may not ${PERMISSIONS[permission].label.toLowerCase()}.`);
       }
+      if (m.status !== "ACTIVE" && !READS.includes(permission)) {
+        return problem(403, "tenant_suspended", "This tenant is suspended; its members may read, but nothing else.");
+      }
       const caller = await currentCaller();
       const res = await handler(req, { ...m, caller, userId: user.id, params: routeParams });
       res.headers.set("x-request-id", caller.requestId);
@@ -40,4 +46,5 @@ export function tenantRoute(
       return problem(500, "internal", "Something went wrong.");
     }
   };
+  return Object.assign(route, { permission });
 }
