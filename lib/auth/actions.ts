@@ -20,25 +20,45 @@ export const signOutEverywhere = accountAction({
   },
 });
 
-/** Redeems a one-time sign-in link: the invited person sets their name and password. */
+const LINK_GONE =
+  "This link no longer works: it has expired or was already used, or the account can already sign in. Sign in, or ask an admin of your tenant for help.";
+
+/**
+ * Redeems a one-time link: the invited person sets their name and first password. Only a link
+ * issued with the account it belongs to (`setsPassword`) may do this, and only while the account
+ * has no password and no linked single sign-on; otherwise whoever held an old link could take
+ * over an account that someone else now uses.
+ */
 export const acceptInvitation = accountAction({
   schema: acceptInvitationSchema,
   identify: async (tx, _caller, input) => {
     const invitation = await tx.invitation.findUnique({ where: { tokenHash: hashToken(input.token) }, include: { user: true } });
-    if (!invitation || invitation.usedAt || invitation.expiresAt < new Date()) {
-      throw new ActionError("This link has expired or was already used. Ask an admin for a new one.", "not_found");
+    if (!invitation || invitation.usedAt || invitation.expiresAt < new Date() || !invitation.setsPassword) {
+      throw new ActionError(LINK_GONE, "not_found");
     }
     return { id: invitation.user.id, email: invitation.user.email, isPlatformAdmin: invitation.user.isPlatformAdmin };
   },
   run: async (ctx, input) => {
-    const invitation = await ctx.tx.invitation.update({
-      where: { tokenHash: hashToken(input.token), usedAt: null },
-      data: { usedAt: new Date() },
-      include: { tenant: { select: { slug: true } } },
+    // Hash before taking any lock: bcrypt is deliberately slow.
+    const passwordHash = await hashPassword(input.password);
+    const now = new Date();
+    // Claiming the link and setting the password are each one conditional statement: a second
+    // redeem waits on the first's row lock, then finds `usedAt` or `passwordHash` set and stops.
+    const claimed = await ctx.tx.invitation.updateMany({
+      where: { tokenHash: hashToken(input.token), userId: ctx.user.id, usedAt: null, setsPassword: true, expiresAt: { gt: now } },
+      data: { usedAt: now },
     });
-    await ctx.tx.user.update({
-      where: { id: ctx.user.id },
-      data: { name: input.name, passwordHash: await hashPassword(input.password) },
+    if (claimed.count !== 1) throw new ActionError(LINK_GONE, "not_found");
+    const set = await ctx.tx.$executeRaw`
+      UPDATE "User" SET "passwordHash" = ${passwordHash}, "name" = ${input.name},
+        "sessionVersion" = "sessionVersion" + 1, "updatedAt" = now()
+      WHERE "id" = ${ctx.user.id} AND "passwordHash" IS NULL AND "oidcSubject" IS NULL`;
+    if (set !== 1) throw new ActionError(LINK_GONE, "not_found");
+    // Every other link of this person ends here: the account has its one credential now.
+    await ctx.tx.invitation.updateMany({ where: { userId: ctx.user.id, usedAt: null }, data: { usedAt: now } });
+    const invitation = await ctx.tx.invitation.findUniqueOrThrow({
+      where: { tokenHash: hashToken(input.token) },
+      select: { tenantId: true, tenant: { select: { slug: true } } },
     });
     await ctx.audit(invitation.tenantId, { action: "member.joined", resourceType: "user", resourceId: ctx.user.id, after: { name: input.name } });
     return { email: ctx.user.email, tenant: invitation.tenant.slug };

@@ -1,11 +1,18 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db/client";
+import { publicOrigin, sameOriginPath } from "./callback-url";
+import { linkOidcSignIn, type OidcClaims } from "./oidc-link";
 import { signInWithPassword } from "./sign-in";
 
+/**
+ * The caller's address. server.ts settles `x-forwarded-for` to exactly one value (see
+ * lib/net/client-address.ts); should a list ever arrive, its rightmost hop is the one a proxy
+ * added, never the leftmost, which the client wrote.
+ */
 function clientIp(headers: Record<string, unknown> | undefined): string | null {
   const value = headers?.["x-forwarded-for"];
-  return typeof value === "string" ? value.split(",")[0].trim() || null : null;
+  return typeof value === "string" ? value.split(",").at(-1)?.trim() || null : null;
 }
 
 /** Single sign-on through any OIDC provider, switched on by OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET. */
@@ -44,16 +51,26 @@ export const authOptions: NextAuthOptions = {
     ...oidcProvider(),
   ],
   callbacks: {
-    // Single sign-on admits only people Keel already knows (invited or seeded) by email.
-    signIn: async ({ user, account }) => {
+    // Single sign-on admits only people Keel already knows, by a verified email on their first
+    // sign-on and by the provider's `sub` after that (lib/auth/oidc-link.ts).
+    signIn: async ({ account, profile }) => {
       if (account?.provider !== "oidc") return true;
-      if (!user.email) return false;
-      const known = await db().user.findUnique({ where: { email: user.email.toLowerCase() } });
-      return known ? true : "/sign-in?error=NotInvited";
+      const linked = await linkOidcSignIn(db(), (profile ?? {}) as OidcClaims);
+      return linked.ok ? true : `/sign-in?error=${linked.error}`;
+    },
+    // Only paths of Keel's own origin: a callbackUrl such as `/\evil.example` is another host.
+    redirect: async ({ url, baseUrl }) => {
+      const origin = publicOrigin(baseUrl);
+      return `${origin}${sameOriginPath(url, origin)}`;
     },
     jwt: async ({ token, user, account }) => {
       if (user) {
-        const row = await db().user.findUnique({ where: { email: (user.email ?? "").toLowerCase() } });
+        // The password provider returns Keel's user id; single sign-on is found by its `sub`,
+        // which signIn has just linked, never by the email the provider sends this time.
+        const row =
+          account?.provider === "oidc"
+            ? await db().user.findUnique({ where: { oidcSubject: account.providerAccountId } })
+            : await db().user.findUnique({ where: { id: user.id } });
         if (row) {
           token.uid = row.id;
           token.sv = row.sessionVersion;

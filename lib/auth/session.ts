@@ -5,7 +5,6 @@ import { cache } from "react";
 import { db } from "@/lib/db/client";
 import { requestDetails, type Caller } from "@/lib/tenancy/caller";
 
-
 /** The caller of the current server action or route, from the session cookie and the headers. */
 export async function currentCaller(): Promise<Caller> {
   const h = await headers();

@@ -1,26 +1,36 @@
 import { db } from "@/lib/db/client";
-import { verifyPassword } from "./password";
-import { recordSignInAttempt, signInLockedFor } from "./throttle";
+import { dummyPasswordHash, verifyPassword } from "./password";
+import { claimSignInAttempt, recordSignInAttempt, settleSignInAttempt } from "./throttle";
+import { SIGN_IN_MESSAGES, tooManyAttempts } from "./sign-in-messages";
 
 export type SignedInUser = { id: string; email: string; name: string | null; sessionVersion: number };
 
 /** Thrown for a refused sign-in; its message is shown on the sign-in page. */
 export class SignInError extends Error {}
 
-const GENERIC = "Email or password is incorrect.";
+/** Longer than any real address; such input is refused before it reaches the throttle's keys. */
+const MAX_EMAIL_LENGTH = 320;
+/** Stands in for a missing client address; server.ts always settles one, so only tests and scripts see it. */
+const UNKNOWN_ADDRESS = "unknown";
 
-/** Checks a password sign-in, throttling repeated failures per email and per IP. */
+/**
+ * Checks a password sign-in. The attempt is claimed from the throttle before the password is
+ * compared, and every refusal for a wrong password costs one bcrypt comparison, whether or not
+ * the email has an account (or a password).
+ */
 export async function signInWithPassword(emailRaw: string, password: string, ip: string | null): Promise<SignedInUser> {
   const email = emailRaw.trim().toLowerCase();
-  if (!email || !password) throw new SignInError("Enter your email and password.");
+  if (!email || !password || email.length > MAX_EMAIL_LENGTH) throw new SignInError(SIGN_IN_MESSAGES.missing);
   const prisma = db();
-  const locked = await signInLockedFor(prisma, email, ip);
-  if (locked > 0) {
-    throw new SignInError(`Too many failed sign-ins. Try again in ${locked} minute${locked === 1 ? "" : "s"}.`);
-  }
+  // Awaited on every path, so the one-time cost of making it cannot single out the first unknown email.
+  const dummy = await dummyPasswordHash();
+  const claim = await claimSignInAttempt(prisma, email, ip ?? UNKNOWN_ADDRESS);
+  if (!claim.ok) throw new SignInError(tooManyAttempts(claim.retryAfterSeconds));
   const user = await prisma.user.findUnique({ where: { email } });
-  const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : false;
+  const compared = await verifyPassword(password, user?.passwordHash ?? dummy);
+  const ok = compared && !!user?.passwordHash;
+  await settleSignInAttempt(prisma, claim, ok);
   await recordSignInAttempt(prisma, email, ip, ok);
-  if (!user || !ok) throw new SignInError(GENERIC);
+  if (!user || !ok) throw new SignInError(SIGN_IN_MESSAGES.incorrect);
   return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
 }

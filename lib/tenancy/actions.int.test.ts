@@ -14,9 +14,10 @@ describe("member management", () => {
     const tenant = await seedTenant();
     const { user: admin } = await seedMember(tenant, "ADMIN");
     const r = await inviteMember.runAs(callerFor(admin), { tenant: tenant.slug, email: "  New.Person@Example.test ", role: "AUDITOR" });
-    expect(r).toMatchObject({ ok: true, data: { email: "new.person@example.test" } });
+    expect(r).toMatchObject({ ok: true, data: { email: "new.person@example.test", newAccount: true } });
     if (!r.ok) return;
     expect(r.data.link).toMatch(/\/invite\/[A-Za-z0-9_-]{40,}$/);
+    expect(await db().invitation.count({ where: { tenantId: tenant.id, setsPassword: true } })).toBe(1);
     const m = await db().membership.findUniqueOrThrow({ where: { id: r.data.membershipId }, include: { user: true } });
     expect(m).toMatchObject({ tenantId: tenant.id, role: "AUDITOR", user: { email: "new.person@example.test", passwordHash: null } });
     const event = await db().auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, action: "member.invited" } });
@@ -25,6 +26,18 @@ describe("member management", () => {
 
     const again = await inviteMember.runAs(callerFor(admin), { tenant: tenant.slug, email: "new.person@example.test", role: "VIEWER" });
     expect(again).toMatchObject({ ok: false, fieldErrors: { email: ["Already a member of this tenant"] } });
+  });
+
+  it("adds someone Keel already knows without a link, and says so", async () => {
+    const tenant = await seedTenant();
+    const { user: admin } = await seedMember(tenant, "ADMIN");
+    const known = await seedUser();
+    const r = await inviteMember.runAs(callerFor(admin), { tenant: tenant.slug, email: known.email, role: "VIEWER" });
+    expect(r).toMatchObject({ ok: true, data: { email: known.email, newAccount: false, link: null } });
+    expect(await db().membership.count({ where: { tenantId: tenant.id, userId: known.id } })).toBe(1);
+    expect(await db().invitation.count({ where: { userId: known.id } })).toBe(0);
+    const event = await db().auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, action: "member.invited" } });
+    expect(event.after).toMatchObject({ email: known.email, newAccount: false });
   });
 
   it("returns every field's error at once and changes nothing", async () => {
@@ -100,7 +113,7 @@ describe("platform admin", () => {
   it("creates a tenant whose chain starts with its creation, and suspends it", async () => {
     const admin = await seedUser({ isPlatformAdmin: true });
     const r = await createTenant.runAs(callerFor(admin), { name: "Globex", slug: "globex", ownerEmail: admin.email });
-    expect(r).toMatchObject({ ok: true, data: { slug: "globex", ownerIsYou: true, link: null } });
+    expect(r).toMatchObject({ ok: true, data: { slug: "globex", ownerIsYou: true, newAccount: false, link: null } });
     if (!r.ok) return;
     const taken = await createTenant.runAs(callerFor(admin), { name: "Globex 2", slug: "globex", ownerEmail: admin.email });
     expect(taken).toMatchObject({ ok: false, fieldErrors: { slug: [expect.any(String)] } });

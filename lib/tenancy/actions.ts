@@ -7,7 +7,11 @@ import { findOrCreateUser, issueInvitationLink } from "./invitations";
 import { ActionError } from "./result";
 import { changeRoleSchema, inviteMemberSchema, removeMemberSchema } from "./schemas";
 
-/** Adds a member with a role; a person Keel does not know yet gets a one-time sign-in link. */
+/**
+ * Adds a member with a role. Only a person new to Keel gets a one-time link (it sets their first
+ * password); someone Keel already knows just gains the membership, so that no tenant's admin can
+ * obtain a way into another tenant's member's account.
+ */
 export const inviteMember = tenantAction({
   schema: inviteMemberSchema,
   permission: "members.manage",
@@ -15,18 +19,18 @@ export const inviteMember = tenantAction({
     if (input.role === "OWNER" && ctx.role !== "OWNER") {
       throw new ActionError("Only an owner may make someone an owner.", "forbidden", { role: ["Only an owner may grant the Owner role"] });
     }
-    const user = await findOrCreateUser(ctx.tx, input.email);
-    const existing = await ctx.tx.membership.findUnique({ where: { tenantId_userId: { tenantId: ctx.tenantId, userId: user.id } } });
+    const found = await findOrCreateUser(ctx.tx, input.email);
+    const existing = await ctx.tx.membership.findUnique({ where: { tenantId_userId: { tenantId: ctx.tenantId, userId: found.user.id } } });
     if (existing) throw new ActionError("That person is already a member.", "conflict", { email: ["Already a member of this tenant"] });
-    const membership = await ctx.tx.membership.create({ data: { tenantId: ctx.tenantId, userId: user.id, role: input.role } });
-    const link = await issueInvitationLink(ctx.tx, ctx.tenantId, user, ctx.user.id);
+    const membership = await ctx.tx.membership.create({ data: { tenantId: ctx.tenantId, userId: found.user.id, role: input.role } });
+    const link = await issueInvitationLink(ctx.tx, ctx.tenantId, found, ctx.user.id);
     await ctx.audit(ctx.tenantId, {
       action: "member.invited",
       resourceType: "membership",
       resourceId: membership.id,
-      after: { email: input.email, role: input.role },
+      after: { email: input.email, role: input.role, newAccount: found.created },
     });
-    return { membershipId: membership.id, email: input.email, link };
+    return { membershipId: membership.id, email: input.email, newAccount: found.created, link };
   },
 });
 

@@ -5,16 +5,20 @@ import { findOrCreateUser, issueInvitationLink } from "./invitations";
 import { ActionError } from "./result";
 import { createTenantSchema, setTenantStatusSchema } from "./schemas";
 
-/** Creates a tenant with its first owner; an owner Keel does not know yet gets a one-time link. */
+/**
+ * Creates a tenant with its first owner. Only an owner new to Keel gets a one-time link; one Keel
+ * already knows signs in as before (or with the link of the invitation that created them).
+ */
 export const createTenant = platformAction({
   schema: createTenantSchema,
   run: async (ctx, input) => {
     const taken = await ctx.tx.tenant.findUnique({ where: { slug: input.slug }, select: { id: true } });
     if (taken) throw new ActionError("That slug is taken.", "conflict", { slug: ["Another tenant already uses this slug"] });
     const tenant = await ctx.tx.tenant.create({ data: { name: input.name, slug: input.slug } });
-    const owner = await findOrCreateUser(ctx.tx, input.ownerEmail);
+    const found = await findOrCreateUser(ctx.tx, input.ownerEmail);
+    const owner = found.user;
     const membership = await ctx.tx.membership.create({ data: { tenantId: tenant.id, userId: owner.id, role: "OWNER" } });
-    const link = await issueInvitationLink(ctx.tx, tenant.id, owner, ctx.user.id);
+    const link = await issueInvitationLink(ctx.tx, tenant.id, found, ctx.user.id);
     await ctx.audit(tenant.id, {
       action: "tenant.created",
       resourceType: "tenant",
@@ -25,9 +29,9 @@ export const createTenant = platformAction({
       action: "member.invited",
       resourceType: "membership",
       resourceId: membership.id,
-      after: { email: owner.email, role: "OWNER" },
+      after: { email: owner.email, role: "OWNER", newAccount: found.created },
     });
-    return { tenantId: tenant.id, slug: tenant.slug, ownerEmail: owner.email, ownerIsYou: owner.id === ctx.user.id, link };
+    return { tenantId: tenant.id, slug: tenant.slug, ownerEmail: owner.email, ownerIsYou: owner.id === ctx.user.id, newAccount: found.created, link };
   },
 });
 

@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { saneRequestId } from "@/lib/net/request-id";
 
 /** Who is calling and from where, as read from the request by the session layer. */
 export type Caller = {
@@ -9,12 +9,16 @@ export type Caller = {
   requestId: string;
 };
 
-/** Reads the request's origin details from its headers. */
+/**
+ * Reads the request's origin details from its headers. server.ts settles `x-forwarded-for` to
+ * the one address it trusts (lib/net/client-address.ts); the rightmost entry is taken should a
+ * list arrive some other way. Other client-set headers (x-real-ip) are never believed.
+ */
 export function requestDetails(headers: Headers): Pick<Caller, "ip" | "userAgent" | "requestId"> {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
   return {
-    ip: forwarded || headers.get("x-real-ip") || null,
+    ip: forwarded || null,
     userAgent: headers.get("user-agent")?.slice(0, 512) ?? null,
-    requestId: headers.get("x-request-id") || crypto.randomUUID(),
+    requestId: saneRequestId(headers.get("x-request-id")),
   };
 }

@@ -11,7 +11,7 @@ import { Input } from "@/components/ui/input";
 import { OneTimeSecret } from "@/components/forms/one-time-secret";
 import { createTenant } from "@/lib/tenancy/admin-actions";
 
-/** Creates a tenant with its first owner; a new owner's one-time link is shown once. */
+/** Creates a tenant with its first owner; only an owner new to Keel gets a one-time link, shown once. */
 export function CreateTenantDialog() {
   const router = useRouter();
   const [open, setOpen] = useState(false);
@@ -43,7 +43,13 @@ export function CreateTenantDialog() {
         </DialogHeader>
         {created ? (
           <>
-            {created.link ? <OneTimeSecret value={created.link} note="Send them this one-time sign-in link. It works once, for 7 days, and is not shown again." testId="one-time-link" /> : <p className="text-sm">The owner already has a Keel account and can sign in now.</p>}
+            {created.link ? <OneTimeSecret value={created.link} note="Send them this one-time sign-in link. It works once, for 7 days, and is not shown again." testId="one-time-link" /> : (
+              <p className="text-sm" data-testid="existing-account">
+                {created.ownerIsYou
+                  ? "You own it; open it below."
+                  : "The owner already has a Keel account, so there is no link to send. They can sign in as they usually do (or, if they have not set a password yet, with the link from the invitation that created their account) and will find this tenant."}
+              </p>
+            )}
             <DialogFooter>
               <Button variant="outline" onClick={() => close(false)}>Close</Button>
               {created.ownerIsYou && <Button onClick={() => router.push(`/t/${created.slug}`)}>Open tenant</Button>}

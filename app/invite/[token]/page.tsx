@@ -32,8 +32,9 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
             <CardHeader>
               <CardTitle>This link no longer works</CardTitle>
               <CardDescription>
-                It was used already or has expired. Ask an admin of your tenant for a new one, or{" "}
-                <Link className="underline" href="/sign-in">sign in</Link>.
+                It was used already, has expired, or the account it was for can already sign in (a
+                password was set or single sign-on was used). <Link className="underline" href="/sign-in">Sign in</Link>,
+                or ask an admin of your tenant for help.
               </CardDescription>
             </CardHeader>
           )}

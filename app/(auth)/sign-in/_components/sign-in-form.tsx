@@ -5,10 +5,17 @@ import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { sameOriginPath } from "@/lib/auth/callback-url";
+import { signInErrorMessage } from "@/lib/auth/sign-in-messages";
 
-/** Email and password sign-in; shows the server's reason when it refuses (wrong password, throttled). */
+/**
+ * Email and password sign-in; shows the server's reason when it refuses (wrong password,
+ * throttled), but only as one of the known messages.
+ */
 export function SignInForm({ sso, initialError, callbackUrl }: { sso: string | null; initialError?: string; callbackUrl: string }) {
   const [error, setError] = useState(initialError);
+  // The page already cleaned it; cleaning again here keeps this form safe wherever it is used.
+  const next = () => sameOriginPath(callbackUrl, window.location.origin);
   const [pending, startTransition] = useTransition();
 
   // onSubmit rather than a form action: React resets a form after its action, and a person who
@@ -23,8 +30,8 @@ export function SignInForm({ sso, initialError, callbackUrl }: { sso: string | n
         password: String(form.get("password") ?? ""),
         redirect: false,
       });
-      if (res?.error) setError(res.error === "CredentialsSignin" ? "Email or password is incorrect." : res.error);
-      else window.location.assign(callbackUrl);
+      if (res?.error) setError(signInErrorMessage(res.error));
+      else window.location.assign(next());
     });
   };
 
@@ -43,7 +50,7 @@ export function SignInForm({ sso, initialError, callbackUrl }: { sso: string | n
         </Button>
       </form>
       {sso && (
-        <Button type="button" variant="outline" className="w-full" onClick={() => signIn("oidc", { callbackUrl })}>
+        <Button type="button" variant="outline" className="w-full" onClick={() => signIn("oidc", { callbackUrl: next() })}>
           Continue with {sso}
         </Button>
       )}

@@ -12,7 +12,10 @@ import { ROLES, ROLE_LABELS } from "@/lib/auth/permissions";
 import { inviteMember } from "@/lib/tenancy/actions";
 import { OneTimeSecret } from "@/components/forms/one-time-secret";
 
-/** Invites someone by email with a role; a new person's one-time sign-in link is shown once. */
+/**
+ * Invites someone by email with a role. Only a person new to Keel gets a one-time link (shown
+ * once); someone Keel already knows is added and signs in as before.
+ */
 export function InviteMemberDialog({ tenant, canGrantOwner }: { tenant: string; canGrantOwner: boolean }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
@@ -47,7 +50,11 @@ export function InviteMemberDialog({ tenant, canGrantOwner }: { tenant: string; 
             {invited.link ? (
               <OneTimeSecret value={invited.link} note="Send them this one-time sign-in link. It works once, for 7 days, and is not shown again." testId="one-time-link" />
             ) : (
-              <p className="text-sm">They already have a Keel account and can sign in now.</p>
+              <p className="text-sm" data-testid="existing-account">
+                They already have a Keel account, so there is no link to send. They can sign in as they
+                usually do (or, if they have not set a password yet, with the link from the invitation
+                that created their account) and will find this tenant.
+              </p>
             )}
             <DialogFooter>
               <Button onClick={() => close(false)}>Done</Button>
