@@ -3,10 +3,12 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
+import { RequestSealer } from "@/lib/audit/request-sealer";
 import { loadConfig } from "@/lib/config";
 import { bootDatabase } from "@/lib/db/boot";
 import { GATEWAY_PREFIX, createGatewayHandler } from "@/lib/gateway/handler";
 import { settleClientAddress } from "@/lib/net/client-address";
+import { resealNotice, resealSecrets } from "@/lib/secrets/reseal";
 import { securityHeaders } from "@/lib/net/security-headers";
 import { seedIfEmpty, writeSignIns } from "@/prisma/seed";
 
@@ -30,6 +32,8 @@ async function main() {
 
   const booted = await bootDatabase(config);
   console.log(`[keel] database: ${booted.where}${booted.applied.length ? `; applied ${booted.applied.join(", ")}` : ""}`);
+  const resealed = resealNotice(await resealSecrets(booted.database.prisma));
+  if (resealed) console.log(`[keel] ${resealed}`);
   const signIns = config.seed ? await seedIfEmpty(booted.database.prisma) : null;
 
   const dir = path.dirname(fileURLToPath(import.meta.url));
@@ -40,6 +44,9 @@ async function main() {
   const consoleHeaders = Object.entries(securityHeaders({ publicUrl: config.publicUrl, dev, oidcIssuer: config.oidcIssuer }));
   const gateway = createGatewayHandler();
   await gateway.ready();
+  // Seals request records into each tenant's signed audit chain, off the request path.
+  const sealer = new RequestSealer(booted.database.prisma, { home: config.home });
+  sealer.start();
 
   const server = http.createServer((req, res) => {
     // Audit events and throttles use the caller's address: only a trusted proxy may say what it is.
@@ -87,6 +94,7 @@ async function main() {
     server.closeIdleConnections();
     // In-flight gateway requests finish and their records are written before the database goes.
     await gateway.close();
+    await sealer.stop();
     server.closeAllConnections();
     await app.close?.();
     await booted.shutdown();

@@ -14,7 +14,8 @@ export async function startKeel(opts: { port: number; home?: string; timeoutMs?:
   const home = opts.home ?? fs.mkdtempSync(path.join(os.tmpdir(), "keel-e2e-"));
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: path.resolve(import.meta.dirname, ".."),
-    env: { ...process.env, PORT: String(opts.port), KEEL_HOME: home, DATABASE_URL: "", NODE_ENV: "production" },
+    // The browser tests' fake provider listens on loopback, which Keel refuses to call unless allowed.
+    env: { ...process.env, PORT: String(opts.port), KEEL_HOME: home, DATABASE_URL: "", NODE_ENV: "production", KEEL_OUTBOUND_ALLOW: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

@@ -180,6 +180,8 @@ async function main(): Promise<number> {
         NODE_ENV: "production",
         KEEL_MASTER_KEY: masterKey,
         KEEL_SEED: "false",
+        // The bench upstream listens on loopback, which Keel refuses to call unless allowed.
+        KEEL_OUTBOUND_ALLOW: `127.0.0.1:${upstream.port}`,
         DATABASE_URL: database.kind === "external" ? database.url : "",
       },
     });

@@ -1,57 +1,149 @@
-import type { PrismaClient } from "@/lib/db/client";
+import type { PrismaClient, Tx } from "@/lib/db/client";
 import { GENESIS_HASH, chainHash } from "./chain";
+import { readHeadAnchor } from "./head-anchor";
+import { hardeningAppliedAt } from "./legacy";
+import { auditKeys, publicKeysOf, verifyHead, type AuditPublicKeys, type SignedHead } from "./signer";
+
+/** The newest head Keel signed, as verify found it. */
+export type SignedHeadInfo = { seq: number; hash: string; signedAt: string; keyId: string; valid: boolean };
+export type BrokenLink = { seq: number; eventId: string | null; reason: string };
 
 export type ChainVerdict =
-  | { ok: true; checked: number; headHash: string }
-  | { ok: false; checked: number; broken: { seq: number; eventId: string | null; reason: string } };
+  | { ok: true; checked: number; headHash: string; signedHead: SignedHeadInfo | null }
+  | { ok: false; checked: number; signedHead: SignedHeadInfo | null; broken: BrokenLink };
+
+export type VerifyChainOptions = {
+  /** Keel's public keys (default: those of KEEL_AUDIT_SIGNING_KEY); never keys from the database. */
+  publicKeys?: AuditPublicKeys;
+  /** Where the sealer anchors each tenant's newest signed head outside the database; null skips it. */
+  anchorDir?: string | null;
+};
 
 const BATCH = 1000;
 
 /**
- * Walks a tenant's chain in order and names the first broken link: an edited event (its hash no
- * longer matches its content), a deleted one (a gap in the sequence, or a link to a hash that is
- * not its predecessor's) or an inserted one (a repeated sequence number or a foreign link).
+ * Verifies a tenant's audit chain from one snapshot (a read-only REPEATABLE READ transaction, so
+ * events appended meanwhile are not a false alarm) and names the first broken link.
+ *
+ * The walk finds what the chain itself shows: an edited event (its hash no longer matches its
+ * content), a deleted one (a gap, or a link to a hash that is not its predecessor's) or an
+ * inserted one. Someone with the database password can instead rewrite the chain from any point,
+ * recomputing every later hash and fixing up `auditSeq`; that is found against the newest head
+ * Keel signed: the chain must reach its seq and hold its hash there, and every event after it is
+ * unsigned, so Keel did not write it. Deleting events together with their heads back to an older
+ * signed head (a rollback) is found against the head anchored in KEEL_HOME (see head-anchor.ts).
  */
-export async function verifyAuditChain(prisma: PrismaClient, tenantId: string): Promise<ChainVerdict> {
+export async function verifyAuditChain(prisma: PrismaClient, tenantId: string, opts: VerifyChainOptions = {}): Promise<ChainVerdict> {
+  const publicKeys = opts.publicKeys ?? publicKeysOf(auditKeys());
+  const anchor = opts.anchorDir ? readHeadAnchor(opts.anchorDir, tenantId) : null;
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe("SET TRANSACTION READ ONLY");
+      return verifyInSnapshot(tx, tenantId, publicKeys, anchor);
+    },
+    // The embedded database has one connection, which this holds: the walk reads in batches and
+    // hashes in memory, about 10 µs an event.
+    { isolationLevel: "RepeatableRead", maxWait: 30_000, timeout: 10 * 60_000 },
+  );
+}
+
+async function verifyInSnapshot(tx: Tx, tenantId: string, publicKeys: AuditPublicKeys, anchor: SignedHead | null): Promise<ChainVerdict> {
+  const newest = await tx.auditHead.findFirst({ where: { tenantId }, orderBy: { seq: "desc" } });
+  const signedHead: SignedHeadInfo | null = newest && {
+    seq: newest.seq, hash: newest.hash, signedAt: newest.signedAt.toISOString(), keyId: newest.keyId, valid: verifyHead(publicKeys, newest),
+  };
+  // Before signing began, events had no heads; after, an event without one was not written by Keel.
+  const signingSince = newest ? null : ((await hardeningAppliedAt(tx))?.at ?? null);
+
   let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
   let checked = 0;
   let cursor: { seq: number; id: string } | null = null;
+  let firstHeadMismatch: { seq: number; eventId: string } | null = null;
+  let firstUnsigned: BrokenLink | null = null;
+  const hashAt = new Map<number, { hash: string; eventId: string }>();
+  const watch = new Set([newest?.seq, anchor?.seq]);
+  const fail = (broken: BrokenLink): ChainVerdict => ({ ok: false, checked, signedHead, broken });
+
   for (;;) {
-    const rows: Awaited<ReturnType<typeof prisma.auditEvent.findMany>> = await prisma.auditEvent.findMany({
-      where: {
-        tenantId,
-        ...(cursor ? { OR: [{ seq: { gt: cursor.seq } }, { seq: cursor.seq, id: { gt: cursor.id } }] } : {}),
-      },
+    const rows: Awaited<ReturnType<typeof tx.auditEvent.findMany>> = await tx.auditEvent.findMany({
+      where: { tenantId, ...(cursor ? { OR: [{ seq: { gt: cursor.seq } }, { seq: cursor.seq, id: { gt: cursor.id } }] } : {}) },
       orderBy: [{ seq: "asc" }, { id: "asc" }],
       take: BATCH,
     });
+    const heads = rows.length
+      ? new Map(
+          (await tx.auditHead.findMany({ where: { tenantId, seq: { gte: rows[0].seq, lte: rows[rows.length - 1].seq } }, select: { seq: true, hash: true } })).map(
+            (h) => [h.seq, h.hash],
+          ),
+        )
+      : new Map<number, string>();
     for (const row of rows) {
-      const broken = (reason: string): ChainVerdict => ({ ok: false, checked, broken: { seq: row.seq, eventId: row.id, reason } });
+      const expectedSeq = checked + 1;
+      const broken = (reason: string) => fail({ seq: row.seq, eventId: row.id, reason });
       if (row.seq < expectedSeq) return broken(`event #${row.seq} repeats a sequence number: a row was inserted`);
-      if (row.seq > expectedSeq) {
-        return { ok: false, checked, broken: { seq: expectedSeq, eventId: null, reason: `event #${expectedSeq} is missing: a row was deleted before event #${row.seq}` } };
-      }
+      if (row.seq > expectedSeq) return fail({ seq: expectedSeq, eventId: null, reason: `event #${expectedSeq} is missing: a row was deleted before event #${row.seq}` });
       if (row.prevHash !== prevHash) return broken(`event #${row.seq} does not link to event #${row.seq - 1}: a row was deleted, inserted or edited`);
-      const actual = chainHash(prevHash, row);
-      if (actual !== row.hash) return broken(`event #${row.seq} was edited: its content no longer matches its hash`);
+      if (chainHash(prevHash, row) !== row.hash) return broken(`event #${row.seq} was edited: its content no longer matches its hash`);
+      const headHash = heads.get(row.seq);
+      if (!firstHeadMismatch && headHash !== undefined && headHash !== row.hash) {
+        firstHeadMismatch = { seq: row.seq, eventId: row.id };
+      }
+      if (!firstUnsigned && signingSince && headHash === undefined && row.createdAt > signingSince) {
+        firstUnsigned = { seq: row.seq, eventId: row.id, reason: `event #${row.seq} has no signed head although Keel signs every event since ${signingSince.toISOString()}: it was written around Keel, or the heads were deleted` };
+      }
+      if (watch.has(row.seq)) hashAt.set(row.seq, { hash: row.hash, eventId: row.id });
       prevHash = row.hash;
-      expectedSeq += 1;
       checked += 1;
     }
-    if (rows.length < BATCH) {
-      const tenant = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { auditSeq: true } });
-      const head = tenant?.auditSeq ?? 0;
-      if (head > checked) {
-        return { ok: false, checked, broken: { seq: checked + 1, eventId: null, reason: `events #${checked + 1} to #${head} are missing: rows were deleted from the end` } };
-      }
-      if (head < checked) {
-        const extra = await prisma.auditEvent.findFirst({ where: { tenantId, seq: head + 1 }, select: { id: true } });
-        return { ok: false, checked, broken: { seq: head + 1, eventId: extra?.id ?? null, reason: `event #${head + 1} was never recorded by Keel: a row was inserted` } };
-      }
-      return { ok: true, checked, headHash: prevHash };
-    }
+    if (rows.length < BATCH) break;
     const last = rows[rows.length - 1];
     cursor = { seq: last.seq, id: last.id };
   }
+
+  const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { auditSeq: true } });
+  const tip = tenant?.auditSeq ?? 0;
+  if (tip > checked) return fail({ seq: checked + 1, eventId: null, reason: `events #${checked + 1} to #${tip} are missing: rows were deleted from the end` });
+  if (tip < checked) {
+    const extra = await tx.auditEvent.findFirst({ where: { tenantId, seq: tip + 1 }, select: { id: true } });
+    return fail({ seq: tip + 1, eventId: extra?.id ?? null, reason: `event #${tip + 1} was never recorded by Keel: a row was inserted` });
+  }
+
+  if (newest && signedHead) {
+    const at = hashAt.get(newest.seq);
+    if (!signedHead.valid) {
+      return fail({ seq: newest.seq, eventId: at?.eventId ?? null, reason: `the newest signed head (#${newest.seq}, key ${newest.keyId}) does not verify with Keel's public key: it was forged or altered` });
+    }
+    const signed = `the head Keel signed at #${newest.seq}`;
+    if (newest.seq > checked || at?.hash !== newest.hash) {
+      // The first event whose stored head disagrees names where a rewrite began; without one
+      // (heads deleted too), the newest signed head bounds it.
+      if (firstHeadMismatch && firstHeadMismatch.seq <= newest.seq) {
+        return fail({ ...firstHeadMismatch, reason: `event #${firstHeadMismatch.seq} no longer matches the head stored when it was recorded, and the chain no longer leads to ${signed}: it was rewritten from event #${firstHeadMismatch.seq} on` });
+      }
+      if (newest.seq > checked) {
+        return fail({ seq: checked + 1, eventId: null, reason: `events #${checked + 1} to #${newest.seq} are missing: Keel signed the head at #${newest.seq}, so the chain was cut from the end` });
+      }
+      return fail({ seq: newest.seq, eventId: at?.eventId ?? null, reason: `the chain no longer leads to ${signed}: it was rewritten at or before event #${newest.seq}` });
+    }
+    if (checked > newest.seq) {
+      const next = await tx.auditEvent.findFirst({ where: { tenantId, seq: newest.seq + 1 }, select: { id: true } });
+      return fail({ seq: newest.seq + 1, eventId: next?.id ?? null, reason: `event #${newest.seq + 1} and any after it have no signed head: Keel signs every event it records, so they were written around Keel` });
+    }
+  } else if (firstUnsigned) {
+    return fail(firstUnsigned);
+  }
+  if (firstHeadMismatch) {
+    return fail({ ...firstHeadMismatch, reason: `the stored head at #${firstHeadMismatch.seq} does not match event #${firstHeadMismatch.seq}, though the chain leads to Keel's newest signed head: a head row was altered or inserted` });
+  }
+
+  if (anchor) {
+    const file = `the head Keel anchored outside the database (#${anchor.seq}, signed ${anchor.signedAt.toISOString()})`;
+    if (!verifyHead(publicKeys, anchor)) return fail({ seq: anchor.seq, eventId: null, reason: `${file} does not verify with Keel's public key: the file was altered` });
+    if (!newest || newest.seq < anchor.seq) {
+      return fail({ seq: anchor.seq, eventId: null, reason: `${file} is newer than the database's newest signed head (${newest ? `#${newest.seq}` : "none"}): the chain was rolled back` });
+    }
+    const at = hashAt.get(anchor.seq);
+    if (at?.hash !== anchor.hash) return fail({ seq: anchor.seq, eventId: at?.eventId ?? null, reason: `event #${anchor.seq} does not match ${file}: the chain was rewritten` });
+  }
+  return { ok: true, checked, headHash: prevHash, signedHead };
 }

@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   "settings.manage": { roles: MANAGERS, label: "Change tenant settings" },
   "providers.manage": { roles: MANAGERS, label: "Manage provider credentials" },
   "endpoints.manage": { roles: BUILDERS, label: "Create and change model endpoints" },
+  "prices.manage": { roles: MANAGERS, label: "Set the prices of model versions, which budgets are counted in" },
   "endpoints.try": { roles: BUILDERS, label: "Try endpoints from the console (recorded and billed like API calls)" },
   "keys.manage": { roles: BUILDERS, label: "Create and revoke API keys" },
   "rollouts.approve": { roles: ["APPROVER"], label: "Approve or reject canary promotions" },

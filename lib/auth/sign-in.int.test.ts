@@ -13,9 +13,9 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** A fresh documentation address per call, so tests do not share throttle keys. */
+/** A fresh documentation address per call, in a /64 of its own, so tests do not share throttle keys. */
 let nextHost = 0;
-const address = () => `2001:db8::${(++nextHost).toString(16)}`;
+const address = () => `2001:db8:${(++nextHost).toString(16)}::1`;
 
 async function outcome(p: Promise<unknown>): Promise<"signed-in" | "incorrect" | "throttled"> {
   try {
@@ -103,6 +103,14 @@ describe("password sign-in", () => {
     const user = await seedUser();
     expect(await outcome(signInWithPassword(user.email, TEST_PASSWORD, sprayer))).toBe("throttled");
     expect((await signInWithPassword(user.email, TEST_PASSWORD, address())).id).toBe(user.id);
+  });
+
+  it("counts an IPv6 address by its /64: a sprayer rotating addresses within it gains nothing", async () => {
+    const block = address().replace(/::1$/, "");
+    for (let i = 0; i < SIGN_IN_POLICY.address.freeAttempts; i++) {
+      expect(await outcome(signInWithPassword(`spray-${i}-${unique()}@example.test`, "wrong", `${block}:0:${(i + 1).toString(16)}::${i}`))).toBe("incorrect");
+    }
+    expect(await outcome(signInWithPassword(`spray-last-${unique()}@example.test`, "wrong", `${block}::beef`))).toBe("throttled");
   });
 
   it("keeps a made-up email's failures away from the real user's own budget", async () => {

@@ -1,4 +1,5 @@
 import { Prisma } from "@/lib/db/generated/client";
+import { addressKey } from "@/lib/net/client-address";
 import type { PrismaClient } from "@/lib/db/client";
 
 type KeyPolicy = { freeAttempts: number; baseDelaySeconds: number; maxDelaySeconds: number };
@@ -33,9 +34,11 @@ export type ThrottleClaim = { ok: true; claimed: Claimed[] } | { ok: false; retr
  * The throttle keys of an attempt. The pair has a prefix of its own and a JSON body: as
  * `e:<email>|<address>` (the schema's sketch) it would equal the email key of the made-up email
  * `<email>|<address>`, and anyone could spend the real user's budget by failing as that email.
+ * An IPv6 address counts by its /64 (see addressKey): one host can take any address in it.
  */
 export function throttleKeys(email: string, address: string) {
-  return { pair: `p:${JSON.stringify([email, address])}`, address: `a:${address}`, email: `e:${email}` };
+  const from = addressKey(address);
+  return { pair: `p:${JSON.stringify([email, from])}`, address: `a:${from}`, email: `e:${email}` };
 }
 
 /**

@@ -1,27 +1,41 @@
 "use server";
 
 import type { Tx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import type { EndpointKind } from "@/lib/db/generated/enums";
 import { BUILTIN_MODELS } from "@/lib/providers/builtin/catalog";
 import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
+import { pricesForNewVersion, requirePriced } from "./prices";
 import { createVersion, describeVersion, insertEndpoint } from "./write";
-import { activateVersionSchema, addVersionSchema, createEndpointSchema, setFallbackVersionsSchema, updateEndpointSchema } from "./schemas";
+import {
+  activateVersionSchema,
+  addVersionSchema,
+  createEndpointSchema,
+  setFallbackVersionsSchema,
+  setVersionPricesSchema,
+  updateEndpointSchema,
+} from "./schemas";
 
-/** Creates an endpoint with its first model version, active at once. */
+/**
+ * Creates an endpoint with its first model version, active at once when it is priced. A version
+ * its creator could not price (see pricesForNewVersion) leaves the endpoint without an active
+ * version until a manager prices it; callers get 404 until then.
+ */
 export const createEndpoint = tenantAction({
   schema: createEndpointSchema,
   permission: "endpoints.manage",
   run: async (ctx, input) => {
     const taken = await ctx.tx.endpoint.findUnique({ where: { tenantId_name: { tenantId: ctx.tenantId, name: input.name } } });
     if (taken) throw new ActionError("That name is taken.", "conflict", { name: ["Another endpoint of this tenant has this name"] });
-    await requireProvider(ctx.tx, ctx.tenantId, input.providerId, input.kind, input.providerModel);
-    const endpoint = await insertEndpoint(ctx.tx, ctx.tenantId, input, (event) => ctx.audit(ctx.tenantId, event));
-    return { endpointId: endpoint.id, name: endpoint.name };
+    const provider = await requireProvider(ctx.tx, ctx.tenantId, input.providerId, input.kind, input.providerModel);
+    const prices = pricesForNewVersion(ctx.role, input, provider, input.providerModel, null);
+    const { endpoint, version } = await insertEndpoint(ctx.tx, ctx.tenantId, { ...input, ...prices }, (event) => ctx.audit(ctx.tenantId, event));
+    return { endpointId: endpoint.id, name: endpoint.name, awaitingPrices: !version.priced };
   },
 });
 
-/** Adds a version to an endpoint; optionally makes it the one that answers. */
+/** Adds a version to an endpoint; optionally makes it the one that answers, if it is priced. */
 export const addVersion = tenantAction({
   schema: addVersionSchema,
   permission: "endpoints.manage",
@@ -29,8 +43,13 @@ export const addVersion = tenantAction({
     const endpoint = await loadEndpoint(ctx, input.endpointId);
     const clash = await ctx.tx.modelVersion.findFirst({ where: { tenantId: ctx.tenantId, endpointId: endpoint.id, label: input.label } });
     if (clash) throw new ActionError("That label is taken.", "conflict", { label: ["This endpoint already has a version with this label"] });
-    await requireProvider(ctx.tx, ctx.tenantId, input.providerId, endpoint.kind, input.providerModel);
-    const version = await createVersion(ctx.tx, ctx.tenantId, endpoint.id, input);
+    const provider = await requireProvider(ctx.tx, ctx.tenantId, input.providerId, endpoint.kind, input.providerModel);
+    const active = endpoint.activeVersionId
+      ? await ctx.tx.modelVersion.findFirst({ where: { id: endpoint.activeVersionId, tenantId: ctx.tenantId, endpointId: endpoint.id } })
+      : null;
+    const prices = pricesForNewVersion(ctx.role, input, provider, input.providerModel, active);
+    if (input.activate) requirePriced([{ label: input.label, priced: prices.priced }], "active", "activate");
+    const version = await createVersion(ctx.tx, ctx.tenantId, endpoint.id, { ...input, ...prices });
     if (input.activate) await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
     await ctx.audit(ctx.tenantId, {
       action: "endpoint.version_added",
@@ -38,7 +57,37 @@ export const addVersion = tenantAction({
       resourceId: endpoint.id,
       after: { version: describeVersion(version), activated: input.activate },
     });
-    return { versionId: version.id };
+    return { versionId: version.id, awaitingPrices: !version.priced };
+  },
+});
+
+/**
+ * Sets a version's prices (USD per million tokens), which the gateway charges against the budget.
+ * A version waiting for prices can serve from then on; if its endpoint has no active version yet
+ * (a developer created it on this version), it becomes the active one.
+ */
+export const setVersionPrices = tenantAction({
+  schema: setVersionPricesSchema,
+  permission: "prices.manage",
+  run: async (ctx, input) => {
+    const endpoint = await loadEndpoint(ctx, input.endpointId);
+    const version = await ctx.tx.modelVersion.findFirst({ where: { id: input.versionId, tenantId: ctx.tenantId, endpointId: endpoint.id } });
+    if (!version) throw new ActionError("Not found: no such version of this endpoint.", "not_found");
+    const updated = await ctx.tx.modelVersion.update({
+      where: { id: version.id, tenantId: ctx.tenantId },
+      data: { inputPricePerMTok: new Prisma.Decimal(input.inputPricePerMTok), outputPricePerMTok: new Prisma.Decimal(input.outputPricePerMTok), priced: true },
+    });
+    const activated = endpoint.activeVersionId === null;
+    if (activated) await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
+    const prices = (v: typeof version) => ({ inputPricePerMTok: v.inputPricePerMTok.toString(), outputPricePerMTok: v.outputPricePerMTok.toString(), priced: v.priced });
+    await ctx.audit(ctx.tenantId, {
+      action: "endpoint.version_priced",
+      resourceType: "endpoint",
+      resourceId: endpoint.id,
+      before: { versionId: version.id, label: version.label, ...prices(version) },
+      after: { versionId: version.id, label: version.label, ...prices(updated), activated },
+    });
+    return { versionId: version.id, activated };
   },
 });
 
@@ -51,6 +100,7 @@ export const activateVersion = tenantAction({
     const version = await ctx.tx.modelVersion.findFirst({ where: { id: input.versionId, tenantId: ctx.tenantId, endpointId: endpoint.id } });
     if (!version) throw new ActionError("Not found: no such version of this endpoint.", "not_found");
     if (endpoint.activeVersionId === version.id) throw new ActionError(`${version.label} is already active.`, "invalid");
+    requirePriced([version], "active");
     // The active version cannot also be its own fallback: it leaves the list as it takes over.
     const fallbackVersionIds = endpoint.fallbackVersionIds.filter((id) => id !== version.id);
     await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id, fallbackVersionIds } });
@@ -76,7 +126,7 @@ export const setFallbackVersions = tenantAction({
     const endpoint = await loadEndpoint(ctx, input.endpointId);
     const found = await ctx.tx.modelVersion.findMany({
       where: { id: { in: input.versionIds }, tenantId: ctx.tenantId, endpointId: endpoint.id },
-      select: { id: true, label: true },
+      select: { id: true, label: true, priced: true },
     });
     if (found.length !== input.versionIds.length) {
       throw new ActionError("Not found: a fallback must be a version of this endpoint.", "not_found", {
@@ -89,6 +139,7 @@ export const setFallbackVersions = tenantAction({
         versionIds: ["Pick versions other than the active one"],
       });
     }
+    requirePriced(found, "fallback", "versionIds");
     const labels = new Map(found.map((v) => [v.id, v.label]));
     await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { fallbackVersionIds: input.versionIds } });
     await ctx.audit(ctx.tenantId, {
@@ -134,11 +185,12 @@ async function loadEndpoint(ctx: TenantContext, endpointId: string) {
 async function requireProvider(tx: Tx, tenantId: string, providerId: string, kind: EndpointKind, providerModel: string) {
   const provider = await tx.provider.findFirst({ where: { id: providerId, tenantId }, select: { id: true, kind: true } });
   if (!provider) throw new ActionError("That provider does not exist in this tenant.", "invalid", { providerId: ["Pick one of this tenant's providers"] });
-  if (provider.kind !== "BUILTIN") return;
+  if (provider.kind !== "BUILTIN") return provider;
   const offered = BUILTIN_MODELS.filter((m) => m.kind === kind).map((m) => m.id);
   if (!offered.includes(providerModel)) {
     throw new ActionError("The built-in provider has no such model.", "invalid", {
       providerModel: [`For ${kind === "CHAT" ? "chat" : "embeddings"}, the built-in provider offers: ${offered.join(", ")}`],
     });
   }
+  return provider;
 }

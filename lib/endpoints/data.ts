@@ -88,6 +88,8 @@ export async function getEndpoint(ctx: { tenantId: string }, endpointId: string)
       params: v.params as Record<string, unknown>,
       inputPricePerMTok: v.inputPricePerMTok.toString(),
       outputPricePerMTok: v.outputPricePerMTok.toString(),
+      /** False until a manager prices it: it cannot answer, be activated or be a fallback. */
+      priced: v.priced,
       createdAt: v.createdAt.toISOString(),
     })),
   };

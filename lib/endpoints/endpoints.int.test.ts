@@ -16,14 +16,15 @@ async function setup() {
   return { tenant, owner, dev, providerId: p.data.providerId };
 }
 
-const version = (providerId: string, label = "v1") => ({
-  label, providerId, providerModel: "gpt-4o-mini", params: '{"temperature":0.2}', inputPricePerMTok: "0.15", outputPricePerMTok: "0.60",
-});
+/** A version's fields without prices: what a developer sends. */
+const version = (providerId: string, label = "v1") => ({ label, providerId, providerModel: "gpt-4o-mini", params: '{"temperature":0.2}' });
+/** Prices, which only a manager may send. */
+const prices = { inputPricePerMTok: "0.15", outputPricePerMTok: "0.60" };
 
 describe("endpoints and versions", () => {
   it("creates an endpoint whose first version answers, and records it", async () => {
-    const { tenant, dev, providerId } = await setup();
-    const r = await createEndpoint.runAs(callerFor(dev), { tenant: tenant.slug, name: "support-chat", kind: "CHAT", ...version(providerId) });
+    const { tenant, owner, providerId } = await setup();
+    const r = await createEndpoint.runAs(callerFor(owner), { tenant: tenant.slug, name: "support-chat", kind: "CHAT", ...version(providerId), ...prices });
     expect(r).toMatchObject({ ok: true, data: { name: "support-chat" } });
     const e = await db().endpoint.findFirstOrThrow({ where: { tenantId: tenant.id, name: "support-chat" }, include: { activeVersion: true } });
     expect(e.activeVersion).toMatchObject({ label: "v1", providerModel: "gpt-4o-mini", params: { temperature: 0.2 } });
@@ -49,13 +50,13 @@ describe("endpoints and versions", () => {
   it("refuses another tenant's provider", async () => {
     const { tenant, dev } = await setup();
     const other = await setup();
-    const r = await createEndpoint.runAs(callerFor(dev), { tenant: tenant.slug, name: "x-chat", kind: "CHAT", ...version(other.providerId) });
+    const r = await createEndpoint.runAs(callerFor(dev), { tenant: tenant.slug, name: "x-chat", kind: "CHAT", ...version(other.providerId), ...prices });
     expect(r).toMatchObject({ ok: false, fieldErrors: { providerId: [expect.any(String)] } });
   });
 
   it("adds a version, switches the active one, disables and enables the endpoint", async () => {
-    const { tenant, dev, providerId } = await setup();
-    const c = await createEndpoint.runAs(callerFor(dev), { tenant: tenant.slug, name: "chat", kind: "CHAT", ...version(providerId) });
+    const { tenant, owner, dev, providerId } = await setup();
+    const c = await createEndpoint.runAs(callerFor(owner), { tenant: tenant.slug, name: "chat", kind: "CHAT", ...version(providerId), ...prices });
     if (!c.ok) throw new Error(c.error);
     const endpointId = c.data.endpointId;
     const dup = await addVersion.runAs(callerFor(dev), { tenant: tenant.slug, endpointId, ...version(providerId, "v1") });
@@ -79,7 +80,7 @@ describe("fallback versions", () => {
   /** An endpoint with versions v1 (active), v2, v3 and v4. */
   async function withVersions() {
     const s = await setup();
-    const c = await createEndpoint.runAs(callerFor(s.dev), { tenant: s.tenant.slug, name: "chat", kind: "CHAT", ...version(s.providerId) });
+    const c = await createEndpoint.runAs(callerFor(s.owner), { tenant: s.tenant.slug, name: "chat", kind: "CHAT", ...version(s.providerId), ...prices });
     if (!c.ok) throw new Error(c.error);
     const ids: Record<string, string> = {};
     for (const label of ["v2", "v3", "v4"]) {
@@ -111,9 +112,9 @@ describe("fallback versions", () => {
   });
 
   it("refuses another endpoint's version, a duplicate, the active version or a fourth, and changes nothing", async () => {
-    const { tenant, dev, endpointId, activeId, ids, providerId } = await withVersions();
+    const { tenant, owner, dev, endpointId, activeId, ids, providerId } = await withVersions();
     await setFallbackVersions.runAs(callerFor(dev), { tenant: tenant.slug, endpointId, versionIds: [ids.v2] });
-    const other = await createEndpoint.runAs(callerFor(dev), { tenant: tenant.slug, name: "other", kind: "CHAT", ...version(providerId) });
+    const other = await createEndpoint.runAs(callerFor(owner), { tenant: tenant.slug, name: "other", kind: "CHAT", ...version(providerId), ...prices });
     if (!other.ok) throw new Error(other.error);
     const otherVersion = (await db().endpoint.findUniqueOrThrow({ where: { id: other.data.endpointId } })).activeVersionId!;
     const stranger = await withVersions();
@@ -157,7 +158,7 @@ describe("providers", () => {
     const { tenant, providerId } = await setup();
     const row = await db().provider.findUniqueOrThrow({ where: { id: providerId } });
     expect(row.baseUrl).toBe("https://api.openai.com/v1");
-    expect(row.apiKeySealed).toMatch(/^v1\./);
+    expect(row.apiKeySealed).toMatch(/^v2\./);
     expect(row.apiKeySealed).not.toContain("sk-test-123");
     const events = await db().auditEvent.findMany({ where: { tenantId: tenant.id } });
     expect(JSON.stringify(events)).not.toContain("sk-test-123");
@@ -172,7 +173,7 @@ describe("providers", () => {
     expect(await db().provider.count({ where: { tenantId: tenant.id, kind: "BUILTIN" } })).toBe(1);
     expect(await db().auditEvent.count({ where: { tenantId: tenant.id, action: "provider.created", resourceId: added.data.providerId } })).toBe(1);
 
-    const builtin = { ...version(added.data.providerId), params: "", inputPricePerMTok: "0", outputPricePerMTok: "0" };
+    const builtin = { ...version(added.data.providerId), params: "" };
     const unknown = await createEndpoint.runAs(callerFor(dev), { tenant: tenant.slug, name: "tiny", kind: "CHAT", ...builtin });
     expect(unknown).toMatchObject({ ok: false, fieldErrors: { providerModel: [expect.stringContaining("tinyllama-1.1b-chat")] } });
     const wrongKind = await createEndpoint.runAs(callerFor(dev), { tenant: tenant.slug, name: "tiny", kind: "EMBEDDINGS", ...builtin, providerModel: "tinyllama-1.1b-chat" });

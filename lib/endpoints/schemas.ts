@@ -8,10 +8,14 @@ export const endpointNameSchema = z
   .max(64, "Name must be at most 64 characters")
   .regex(/^[a-z0-9][a-z0-9._:-]*$/, "Name may hold lowercase letters, digits, dots, colons, dashes and underscores");
 
-const price = z.coerce
+const blankToUndefined = (value: unknown) => (value === null || (typeof value === "string" && value.trim() === "") ? undefined : value);
+const priceNumber = z.coerce
   .number({ error: "Enter a price in USD per million tokens" })
   .min(0, "Price cannot be negative")
   .max(100_000, "Price is too high");
+/** A price a form may leave empty, and then it is not set (see the endpoint actions for what a new version gets). */
+const optionalPrice = z.preprocess(blankToUndefined, priceNumber.optional());
+const requiredPrice = z.preprocess(blankToUndefined, priceNumber);
 
 const paramsJson = z
   .string()
@@ -35,8 +39,8 @@ export const versionFields = {
   providerId: z.string().min(1, "Pick a provider"),
   providerModel: z.string().trim().min(1, "Enter the provider's model id").max(200, "Model id is too long"),
   params: paramsJson,
-  inputPricePerMTok: price,
-  outputPricePerMTok: price,
+  inputPricePerMTok: optionalPrice,
+  outputPricePerMTok: optionalPrice,
 };
 
 export const createEndpointSchema = z.object({
@@ -50,6 +54,14 @@ export const addVersionSchema = z.object({
   endpointId: z.string().min(1, "Endpoint is required"),
   activate: z.coerce.boolean().optional().default(false),
   ...versionFields,
+});
+
+/** A manager's prices for a version; a version someone without prices.manage added waits for these. */
+export const setVersionPricesSchema = z.object({
+  endpointId: z.string().min(1, "Endpoint is required"),
+  versionId: z.string().min(1, "Version is required"),
+  inputPricePerMTok: requiredPrice,
+  outputPricePerMTok: requiredPrice,
 });
 
 export const activateVersionSchema = z.object({ endpointId: z.string().min(1), versionId: z.string().min(1, "Version is required") });

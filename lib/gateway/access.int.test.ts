@@ -96,15 +96,24 @@ describe("who may call", () => {
     expect(await caught(client.embeddings.create({ model: s.endpoint.name, input: "x" }))).toBeInstanceOf(OpenAI.NotFoundError);
   });
 
-  it("answers 403 permission_denied when the key is limited to other endpoints", async () => {
+  it("answers a key limited to other endpoints 404 model_not_found, in the very words an unknown model gets, as OpenAI does", async () => {
     const s = await seedGatewayTenant(harness.fake.baseUrl);
     const other = await seedEndpoint(s.tenant, s.provider);
     const limited = await seedApiKey(s.tenant, { allowedEndpoints: [other.endpoint.name] });
     const client = harness.gateway.client(limited.secret);
     const error = await caught(client.chat.completions.create(hi(s.endpoint.name)));
-    expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
-    expect(error.code).toBe("permission_denied");
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(error.code).toBe("model_not_found");
+    expect(error.message).toContain(`The model \`${s.endpoint.name}\` does not exist or you do not have access to it.`);
+    const unknown = await caught(client.chat.completions.create(hi("no-such-model")));
+    expect(unknown.message.replace("no-such-model", s.endpoint.name)).toBe(error.message);
+    // GET /models/{id} answers the same.
+    const retrieved = await caught(client.models.retrieve(s.endpoint.name));
+    expect(retrieved).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(retrieved.message).toBe(error.message);
+    await expect(client.models.retrieve(other.endpoint.name)).resolves.toMatchObject({ id: other.endpoint.name });
     await expect(client.chat.completions.create(hi(other.endpoint.name))).resolves.toMatchObject({ object: "chat.completion" });
+    expect(harness.fake.requests).toHaveLength(1);
   });
 
   it("answers 400 naming the bad field before anything else, and changes nothing", async () => {
@@ -120,9 +129,9 @@ describe("who may call", () => {
     expect(badRole.message).toContain("'messages[0].role'");
     const badTemp = await caught(client.chat.completions.create({ ...hi(s.endpoint.name), temperature: "hot" } as never));
     expect(badTemp.param).toBe("temperature");
-    // A bad body is refused even with a bad key: parsing comes first.
+    // With a bad key the body is never looked at: the key comes first.
     const badKeyBadBody = await caught(harness.gateway.client("keel_nope").embeddings.create({ model: "x" } as never));
-    expect(badKeyBadBody).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(badKeyBadBody).toBeInstanceOf(OpenAI.AuthenticationError);
     const notJson = await fetch(`${harness.gateway.url}/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${s.secret}` }, body: "{nope" });
     expect(notJson.status).toBe(400);
     expect((await notJson.json()).error.type).toBe("invalid_request_error");

@@ -5,7 +5,7 @@ import { GatewayError, abortedBy, apiError, clientClosed } from "./errors";
 import type { Exchange } from "./exchange";
 import type { Gateway } from "./gateway";
 import type { ChatBody } from "./schemas";
-import { SseSplitter, type SseEvent } from "./sse";
+import { SSE_EVENT_TOO_LARGE, SseSplitter, type SseEvent } from "./sse";
 import { chatPromptChars, choiceChars, readUsage, tokensForChars, type Usage } from "./tokens";
 import { bodyError, type UpstreamResponse } from "./upstream";
 
@@ -120,22 +120,22 @@ export async function streamChat(
 
   if (!failure) {
     try {
-      await ex.finish(gw.records, gw.budget, 200, null);
+      await ex.finish(gw.records, 200, null);
       res.end("data: [DONE]\n\n");
       return;
     } catch (error) {
       failure = error as GatewayError;
     }
   }
-  await ex.finish(gw.records, gw.budget, failure.status, failure.code).catch(() => {});
+  await ex.finish(gw.records, failure.status, failure.code).catch(() => {});
   // The provider's own error event already reached the caller; otherwise say what happened.
   const notice = tap.providerError || failure.status === 499 ? "" : `data: ${JSON.stringify(failure)}\n\n`;
   abort(res, notice);
 }
 
-/** Mid-stream, anything but a timeout or a gone client is an interrupted stream. */
+/** Mid-stream, anything but a timeout, a gone client or an endless event is an interrupted stream. */
 function streamError(error: GatewayError): GatewayError {
-  if (error.status === 499 || error.status === 504) return error;
+  if (error.status === 499 || error.status === 504 || error.code === SSE_EVENT_TOO_LARGE) return error;
   return apiError(502, "stream_interrupted", `The provider's stream broke off: ${error.message}`);
 }
 

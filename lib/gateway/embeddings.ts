@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { admit } from "./admit";
+import { admit, authenticateCaller } from "./admit";
 import { sendJson } from "./errors";
 import { hashInput, type Exchange } from "./exchange";
 import { forward, providerBody } from "./forward";
@@ -7,28 +7,32 @@ import type { Gateway } from "./gateway";
 import { readJsonBody } from "./http-body";
 import { parseProviderJson } from "./json";
 import { embeddingsBodySchema, parseBody } from "./schemas";
-import { estimateEmbeddingTokens, readUsage } from "./tokens";
+import { estimateEmbeddingsUsage, readUsage } from "./tokens";
 import { readUpstreamBody } from "./upstream";
 
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
-/** POST /api/v1/embeddings: the caller gets the encoding it asked for, whatever the provider sent. */
+/**
+ * POST /api/v1/embeddings: the caller gets the encoding it asked for, whatever the provider sent.
+ * The key is checked before the body is read, as for chat completions.
+ */
 export async function embeddings(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
   ex.route = "embeddings";
+  const key = await authenticateCaller(gw, req);
   const body = parseBody(embeddingsBodySchema, await readJsonBody(req, gw.options.maxBodyBytes));
   ex.inputHash = hashInput(body);
-  const estimate = estimateEmbeddingTokens(body.input);
-  const { versions, lease } = await admit(gw, ex, req, body.model, "EMBEDDINGS", estimate);
+  const estimate = estimateEmbeddingsUsage(body.input);
+  const { versions, lease } = await admit(gw, ex, key, body.model, "EMBEDDINGS", () => estimate);
   try {
     const { response, version } = await forward(gw, ex, versions, "/embeddings", (v) => providerBody(v, body), signal);
     const raw = await readUpstreamBody(response.body, MAX_RESPONSE_BYTES);
     const json = parseProviderJson(raw);
     const converted = matchEncoding(json, body.encoding_format === "base64" ? "base64" : "float");
-    ex.applyUsage(readUsage(json.usage), () => ({ inputTokens: estimate, outputTokens: 0 }), version.prices);
-    await ex.finish(gw.records, gw.budget, 200, null);
+    ex.applyUsage(readUsage(json.usage), () => ({ inputTokens: estimate.inputTokens, outputTokens: 0 }), version.prices);
+    await ex.finish(gw.records, 200, null);
     sendJson(res, 200, converted ? JSON.stringify(json) : raw, { "x-keel-model-version": version.id });
   } finally {
-    lease.settle(ex.usage.inputTokens + ex.usage.outputTokens);
+    lease.settle(ex.usage, ex.costUsd);
   }
 }
 

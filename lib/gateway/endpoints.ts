@@ -1,7 +1,7 @@
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { EndpointKind, ProviderKind } from "@/lib/db/generated/enums";
-import { decryptSecret } from "@/lib/secrets/secrets";
+import { decryptSecret, providerKeyBinding } from "@/lib/secrets/secrets";
 import type { Prices } from "./tokens";
 import { TtlCache } from "./ttl-cache";
 
@@ -53,6 +53,7 @@ const VERSION_SELECT = {
   params: true,
   inputPricePerMTok: true,
   outputPricePerMTok: true,
+  priced: true,
   provider: { select: { id: true, tenantId: true, kind: true, baseUrl: true, apiKeySealed: true } },
 } as const;
 
@@ -99,8 +100,12 @@ async function loadEndpoint(tenantId: string, name: string): Promise<GatewayEndp
   };
 }
 
-/** A version as the gateway forwards to it, or null when its provider is another tenant's. */
+/**
+ * A version as the gateway forwards to it, or null when it may not answer: its provider is another
+ * tenant's, or no manager has priced it yet (its calls would escape the budget).
+ */
 function toVersion(v: VersionRow, tenantId: string): GatewayVersion | null {
+  if (!v.priced) return null;
   // A version whose provider belongs to another tenant would be a data bug; never forward to it.
   if (v.provider.tenantId !== tenantId) return null;
   return {
@@ -113,7 +118,7 @@ function toVersion(v: VersionRow, tenantId: string): GatewayVersion | null {
   };
 }
 
-function toProvider(p: { id: string; kind: ProviderKind; baseUrl: string | null; apiKeySealed: string | null }): GatewayProvider {
+function toProvider(p: { id: string; tenantId: string; kind: ProviderKind; baseUrl: string | null; apiKeySealed: string | null }): GatewayProvider {
   const provider: GatewayProvider = { id: p.id, kind: p.kind, origin: null, basePath: "", apiKey: null, problem: null };
   if (p.kind !== "OPENAI_COMPATIBLE") return provider;
   try {
@@ -127,9 +132,10 @@ function toProvider(p: { id: string; kind: ProviderKind; baseUrl: string | null;
   }
   if (p.apiKeySealed) {
     try {
-      provider.apiKey = decryptSecret(p.apiKeySealed);
+      // Bound to this tenant's row: a sealed key copied in from elsewhere does not open.
+      provider.apiKey = decryptSecret(p.apiKeySealed, providerKeyBinding(p));
     } catch {
-      provider.problem = "Keel cannot decrypt the provider's API key (was KEEL_MASTER_KEY rotated without keeping the old key?).";
+      provider.problem = "Keel cannot decrypt the provider's API key (KEEL_MASTER_KEY lacks its key, or the stored value was altered or moved); enter the key again in the console.";
     }
   }
   return provider;

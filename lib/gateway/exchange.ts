@@ -1,7 +1,6 @@
 import crypto from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { canonicalJson } from "@/lib/audit/chain";
-import type { Budget } from "./budget";
 import { apiError } from "./errors";
 import type { RecordWriter, RequestRecordRow } from "./record-writer";
 import { costUsd, type Prices, type Usage } from "./tokens";
@@ -51,8 +50,9 @@ export class Exchange {
    * Writes the request record and waits until it is committed. Requests that never reached a
    * tenant (bad body, bad key) have nothing to attribute them to and are not recorded.
    * A failed write becomes a 500 the caller sees instead of an answer Keel did not record.
+   * The cost counts towards the budget when the request's lease settles (see admit()).
    */
-  async finish(records: RecordWriter, budget: Budget, status: number, errorCode: string | null): Promise<void> {
+  async finish(records: RecordWriter, status: number, errorCode: string | null): Promise<void> {
     if (this.recorded || !this.tenantId || !this.route) return;
     this.recorded = true;
     const row: RequestRecordRow = {
@@ -82,6 +82,5 @@ export class Exchange {
     } catch {
       throw apiError(500, "record_failed", `Keel could not record this request, so it withholds the answer (request id ${this.id}). Please retry.`);
     }
-    if (this.costUsd > 0) budget.add(this.tenantId, this.costUsd);
   }
 }

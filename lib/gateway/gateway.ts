@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { createOutboundPolicy } from "@/lib/net/outbound";
 import { Budget } from "./budget";
 import { BuiltinProvider } from "./builtin";
 import { createEndpointLookup, type GatewayEndpoint } from "./endpoints";
@@ -6,7 +7,7 @@ import { createKeyLookup, createTenantLookup, type Authenticators } from "./keys
 import { LastUsed } from "./last-used";
 import { Limits } from "./limits";
 import { resolveOptions, type GatewayOptions, type ResolvedGatewayOptions } from "./options";
-import { RecordWriter } from "./record-writer";
+import { RecordWriter, recordInserter } from "./record-writer";
 import { Upstream } from "./upstream";
 
 /** Everything one gateway handler keeps between requests. Nothing here queries the database per request. */
@@ -33,12 +34,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
     lookupEndpoint: createEndpointLookup(options.cacheTtlMs),
     limits: new Limits({ tenantRpm: options.tenantRpm, tenantTpm: options.tenantTpm, redis, prefix: options.redisPrefix }),
     budget: new Budget(options.budgetRefreshMs),
-    records: new RecordWriter(),
+    records: new RecordWriter(recordInserter(options.auditSigningKey)),
     upstream: new Upstream({
       timeoutMs: options.providerTimeoutMs,
       maxRetries: options.maxRetries,
       retryBaseMs: options.retryBaseMs,
       maxRetryWaitMs: options.maxRetryWaitMs,
+      outbound: createOutboundPolicy(options.outboundAllow),
     }),
     builtin: new BuiltinProvider(options.modelsDir),
     lastUsed: new LastUsed(),

@@ -67,9 +67,11 @@ async function serve(gw: Gateway, ex: Exchange, req: IncomingMessage, res: Serve
   } catch (error) {
     let failure = toGatewayError(error, ex.id);
     if (failure.status === 499 && signal.aborted) failure = abortedBy(signal);
-    await ex.finish(gw.records, gw.budget, failure.status, failure.code ?? failure.type).catch((recordError: unknown) => {
+    await ex.finish(gw.records, failure.status, failure.code ?? failure.type).catch((recordError: unknown) => {
       console.error(`[gateway] request ${ex.id}: could not record its failure:`, recordError);
     });
+    // Refused before its body was read (a bad key): close the connection rather than drain the rest.
+    if (!req.complete && !res.headersSent) res.setHeader("connection", "close");
     if (!res.destroyed) sendError(res, failure);
   }
 }

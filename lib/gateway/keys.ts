@@ -1,8 +1,10 @@
 import type { IncomingMessage } from "node:http";
 import { db } from "@/lib/db/client";
 import { API_KEY_PREFIX, hashApiKey } from "@/lib/keys/secret";
+import { clientAddress } from "@/lib/net/client-address";
 import { CONSOLE_TOKEN_PREFIX, readConsoleToken } from "./console-token";
-import { invalidApiKey, permissionDenied } from "./errors";
+import { GatewayError, invalidApiKey, permissionDenied } from "./errors";
+import type { KeyThrottle } from "./key-throttle";
 import { TtlCache } from "./ttl-cache";
 
 /**
@@ -45,10 +47,58 @@ export function createTenantLookup(ttlMs: number): (tenantId: string) => Promise
     });
 }
 
-/** Looks keys up by the hash of their secret through a short-TTL cache (unknown hashes included). */
-export function createKeyLookup(ttlMs: number): (secretHash: string) => Promise<GatewayKey | null> {
-  const cache = new TtlCache<GatewayKey | null>(ttlMs);
-  return (secretHash) => cache.get(secretHash, () => loadKey(secretHash));
+const NO_SUCH_KEY = Symbol("no such key");
+const MAX_UNKNOWN_HASHES = 1_000;
+const MAX_REAL_HASHES = 10_000;
+/** How long a key this instance has found in the database stays known to the throttle. */
+const REAL_KEY_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+/** Keys by the hash of their secret; `isReal` tells, without a lookup, whether a hash was lately found to be a key. */
+export type KeyLookup = ((secretHash: string) => Promise<GatewayKey | null>) & { isReal: (secretHash: string) => boolean };
+
+/**
+ * Looks keys up by the hash of their secret through a short-TTL cache. Hashes that match no key
+ * are remembered for the TTL too, but apart and fewer: made-up keys, however many, push out only
+ * each other, never the keys real callers use. Hashes that did match a key are remembered for a
+ * day, so that an address throttled for wrong keys still gets its real ones looked up.
+ */
+export function createKeyLookup(ttlMs: number): KeyLookup {
+  const known = new TtlCache<GatewayKey>(ttlMs);
+  const unknown = new Map<string, number>();
+  const real = new Map<string, number>();
+  const load = async (secretHash: string) => {
+    const key = await loadKey(secretHash);
+    if (!key) throw NO_SUCH_KEY;
+    remember(real, MAX_REAL_HASHES, secretHash, Date.now() + REAL_KEY_MEMORY_MS);
+    return key;
+  };
+  const lookup = async (secretHash: string) => {
+    const until = unknown.get(secretHash);
+    if (until !== undefined && until > Date.now()) return null;
+    try {
+      return await known.get(secretHash, () => load(secretHash));
+    } catch (error) {
+      if (error !== NO_SUCH_KEY) throw error;
+      if (ttlMs > 0) remember(unknown, MAX_UNKNOWN_HASHES, secretHash, Date.now() + ttlMs);
+      return null;
+    }
+  };
+  return Object.assign(lookup, { isReal: (secretHash: string) => (real.get(secretHash) ?? 0) > Date.now() });
+}
+
+function remember(hashes: Map<string, number>, max: number, secretHash: string, until: number) {
+  if (hashes.size >= max) {
+    const now = Date.now();
+    for (const [hash, expires] of hashes) if (expires <= now) hashes.delete(hash);
+    // Still full of live entries: the oldest half goes.
+    let drop = hashes.size >= max ? hashes.size / 2 : 0;
+    for (const hash of hashes.keys()) {
+      if (drop-- <= 0) break;
+      hashes.delete(hash);
+    }
+  }
+  hashes.delete(secretHash);
+  hashes.set(secretHash, until);
 }
 
 async function loadKey(secretHash: string): Promise<GatewayKey | null> {
@@ -83,23 +133,39 @@ async function loadKey(secretHash: string): Promise<GatewayKey | null> {
 export const CONSOLE_RPM = 30;
 
 export type Authenticators = {
-  lookupKey: (secretHash: string) => Promise<GatewayKey | null>;
+  lookupKey: KeyLookup;
   lookupTenant: (tenantId: string) => Promise<GatewayTenant | null>;
   consoleSecret: string | null;
 };
 
 /**
- * The caller behind `Authorization: Bearer keel_...` (or a console token): 401 when missing,
- * unknown, revoked or expired; 403 for a suspended tenant.
+ * The caller behind `Authorization: Bearer keel_...` (or a console token), from the headers alone:
+ * 401 when missing, unknown, revoked or expired; 403 for a suspended tenant; 429 when the caller's
+ * address has sent too many wrong keys lately (console tokens, minted by Keel, are not counted).
+ * A throttled address still gets keys this instance has lately found real: many callers may share
+ * one address (a NAT, a proxy Keel does not trust), and one of them guessing must not shut out
+ * the others' keys, whatever their tenant.
  */
-export async function authenticate(req: IncomingMessage, auth: Authenticators): Promise<GatewayKey> {
+export async function authenticate(req: IncomingMessage, auth: Authenticators, throttle: KeyThrottle): Promise<GatewayKey> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
   if (!match) throw invalidApiKey("You didn't provide an API key. Send it in the Authorization header: `Authorization: Bearer keel_...`.");
   const secret = match[1];
   if (secret.startsWith(CONSOLE_TOKEN_PREFIX)) return authenticateConsole(secret, auth);
+  const address = clientAddress(req);
+  try {
+    return await authenticateApiKey(secret, auth, () => throttle.check(address));
+  } catch (error) {
+    if (error instanceof GatewayError && error.status === 401) throttle.fail(address);
+    throw error;
+  }
+}
+
+async function authenticateApiKey(secret: string, auth: Authenticators, checkThrottle: () => void): Promise<GatewayKey> {
+  const hash = secret.startsWith(API_KEY_PREFIX) && secret.length <= 256 ? hashApiKey(secret) : null;
+  if (!hash || !auth.lookupKey.isReal(hash)) checkThrottle();
   // Not a Keel key at all: answer without touching the cache, so junk cannot fill it.
-  if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 256) throw invalidApiKey("Incorrect API key provided.");
-  const key = await auth.lookupKey(hashApiKey(secret));
+  if (!hash) throw invalidApiKey("Incorrect API key provided.");
+  const key = await auth.lookupKey(hash);
   if (!key) throw invalidApiKey("Incorrect API key provided.");
   if (key.revoked) throw invalidApiKey("This API key has been revoked.");
   if (key.expiresAt !== null && key.expiresAt <= Date.now()) throw invalidApiKey("This API key has expired.");

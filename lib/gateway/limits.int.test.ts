@@ -109,8 +109,9 @@ describe("rate limits", () => {
 
 describe("monthly budget", () => {
   it("refuses with 429 insufficient_quota once the tenant's spend this month reaches its budget, before calling the provider", async () => {
-    // 4 input tokens at $10,000 per million cost $0.04, over a $0.01 budget.
-    const s = await seedGatewayTenant(harness.fake.baseUrl, { monthlyBudgetUsd: "0.01", endpoint: { inputPricePerMTok: "10000" } });
+    // The first call is estimated at 2 input tokens ($0.02 at $10,000 per million), which fits a
+    // $0.03 budget; the fake counts 4 ($0.04), which spends it.
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { monthlyBudgetUsd: "0.03", endpoint: { inputPricePerMTok: "10000" } });
     const client = harness.gateway.client(s.secret);
     await client.chat.completions.create(hi(s.endpoint.name));
     const error = await client.chat.completions.create(hi(s.endpoint.name)).catch((e: unknown) => e);

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { rateLimited } from "./errors";
+import { KEY_THROTTLE_DEFAULTS, KeyThrottle, type KeyThrottleOptions } from "./key-throttle";
 import type { GatewayKey } from "./keys";
 
 type Scope = "key-rpm" | "key-tpm" | "tenant-rpm" | "tenant-tpm";
@@ -15,7 +16,14 @@ const WINDOW_SECONDS = 60;
 // the key's current limit happens here. Counting never rejects on its own.
 const COUNT_ONLY = 2 ** 31;
 
-export type LimitsOptions = { tenantRpm: number | null; tenantTpm: number | null; redis: Redis | null; prefix: string };
+export type LimitsOptions = {
+  tenantRpm: number | null;
+  tenantTpm: number | null;
+  redis: Redis | null;
+  prefix: string;
+  /** Failed key lookups an address may make (always in this instance's memory). */
+  keyThrottle?: KeyThrottleOptions;
+};
 
 /**
  * Requests and tokens per minute, per key (from the key's row) and per tenant (from the
@@ -26,8 +34,11 @@ export type LimitsOptions = { tenantRpm: number | null; tenantTpm: number | null
  */
 export class Limits {
   private readonly limiters: Record<Scope, RateLimiterAbstract>;
+  /** Wrong keys per caller address: checked before a key is looked up, counted after it failed. */
+  readonly failedKeys: KeyThrottle;
 
   constructor(private readonly opts: LimitsOptions) {
+    this.failedKeys = new KeyThrottle(opts.keyThrottle ?? KEY_THROTTLE_DEFAULTS);
     const make = (scope: Scope): RateLimiterAbstract => {
       const base = { keyPrefix: `${opts.prefix}:${scope}`, points: COUNT_ONLY, duration: WINDOW_SECONDS };
       if (!opts.redis) return new RateLimiterMemory(base);

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { db } from "@/lib/db/client";
-import { authenticateKey, findEndpoint } from "./admit";
-import { modelNotFound, sendJson } from "./errors";
+import { attribute, authenticateCaller, authenticateKey, findEndpoint } from "./admit";
+import { invalidRequest, modelNotFound, sendJson } from "./errors";
 import type { Exchange } from "./exchange";
 import type { Gateway } from "./gateway";
+import { MAX_MODEL_LENGTH } from "./schemas";
 
 const toModel = (name: string, createdAt: Date, owner: string) => ({
   id: name,
@@ -21,24 +22,30 @@ export async function listModels(gw: Gateway, ex: Exchange, req: IncomingMessage
     where: {
       tenantId: key.tenantId,
       disabledAt: null,
-      activeVersionId: { not: null },
+      // As the gateway routes: an active version that no manager has priced does not answer.
+      activeVersion: { is: { priced: true } },
       ...(key.allowedEndpoints ? { name: { in: [...key.allowedEndpoints] } } : {}),
     },
     select: { name: true, createdAt: true },
     orderBy: { name: "asc" },
   });
-  await ex.finish(gw.records, gw.budget, 200, null);
+  await ex.finish(gw.records, 200, null);
   sendJson(res, 200, JSON.stringify({ object: "list", data: rows.map((r) => toModel(r.name, r.createdAt, key.tenant.slug)) }));
 }
 
-/** GET /api/v1/models/{model}: one endpoint, on the same terms as a call to it. */
+/**
+ * GET /api/v1/models/{model}: one endpoint, on the same terms as a call to it: a name outside the
+ * key's scope gets the same 404 as an unknown one.
+ */
 export async function retrieveModel(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
   ex.route = "models";
-  const key = await authenticateKey(gw, ex, req);
+  const key = await authenticateCaller(gw, req);
+  if (name.length > MAX_MODEL_LENGTH) throw invalidRequest(`The model name is longer than ${MAX_MODEL_LENGTH} characters.`, "model");
+  attribute(gw, ex, key);
   ex.endpointName = name;
   const endpoint = await findEndpoint(gw, ex, key, name);
   if (!endpoint.activeVersion) throw modelNotFound(name, "has no active version");
   (await gw.limits.admit(key, 0)).settle(0);
-  await ex.finish(gw.records, gw.budget, 200, null);
+  await ex.finish(gw.records, 200, null);
   sendJson(res, 200, JSON.stringify(toModel(endpoint.name, endpoint.createdAt, key.tenant.slug)));
 }

@@ -44,3 +44,26 @@ describe("RecordWriter", () => {
     expect(written).toEqual(["1", "2", "3", "4", "5"]);
   });
 });
+
+describe("request record MACs", () => {
+  it("cost microseconds per record (reported, not asserted)", async () => {
+    const { canonicalRecord, deriveMacKeys, recordMac } = await import("@/lib/audit/request-record-hash");
+    const { toCanonical } = await import("./record-writer");
+    const key = deriveMacKeys(`k1:${Buffer.alloc(32, 7).toString("base64")}`)[0];
+    const rows: RequestRecordRow[] = Array.from({ length: 20_000 }, (_, i) => ({
+      id: `req_${i}_0123456789abcdef`, tenantId: "cm4tenant0000000000000000", apiKeyId: "cm4key000000000000000000", userId: null,
+      endpointId: "cm4endpoint0000000000000", endpointName: "chat-prod", modelVersionId: "cm4version00000000000000", route: "chat.completions",
+      stream: i % 2 === 0, inputHash: "9f".repeat(32), inputTokens: 120, outputTokens: 48, tokensEstimated: false, costUsd: "0.00012300",
+      latencyMs: 41, ttftMs: 12, status: 200, errorCode: null, attempts: 1, createdAt: new Date(),
+    }));
+    const macs = (n: number) => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) recordMac(key, canonicalRecord(toCanonical(rows[i])));
+      return Number(process.hrtime.bigint() - start) / n;
+    };
+    macs(rows.length); // warm-up
+    const ns = macs(rows.length);
+    console.log(`[record-writer] canonical form + HMAC-SHA256: ${ns.toFixed(0)} ns/record`);
+    expect(recordMac(key, canonicalRecord(toCanonical(rows[0])))).toMatch(/^k1:[0-9a-f]{64}$/);
+  });
+});

@@ -1,5 +1,7 @@
 import crypto from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { reportCommittedRecords, sealerListening, type CommittedRecord } from "@/lib/audit/committed-records";
+import { canonicalRecord, costText, deriveMacKeys, recordLeaf, recordMac, type CanonicalRecord, type MacKey } from "@/lib/audit/request-record-hash";
 import { getDatabase } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 
@@ -72,13 +74,23 @@ const COLUMNS = [
   ["endpointName", "text"], ["modelVersionId", "text"], ["route", "text"], ["stream", "bool"], ["inputHash", "text"],
   ["inputTokens", "int4"], ["outputTokens", "int4"], ["tokensEstimated", "bool"], ["costUsd", "numeric"],
   ["latencyMs", "int4"], ["ttftMs", "int4"], ["status", "int4"], ["errorCode", "text"], ["attempts", "int4"], ["createdAt", "timestamptz"],
-] as const;
+  ["mac", "text"],
+] as const satisfies readonly (readonly [keyof CanonicalRecord | "mac", string])[];
 
 // One statement text whatever the batch size: each column travels as one array parameter.
 const INSERT_SQL =
   `INSERT INTO "RequestRecord" (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
   `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")})`;
 const INSERT_NEW_SQL = `${INSERT_SQL} ON CONFLICT ("id") DO NOTHING RETURNING "id"`;
+
+/**
+ * The writer's insert function for a signing key spec: records get a MAC under the key derived from
+ * its first key (none when the spec is null).
+ */
+export function recordInserter(signingKeySpec: string | null): (rows: RequestRecordRow[]) => Promise<void> {
+  const macKey = signingKeySpec ? deriveMacKeys(signingKeySpec)[0] : null;
+  return (rows) => insertRequestRecords(rows, macKey);
+}
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -88,7 +100,7 @@ const UNIQUE_VIOLATION = "23505";
  * Record ids are request ids, which a caller may reuse through `x-request-id`; a reused id is
  * stored with a random suffix instead of losing the record.
  */
-export async function insertRequestRecords(rows: RequestRecordRow[]): Promise<void> {
+export async function insertRequestRecords(rows: RequestRecordRow[], macKey: MacKey | null = null): Promise<void> {
   const seen = new Set<string>();
   const unique = rows.map((row) => {
     const id = seen.has(row.id) ? suffixed(row.id) : row.id;
@@ -99,28 +111,64 @@ export async function insertRequestRecords(rows: RequestRecordRow[]): Promise<vo
   // database (measured), and reused ids are rare. When one clashes the statement changed nothing,
   // and the batch goes again the slow way, which finds the clashing ids.
   try {
-    await insertRows("keel_insert_request_records_plain", INSERT_SQL, unique);
+    await insertRows("keel_insert_request_records_plain", INSERT_SQL, unique, macKey);
     return;
   } catch (error) {
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
   }
-  const stored = new Set((await insertRows("keel_insert_new_request_records", INSERT_NEW_SQL, unique)).map((r) => r.id));
+  const stored = new Set((await insertRows("keel_insert_new_request_records", INSERT_NEW_SQL, unique, macKey)).map((r) => r.id));
   if (stored.size === unique.length) return;
   const clashed = unique.filter((row) => !stored.has(row.id)).map((row) => ({ ...row, id: suffixed(row.id) }));
-  await insertRows("keel_insert_new_request_records", INSERT_NEW_SQL, clashed);
+  await insertRows("keel_insert_new_request_records", INSERT_NEW_SQL, clashed, macKey);
 }
 
-async function insertRows(name: string, text: string, rows: RequestRecordRow[]): Promise<{ id: string }[]> {
-  const params = COLUMNS.map(([column]) => rows.map((row) => toSql(row[column])));
+async function insertRows(name: string, text: string, rows: RequestRecordRow[], macKey: MacKey | null): Promise<{ id: string }[]> {
+  // Stored exactly as canonicalised (defaults filled, cost as numeric text), so the MAC computed
+  // here matches the row the database returns. The id is final here, after any clash suffix.
+  const params: unknown[][] = COLUMNS.map(() => new Array(rows.length));
+  const committed: CommittedRecord[] | null = sealerListening() ? new Array(rows.length) : null;
+  for (let i = 0; i < rows.length; i++) {
+    const record = toCanonical(rows[i]);
+    for (let c = 0; c < COLUMNS.length - 1; c++) params[c][i] = record[COLUMNS[c][0] as keyof CanonicalRecord];
+    const canonical = macKey || committed ? canonicalRecord(record) : "";
+    const mac = macKey ? recordMac(macKey, canonical) : null;
+    params[COLUMNS.length - 1][i] = mac;
+    if (committed) committed[i] = { tenantId: record.tenantId, id: record.id, mac, leaf: recordLeaf(canonical) };
+  }
   // Named, so each connection parses and plans the statement once.
   const result = await getDatabase().pool.query<{ id: string }>({ name, text, values: params });
+  if (committed) {
+    // After an id clash, only the rows this statement stored (RETURNING) are this writer's.
+    const stored = text === INSERT_SQL ? null : new Set(result.rows.map((r) => r.id));
+    reportCommittedRecords(stored ? committed.filter((c) => stored.has(c.id)) : committed);
+  }
   return result.rows;
 }
 
-function toSql(value: unknown): unknown {
-  if (value === undefined) return null;
-  if (value instanceof Date) return value.toISOString();
-  return typeof value === "object" && value !== null ? String(value) : value;
+/** A row as the database will store it: the column defaults applied, the cost as numeric(14,8) text. */
+export function toCanonical(row: RequestRecordRow): CanonicalRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    apiKeyId: row.apiKeyId ?? null,
+    userId: row.userId ?? null,
+    endpointId: row.endpointId ?? null,
+    endpointName: row.endpointName ?? null,
+    modelVersionId: row.modelVersionId ?? null,
+    route: row.route,
+    stream: row.stream ?? false,
+    inputHash: row.inputHash ?? null,
+    inputTokens: row.inputTokens ?? 0,
+    outputTokens: row.outputTokens ?? 0,
+    tokensEstimated: row.tokensEstimated ?? false,
+    costUsd: costText(row.costUsd),
+    latencyMs: row.latencyMs,
+    ttftMs: row.ttftMs ?? null,
+    status: row.status,
+    errorCode: row.errorCode ?? null,
+    attempts: row.attempts ?? 1,
+    createdAt: (row.createdAt instanceof Date ? row.createdAt : new Date(row.createdAt)).toISOString(),
+  };
 }
 
 const suffixed = (id: string) => `${id}~${crypto.randomBytes(4).toString("hex")}`;

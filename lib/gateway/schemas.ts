@@ -5,6 +5,10 @@ import { invalidRequest } from "./errors";
 // parameters work without a gateway release. Only what the gateway relies on is checked.
 const nullableInt = (min: number) => z.number().int().min(min).nullable().optional();
 
+/** Longest `model` accepted: it is looked up, recorded and echoed in errors, so it stays short. */
+export const MAX_MODEL_LENGTH = 256;
+const modelSchema = z.string().min(1).max(MAX_MODEL_LENGTH, `must be at most ${MAX_MODEL_LENGTH} characters`);
+
 const chatMessageSchema = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
   content: z.union([z.string(), z.array(z.looseObject({ type: z.string() })), z.null()]).optional(),
@@ -12,7 +16,7 @@ const chatMessageSchema = z.looseObject({
 
 /** POST /v1/chat/completions. */
 export const chatBodySchema = z.looseObject({
-  model: z.string().min(1),
+  model: modelSchema,
   messages: z.array(chatMessageSchema).min(1),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
@@ -30,7 +34,7 @@ export type ChatBody = z.infer<typeof chatBodySchema>;
 
 /** POST /v1/embeddings. */
 export const embeddingsBodySchema = z.looseObject({
-  model: z.string().min(1),
+  model: modelSchema,
   input: z.union([
     z.string(),
     z.array(z.string()).min(1),

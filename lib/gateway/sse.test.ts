@@ -17,6 +17,28 @@ describe("SseSplitter", () => {
     }
   });
 
+  it("refuses to hold an event that never ends past its limit, however it is chunked", () => {
+    const splitter = new SseSplitter(1024);
+    expect(splitter.push(bytes("data: ok\n\n"))).toHaveLength(1);
+    splitter.push(bytes("data: " + "a".repeat(500)));
+    splitter.push(bytes("a".repeat(500)));
+    expect(() => splitter.push(bytes("a".repeat(100)))).toThrow(expect.objectContaining({ status: 502, code: "upstream_event_too_large" }));
+    // One chunk holding a whole event over the limit is refused too.
+    expect(() => new SseSplitter(1024).push(bytes(`data: ${"b".repeat(2000)}\n\n`))).toThrow(/longer than 1024/);
+  });
+
+  it("holds a trickled event in time linear in its length: a byte at a time cannot stall the process", () => {
+    // Searching the whole event again on every chunk took 95 s for 256k one-byte chunks here.
+    const splitter = new SseSplitter();
+    splitter.push(bytes('data: {"x":"'));
+    const one = bytes("a");
+    const started = performance.now();
+    for (let i = 0; i < 300_000; i++) splitter.push(one);
+    const [event] = splitter.push(bytes('"}\n\n'));
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(event.data).toHaveLength(300_000 + 8);
+  });
+
   it("keeps an unfinished event until the stream ends", () => {
     const splitter = new SseSplitter();
     expect(splitter.push(bytes('data: {"x":1}\n'))).toEqual([]);

@@ -1,21 +1,33 @@
 import type { ChatBody, EmbeddingsBody } from "./schemas";
 
-/** What the limiter assumes a completion will produce when the caller sets no max_tokens. */
+/** What the rate limiter assumes a completion will produce when the caller sets no max_tokens. */
 export const DEFAULT_OUTPUT_ESTIMATE = 256;
+
+/**
+ * What the budget reserves for a completion's output when the caller sets no max_tokens (or
+ * max_completion_tokens). Money is held more conservatively than a minute's tokens: 4,096 is the
+ * longest answer many models give by default. A longer answer is charged in full when it settles,
+ * so only callers who set no max_tokens can take a tenant past its budget, and only by their excess.
+ */
+export const DEFAULT_OUTPUT_RESERVE = 4096;
 
 /** About four characters per token: close enough for English text when a provider reports no usage. */
 export const tokensForChars = (chars: number): number => Math.ceil(chars / 4);
 
 export type Usage = { inputTokens: number; outputTokens: number };
 
-/** The provider's usage object in OpenAI's shape, or null when it sent none. */
+/**
+ * The provider's usage object in OpenAI's shape, or null when it sent none (or none that counts:
+ * a negative or fractional count would give back budget and rate limit it never took).
+ */
 export function readUsage(usage: unknown): Usage | null {
   if (!usage || typeof usage !== "object") return null;
   const u = usage as Record<string, unknown>;
-  const input = u.prompt_tokens;
-  if (typeof input !== "number") return null;
-  const output = typeof u.completion_tokens === "number" ? u.completion_tokens : 0;
-  return { inputTokens: input, outputTokens: output };
+  const count = (v: unknown) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : null);
+  const input = count(u.prompt_tokens);
+  if (input === null) return null;
+  const output = u.completion_tokens === undefined || u.completion_tokens === null ? 0 : count(u.completion_tokens);
+  return output === null ? null : { inputTokens: input, outputTokens: output };
 }
 
 /** Characters of text a chat request sends: message contents, names and tool-call arguments. */
@@ -30,10 +42,41 @@ export function chatPromptChars(body: ChatBody): number {
   return chars;
 }
 
-/** Tokens the limiter reserves before the call: the prompt plus the most the answer may use. */
-export function estimateChatTokens(body: ChatBody): number {
-  const maxOut = body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_OUTPUT_ESTIMATE;
-  return tokensForChars(chatPromptChars(body)) + maxOut * (body.n ?? 1);
+/**
+ * What a request may use, known before it is sent: its input's tokens (estimated from text) and
+ * the output tokens it asked for at most, over all its choices (null when it set no cap).
+ */
+export type UsageEstimate = { inputTokens: number; maxOutputTokens: number | null; choices: number };
+
+/**
+ * A chat request's estimate: the prompt, and max_completion_tokens (or max_tokens) times n, as the
+ * provider receives them: the caller's value where the body has the field, else the version's
+ * default (`params`), since a version's `n` or `max_tokens` multiplies what a call costs.
+ */
+export function estimateChatUsage(body: ChatBody, params: Record<string, unknown> = {}): UsageEstimate {
+  const sent = (field: "max_completion_tokens" | "max_tokens" | "n"): number | null => {
+    const value = field in body ? body[field] : params[field];
+    return typeof value === "number" && Number.isFinite(value) && value >= 1 ? Math.ceil(value) : null;
+  };
+  const caps = [sent("max_completion_tokens"), sent("max_tokens")].filter((v) => v !== null);
+  const maxOut = caps.length > 0 ? Math.max(...caps) : null;
+  const choices = sent("n") ?? 1;
+  return { inputTokens: tokensForChars(chatPromptChars(body)), maxOutputTokens: maxOut === null ? null : maxOut * choices, choices };
+}
+
+/** Tokens the rate limiter reserves before the call: the input plus the most the answer may use. */
+export function limiterTokens(e: UsageEstimate): number {
+  return e.inputTokens + (e.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE * e.choices);
+}
+
+/** Usage the budget reserves before the call: the input and the most the answer may use. */
+export function reservedUsage(e: UsageEstimate): Usage {
+  return { inputTokens: e.inputTokens, outputTokens: e.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVE * e.choices };
+}
+
+/** An embeddings request's estimate: its input, and no output. */
+export function estimateEmbeddingsUsage(input: EmbeddingsBody["input"]): UsageEstimate {
+  return { inputTokens: estimateEmbeddingTokens(input), maxOutputTokens: 0, choices: 1 };
 }
 
 /** Tokens of an embeddings input: token arrays count exactly, text by its characters. */

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Pool, type Dispatcher } from "undici";
+import { outboundRefusal, type OutboundPolicy } from "@/lib/net/outbound";
 import type { GatewayProvider } from "./endpoints";
 import { GatewayError, abortedBy, apiError, clientClosed } from "./errors";
 
@@ -10,6 +11,8 @@ export type UpstreamOptions = {
   retryBaseMs: number;
   /** A provider asking to wait longer than this (retry-after) gets no retry. */
   maxRetryWaitMs: number;
+  /** Checks and pins every connection to a provider (KEEL_OUTBOUND_ALLOW admits private ones). */
+  outbound: OutboundPolicy;
 };
 
 /** A provider's body: undici's for remote providers, a Node stream for the built-in models. */
@@ -21,8 +24,9 @@ export type UpstreamResponse = { statusCode: number; headers: IncomingHttpHeader
 export type AttemptCounter = { attempts: number };
 
 /**
- * Calls OpenAI-compatible providers over keep-alive connections (one undici Pool per origin).
- * Retries 429, 5xx and connection errors with exponential backoff, honouring retry-after;
+ * Calls OpenAI-compatible providers over keep-alive connections (one undici Pool per origin), each
+ * connection checked by the outbound policy and made to the address it checked. Redirects are not
+ * followed. Retries 429, 5xx and connection errors with exponential backoff, honouring retry-after;
  * timeouts are not retried, since a provider that hung once would make the caller wait again.
  */
 export class Upstream {
@@ -32,7 +36,8 @@ export class Upstream {
 
   /** POSTs JSON and returns the first 2xx response, or throws an OpenAI-shaped GatewayError. */
   async post(provider: GatewayProvider, path: string, body: string, signal: AbortSignal, counter: AttemptCounter, requestId: string): Promise<UpstreamResponse> {
-    if (!provider.origin) throw apiError(502, "provider_misconfigured", provider.problem ?? "The provider has no base URL.");
+    // A provider with a problem (an undecryptable key, say) is not called at all, not even without its key.
+    if (!provider.origin || provider.problem) throw apiError(502, "provider_misconfigured", provider.problem ?? "The provider has no base URL.");
     const pool = this.pool(provider.origin);
     const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json, text/event-stream", "x-request-id": requestId };
     if (provider.apiKey) headers.authorization = `Bearer ${provider.apiKey}`;
@@ -45,6 +50,8 @@ export class Upstream {
         res = await pool.request({ path: provider.basePath + path, method: "POST", headers, body, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
       } catch (error) {
         if (signal.aborted) throw abortedBy(signal);
+        // The address is the same on every try; the caller learns that, not which address it was.
+        if (outboundRefusal(error)) throw apiError(502, "provider_address_refused", ADDRESS_REFUSED);
         if (isTimeout(error)) throw apiError(504, "upstream_timeout", `The provider did not answer within ${timeoutMs} ms.`);
         if (attempt < maxRetries) {
           await this.wait(this.backoff(attempt), signal);
@@ -61,7 +68,7 @@ export class Upstream {
           continue;
         }
       }
-      throw await upstreamError(res);
+      throw await upstreamError(res, requestId);
     }
   }
 
@@ -74,7 +81,7 @@ export class Upstream {
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections: 256, keepAliveTimeout: 30_000, pipelining: 1 });
+      pool = new Pool(origin, { connections: 256, keepAliveTimeout: 30_000, pipelining: 1, connect: this.opts.outbound.connect });
       this.pools.set(origin, pool);
     }
     return pool;
@@ -98,6 +105,9 @@ export class Upstream {
     }
   }
 }
+
+const ADDRESS_REFUSED =
+  "The provider's base URL leads to an address Keel does not call (private, loopback or link-local). A platform admin can allow it with KEEL_OUTBOUND_ALLOW.";
 
 /** retry-after-ms, or retry-after in seconds or as an HTTP date; null when absent. */
 export function retryAfterMs(headers: IncomingHttpHeaders): number | null {
@@ -155,8 +165,13 @@ export function bodyError(error: unknown): GatewayError {
   return apiError(502, "upstream_interrupted", `The provider's answer was cut off (${errorCode(error)}).`);
 }
 
-/** A provider's refusal as the caller should see it: their own mistakes keep the provider's words. */
-async function upstreamError(res: Dispatcher.ResponseData): Promise<GatewayError> {
+/**
+ * A provider's refusal as the caller should see it: their own mistakes keep the provider's words.
+ * Its own failures do not: a 5xx page or a 429 may name internal hosts or the platform's account
+ * (OpenAI's name the organisation), which API callers and console developers are not shown; the
+ * log keeps them, under the request id, for whoever runs Keel.
+ */
+async function upstreamError(res: Dispatcher.ResponseData, requestId: string): Promise<GatewayError> {
   const text = (await readUpstreamBody(res.body, 1 << 20).catch(() => Buffer.alloc(0))).toString("utf8");
   let detail: { message?: unknown; code?: unknown; param?: unknown } = {};
   try {
@@ -173,8 +188,9 @@ async function upstreamError(res: Dispatcher.ResponseData): Promise<GatewayError
   if ([400, 409, 413, 415, 422].includes(s)) return new GatewayError(s, "invalid_request_error", code, message, param);
   // The provider rejecting Keel's own credentials is no fault of the caller, and its message may quote the key.
   if (s === 401 || s === 403) return apiError(502, "provider_auth_failed", `The provider refused Keel's credentials (HTTP ${s}); check the provider's API key in Keel.`);
-  if (s === 429) return apiError(502, "provider_rate_limited", `The provider is rate limiting Keel: ${message}`);
-  return apiError(502, "provider_error", `The provider failed (HTTP ${s}): ${message}`);
+  console.warn(`[gateway] request ${requestId}: the provider answered HTTP ${s}: ${message.slice(0, 500)}`);
+  if (s === 429) return apiError(502, "provider_rate_limited", `The provider is rate limiting Keel (HTTP 429; request id ${requestId}).`);
+  return apiError(502, "provider_error", `The provider failed (HTTP ${s}; request id ${requestId}).`);
 }
 
 function isTimeout(error: unknown): boolean {

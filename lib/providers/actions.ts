@@ -1,27 +1,35 @@
 "use server";
 
-import { encryptSecret } from "@/lib/secrets/secrets";
+import { outboundPolicy } from "@/lib/net/policy";
+import { OutboundRefusedError } from "@/lib/net/outbound";
+import { encryptSecret, providerKeyBinding } from "@/lib/secrets/secrets";
 import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
 import { BUILTIN_PROVIDER_NAME, createBuiltinProvider } from "./builtin/provision";
 import { addBuiltinProviderSchema, createProviderSchema, providerIdSchema, updateProviderSchema } from "./schemas";
 
-/** Adds a provider; its API key is sealed at rest and never leaves the server again. */
+/**
+ * Adds a provider; its API key is sealed at rest, bound to this tenant's new row, and never leaves
+ * the server again. A base URL the outbound policy refuses is a field error.
+ */
 export const createProvider = tenantAction({
   schema: createProviderSchema,
   permission: "providers.manage",
   run: async (ctx, input) => {
     const taken = await ctx.tx.provider.findUnique({ where: { tenantId_name: { tenantId: ctx.tenantId, name: input.name } } });
     if (taken) throw new ActionError("That name is taken.", "conflict", { name: ["Another provider of this tenant has this name"] });
-    const provider = await ctx.tx.provider.create({
-      data: {
-        tenantId: ctx.tenantId,
-        name: input.name,
-        kind: input.kind,
-        baseUrl: input.baseUrl,
-        apiKeySealed: input.apiKey ? encryptSecret(input.apiKey) : null,
-      },
+    const refused = await baseUrlRefusal(input.baseUrl);
+    if (refused) throw new ActionError("Keel will not call this base URL.", "invalid", { baseUrl: [refused] });
+    const created = await ctx.tx.provider.create({
+      data: { tenantId: ctx.tenantId, name: input.name, kind: input.kind, baseUrl: input.baseUrl },
     });
+    // The key is sealed to the row's id, which exists only now.
+    const provider = input.apiKey
+      ? await ctx.tx.provider.update({
+          where: { id: created.id, tenantId: ctx.tenantId },
+          data: { apiKeySealed: encryptSecret(input.apiKey, providerKeyBinding(created)) },
+        })
+      : created;
     await ctx.audit(ctx.tenantId, {
       action: "provider.created",
       resourceType: "provider",
@@ -46,17 +54,34 @@ export const addBuiltinProvider = tenantAction({
   },
 });
 
-/** Changes a provider's base URL or key; an empty key field keeps the stored key. */
+/**
+ * Changes a provider's base URL or key; an empty key field keeps the stored key, but only while
+ * the base URL stays on the same origin (scheme, host and port). Moving a stored key to another
+ * host would hand it to whoever runs that host, so a new origin needs the key entered again, or
+ * the stored one removed.
+ */
 export const updateProvider = tenantAction({
   schema: updateProviderSchema,
   permission: "providers.manage",
   run: async (ctx, input) => {
     const provider = await loadProvider(ctx, input.providerId);
     if (provider.kind === "BUILTIN") throw new ActionError("Built-in providers have nothing to configure.", "invalid");
-    const apiKeySealed = input.clearApiKey ? null : input.apiKey ? encryptSecret(input.apiKey) : provider.apiKeySealed;
+    const fieldErrors: Record<string, string[]> = {};
+    if (input.baseUrl !== undefined) {
+      const refused = await baseUrlRefusal(input.baseUrl);
+      if (refused) fieldErrors.baseUrl = [refused];
+      const keptKey = provider.apiKeySealed && !input.apiKey && !input.clearApiKey;
+      if (keptKey && originOf(input.baseUrl) !== originOf(provider.baseUrl)) {
+        fieldErrors.apiKey = [`The stored key was for ${originOf(provider.baseUrl) ?? "another address"}; enter the key for ${originOf(input.baseUrl)}, or remove the stored key.`];
+      }
+    }
+    if (Object.keys(fieldErrors).length > 0) throw new ActionError("Some fields need attention.", "invalid", fieldErrors);
+    const baseUrl = input.baseUrl ?? provider.baseUrl;
+    // A new key is sealed for the URL it is entered with; a kept one stays on its own origin.
+    const apiKeySealed = input.clearApiKey ? null : input.apiKey ? encryptSecret(input.apiKey, providerKeyBinding({ ...provider, baseUrl })) : provider.apiKeySealed;
     const updated = await ctx.tx.provider.update({
       where: { id: provider.id, tenantId: ctx.tenantId },
-      data: { baseUrl: input.baseUrl ?? provider.baseUrl, apiKeySealed },
+      data: { baseUrl, apiKeySealed },
     });
     await ctx.audit(ctx.tenantId, {
       action: "provider.updated",
@@ -82,6 +107,31 @@ export const deleteProvider = tenantAction({
     return { providerId: provider.id };
   },
 });
+
+/**
+ * Why Keel would refuse to call this base URL, or null. A host that does not resolve from here
+ * (yet) is accepted: DNS may differ by the time it is used, and every call checks again.
+ */
+async function baseUrlRefusal(baseUrl: string): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(resolve, 3_000, null)));
+  try {
+    await Promise.race([outboundPolicy().check(baseUrl), timeout]);
+    return null;
+  } catch (error) {
+    return error instanceof OutboundRefusedError ? error.message : null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function originOf(url: string | null): string | null {
+  try {
+    return url ? new URL(url).origin : null;
+  } catch {
+    return null;
+  }
+}
 
 async function loadProvider(ctx: TenantContext, providerId: string) {
   const provider = await ctx.tx.provider.findFirst({ where: { id: providerId, tenantId: ctx.tenantId } });

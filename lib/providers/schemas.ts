@@ -12,6 +12,8 @@ const baseUrl = z
   .trim()
   .pipe(z.url("Enter the provider's base URL, e.g. https://api.openai.com/v1"))
   .refine((u) => /^https?:\/\//.test(u), "The base URL must start with http:// or https://")
+  // Credentials in the URL would be shown to every member and stored unsealed, and Keel never sends them.
+  .refine((u) => !/^https?:\/\/[^/?#]*@/.test(u), "Leave credentials out of the URL; enter the key in the API key field")
   .transform((u) => u.replace(/\/+$/, ""));
 
 /** An OpenAI-compatible provider; the built-in one is added by `addBuiltinProvider`. */

@@ -1,9 +1,12 @@
 import { encode } from "next-auth/jwt";
+import fs from "node:fs";
+import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as verifyRoute } from "@/app/api/t/[tenant]/audit/verify/route";
 import { POST as tryEndpointRoute } from "@/app/api/t/[tenant]/endpoints/[endpointId]/try/route";
 import { POST as testProviderRoute } from "@/app/api/t/[tenant]/providers/[providerId]/test/route";
 import * as accountActions from "@/lib/auth/actions";
+import { ROLES, can, type Permission } from "@/lib/auth/permissions";
 import * as endpointActions from "@/lib/endpoints/actions";
 import * as keyActions from "@/lib/keys/actions";
 import * as providerActions from "@/lib/providers/actions";
@@ -58,6 +61,7 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   }),
   activateVersion: (t) => ({ tenant: t.slug, endpointId: t.endpointId, versionId: t.idleVersionId }),
   setFallbackVersions: (t) => ({ tenant: t.slug, endpointId: t.endpointId, versionIds: [t.idleVersionId] }),
+  setVersionPrices: (t) => ({ tenant: t.slug, endpointId: t.endpointId, versionId: t.idleVersionId, inputPricePerMTok: "0", outputPricePerMTok: "0" }),
   updateEndpoint: (t) => ({ tenant: t.slug, endpointId: t.endpointId, enabled: "false" }),
   createApiKey: (t) => ({ tenant: t.slug, name: "intruder key" }),
   revokeApiKey: (t) => ({ tenant: t.slug, apiKeyId: t.apiKeyId }),
@@ -73,6 +77,8 @@ const SELF_ONLY = ["signOutEverywhere", "acceptInvitation"];
 
 let target: Target;
 let outsider: Actor; // an OWNER of another tenant
+let outsiderOwn: { providerId: string; endpointId: string; versionId: string }; // that tenant's own resources
+const byRole = {} as Record<(typeof ROLES)[number], Actor>; // one member of the target per role
 let viewer: Actor; // a VIEWER of the target tenant
 let otherTenantSlug: string;
 
@@ -80,7 +86,7 @@ async function snapshot() {
   const [providers, endpoints, versions, keys] = await Promise.all([
     db().provider.findMany({ orderBy: { id: "asc" } }),
     db().endpoint.findMany({ orderBy: { id: "asc" } }),
-    db().modelVersion.count(),
+    db().modelVersion.findMany({ orderBy: { id: "asc" } }),
     db().apiKey.findMany({ orderBy: { id: "asc" } }),
   ]);
   const [tenants, memberships, users, events, invitations] = await Promise.all([
@@ -110,9 +116,15 @@ beforeAll(async () => {
     providerId: provider.id, endpointId: endpoint.id, idleVersionId: idle.id, apiKeyId: key.id,
   };
   viewer = v.user;
+  for (const role of ROLES) byRole[role] = role === "OWNER" ? owner.user : role === "VIEWER" ? v.user : (await seedMember(tenant, role)).user;
   const other = await seedTenant();
   otherTenantSlug = other.slug;
   outsider = (await seedMember(other, "OWNER")).user;
+  const ownProvider = await db().provider.create({ data: { tenantId: other.id, name: "own", kind: "OPENAI_COMPATIBLE", baseUrl: "http://127.0.0.1:9/v1" } });
+  const ownEndpoint = await db().endpoint.create({ data: { tenantId: other.id, name: "own-chat", kind: "CHAT" } });
+  const ownVersion = await db().modelVersion.create({ data: { tenantId: other.id, endpointId: ownEndpoint.id, label: "v1", providerId: ownProvider.id, providerModel: "m" } });
+  await db().endpoint.update({ where: { id: ownEndpoint.id }, data: { activeVersionId: ownVersion.id } });
+  outsiderOwn = { providerId: ownProvider.id, endpointId: ownEndpoint.id, versionId: ownVersion.id };
 });
 
 describe("attack matrix", () => {
@@ -147,14 +159,94 @@ describe("attack matrix", () => {
     }
   }
 
+  // Every role of the target's own members against every action its role may not run.
+  for (const [name, payload] of Object.entries(TENANT_MATRIX)) {
+    const permission = TENANT_MODULES[name].guard as Permission;
+    for (const role of ROLES.filter((r) => !can(r, permission))) {
+      it(`${name} (${permission}): a ${role} of the tenant is refused and nothing changes`, async () => {
+        const before = await snapshot();
+        const r = await TENANT_MODULES[name].runAs(callerFor(byRole[role]), payload(target));
+        expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/^Forbidden/) });
+        expect(await snapshot()).toEqual(before);
+      });
+    }
+  }
+
+  it("every tenant action names a tenant permission, and every platform action is the platform admin's", () => {
+    for (const name of Object.keys(TENANT_MATRIX)) expect(TENANT_MODULES[name].guard, name).not.toMatch(/^(platform|self)$/);
+    for (const name of Object.keys(PLATFORM_MATRIX)) expect((adminActions as unknown as Record<string, Action<unknown>>)[name].guard).toBe("platform");
+  });
+
+  it("prices are a manager's: a DEVELOPER who may build endpoints may not price them", async () => {
+    for (const name of ["createEndpoint", "addVersion"]) {
+      const before = await snapshot();
+      const payload = { ...TENANT_MATRIX[name](target), name: "dev-priced", label: "dev-priced", inputPricePerMTok: "0", outputPricePerMTok: "0" };
+      const r = await TENANT_MODULES[name].runAs(callerFor(byRole.DEVELOPER), payload);
+      expect(r, name).toMatchObject({ ok: false, error: expect.stringMatching(/^Forbidden/) });
+      expect(await snapshot()).toEqual(before);
+    }
+  });
+
+  it("mixed ownership: an owner's own endpoint or key with the target's provider, version or endpoint name gets nothing", async () => {
+    const mine = { tenant: otherTenantSlug };
+    const attempts: [string, Record<string, unknown>][] = [
+      ["createEndpoint", { ...TENANT_MATRIX.createEndpoint(target), ...mine }],
+      ["addVersion", { ...TENANT_MATRIX.addVersion(target), ...mine, endpointId: outsiderOwn.endpointId, providerId: target.providerId }],
+      ["activateVersion", { ...mine, endpointId: outsiderOwn.endpointId, versionId: target.idleVersionId }],
+      ["setFallbackVersions", { ...mine, endpointId: outsiderOwn.endpointId, versionIds: [target.idleVersionId] }],
+      ["setVersionPrices", { ...TENANT_MATRIX.setVersionPrices(target), ...mine, endpointId: outsiderOwn.endpointId }],
+      ["createApiKey", { ...mine, name: "mixed", allowedEndpoints: ["chat"] }],
+    ];
+    for (const [name, payload] of attempts) {
+      const before = await snapshot();
+      const r = await TENANT_MODULES[name].runAs(callerFor(outsider), payload);
+      expect(r, name).toMatchObject({ ok: false });
+      expect(JSON.stringify(r), name).toMatch(/Not found|No endpoint named|does not exist|no such/i);
+      expect(await snapshot()).toEqual(before);
+    }
+  });
+
+  it("a stale session (from before sign out everywhere) can run no action", async () => {
+    const owner = await db().user.findUniqueOrThrow({ where: { id: byRole.OWNER.id } });
+    const stale = { ...owner, sessionVersion: owner.sessionVersion - 1 };
+    const before = await snapshot();
+    for (const [name, payload] of Object.entries(TENANT_MATRIX)) {
+      const r = await TENANT_MODULES[name].runAs(callerFor(stale), payload(target));
+      expect(r, name).toMatchObject({ ok: false, error: expect.stringMatching(/session has ended/) });
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("a suspended tenant's owner can change nothing", async () => {
+    const suspended = await seedTenant({ status: "SUSPENDED" });
+    const { user } = await seedMember(suspended, "OWNER");
+    const before = await snapshot();
+    for (const [name, payload] of Object.entries(TENANT_MATRIX)) {
+      const r = await TENANT_MODULES[name].runAs(callerFor(user), { ...payload(target), tenant: suspended.slug });
+      expect(r, name).toMatchObject({ ok: false, error: expect.stringMatching(/suspended/) });
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("a forged id: an owner of another tenant naming the target's resources under their own tenant gets not found", async () => {
-    const byId = ["changeMemberRole", "removeMember", "updateProvider", "deleteProvider", "addVersion", "activateVersion", "setFallbackVersions", "updateEndpoint", "revokeApiKey"];
+    const byId = ["changeMemberRole", "removeMember", "updateProvider", "deleteProvider", "addVersion", "activateVersion", "setFallbackVersions", "setVersionPrices", "updateEndpoint", "revokeApiKey"];
     for (const name of byId) {
       const before = await snapshot();
       const payload = { ...TENANT_MATRIX[name](target), tenant: otherTenantSlug };
       const r = await TENANT_MODULES[name].runAs(callerFor(outsider), payload);
       expect(r, name).toMatchObject({ ok: false, error: expect.stringMatching(/^Not found/) });
       expect(await snapshot()).toEqual(before);
+    }
+  });
+
+  it("platform actions: no tenant role, the owner included, may run them", async () => {
+    for (const role of ROLES) {
+      for (const [name, payload] of Object.entries(PLATFORM_MATRIX)) {
+        const before = await snapshot();
+        const r = await (adminActions as unknown as Record<string, Action<unknown>>)[name].runAs(callerFor(byRole[role]), payload(target));
+        expect(r, `${name} as ${role}`).toMatchObject({ ok: false, error: expect.stringMatching(/^Forbidden/) });
+        expect(await snapshot()).toEqual(before);
+      }
     }
   });
 
@@ -186,61 +278,97 @@ describe("attack matrix", () => {
   });
 
   describe("routes", () => {
-    async function signInAs(user: Actor | null) {
+    async function signInAs(user: Actor | null, sessionVersion?: number) {
       if (!user) {
         request.cookie = "";
         return;
       }
       const row = await db().user.findUniqueOrThrow({ where: { id: user.id } });
-      request.cookie = await encode({ token: { uid: row.id, sv: row.sessionVersion, email: row.email }, secret: process.env.NEXTAUTH_SECRET! });
+      request.cookie = await encode({ token: { uid: row.id, sv: sessionVersion ?? row.sessionVersion, email: row.email }, secret: process.env.NEXTAUTH_SECRET! });
     }
-    const call = () => verifyRoute(new Request(`http://keel.test/api/t/${target.slug}/audit/verify`), { params: Promise.resolve({ tenant: target.slug }) });
-    const ROUTES: [string, () => Promise<Response>][] = [
-      ["GET /api/t/[tenant]/audit/verify", call],
-      [
-        "POST /api/t/[tenant]/providers/[providerId]/test",
-        () =>
-          testProviderRoute(new Request(`http://keel.test/api/t/${target.slug}/providers/${target.providerId}/test`, { method: "POST" }), {
-            params: Promise.resolve({ tenant: target.slug, providerId: target.providerId }),
+    type RouteFn = ((req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>) & { permission?: Permission };
+    /** Every route under /api/t, keyed "METHOD path" as its file lays it out, with a request that a permitted member's would be. */
+    const ROUTES: Record<string, { handler: RouteFn; send: (slug: string) => Promise<Response> }> = {
+      "GET /api/t/[tenant]/audit/verify": {
+        handler: verifyRoute,
+        send: (slug) => verifyRoute(new Request(`http://keel.test/api/t/${slug}/audit/verify`), { params: Promise.resolve({ tenant: slug }) }),
+      },
+      "POST /api/t/[tenant]/providers/[providerId]/test": {
+        handler: testProviderRoute,
+        send: (slug) =>
+          testProviderRoute(new Request(`http://keel.test/api/t/${slug}/providers/${target.providerId}/test`, { method: "POST" }), {
+            params: Promise.resolve({ tenant: slug, providerId: target.providerId }),
           }),
-      ],
-      [
-        "POST /api/t/[tenant]/endpoints/[endpointId]/try",
-        () =>
+      },
+      "POST /api/t/[tenant]/endpoints/[endpointId]/try": {
+        handler: tryEndpointRoute,
+        send: (slug) =>
           tryEndpointRoute(
-            new Request(`http://keel.test/api/t/${target.slug}/endpoints/${target.endpointId}/try`, {
+            new Request(`http://keel.test/api/t/${slug}/endpoints/${target.endpointId}/try`, {
               method: "POST",
               body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
             }),
-            { params: Promise.resolve({ tenant: target.slug, endpointId: target.endpointId }) },
+            { params: Promise.resolve({ tenant: slug, endpointId: target.endpointId }) },
           ),
-      ],
-    ];
+      },
+    };
 
-    const routeCases: [string, () => Actor | null, number][] = [
-      ["no session", () => null, 401],
-      ["a member of another tenant", () => outsider, 404],
-      ["a VIEWER", () => viewer, 403],
-    ];
-    for (const [route, send] of ROUTES) {
-      for (const [who, actor, status] of routeCases) {
-        it(`${route}: ${who} gets ${status}`, async () => {
+    it("covers every route under /api/t", () => {
+      const root = path.resolve(import.meta.dirname, "../../app/api/t");
+      const found: string[] = [];
+      const walk = (dir: string) => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+          const full = path.join(dir, entry.name);
+          if (entry.isDirectory()) walk(full);
+          else if (entry.name === "route.ts") {
+            const url = `/api/t/${path.relative(root, dir).split(path.sep).join("/")}`;
+            for (const m of fs.readFileSync(full, "utf8").matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)) found.push(`${m[1]} ${url}`);
+          }
+        }
+      };
+      walk(root);
+      expect(found.sort()).toEqual(Object.keys(ROUTES).sort());
+      for (const [name, r] of Object.entries(ROUTES)) expect(r.handler.permission, name).toBeTruthy();
+    });
+
+    for (const [route, { handler, send }] of Object.entries(ROUTES)) {
+      const who: [string, () => Actor | null, number][] = [
+        ["no session", () => null, 401],
+        ["a member of another tenant", () => outsider, 404],
+        ...ROLES.filter((r) => !can(r, handler.permission!)).map((r): [string, () => Actor, number] => [`a ${r}`, () => byRole[r], 403]),
+      ];
+      for (const [label, actor, status] of who) {
+        it(`${route}: ${label} gets ${status}`, async () => {
           await signInAs(actor());
-          const res = await send();
+          const res = await send(target.slug);
           expect(res.status).toBe(status);
           expect((await res.json()).error.message).toBeTruthy();
         });
       }
+      it(`${route}: a stale session gets 401`, async () => {
+        const owner = await db().user.findUniqueOrThrow({ where: { id: byRole.OWNER.id } });
+        await signInAs(owner, owner.sessionVersion - 1);
+        expect((await send(target.slug)).status).toBe(401);
+      });
     }
 
+    it("a suspended tenant's owner may still verify the trail, but not test providers or try endpoints", async () => {
+      const suspended = await seedTenant({ status: "SUSPENDED" });
+      const { user } = await seedMember(suspended, "OWNER");
+      await signInAs(user);
+      expect((await ROUTES["GET /api/t/[tenant]/audit/verify"].send(suspended.slug)).status).toBe(200);
+      for (const route of ["POST /api/t/[tenant]/providers/[providerId]/test", "POST /api/t/[tenant]/endpoints/[endpointId]/try"]) {
+        const res = await ROUTES[route].send(suspended.slug);
+        expect(res.status, route).toBe(403);
+        expect((await res.json()).error.code).toBe("tenant_suspended");
+      }
+    });
+
     it("GET /api/t/[tenant]/audit/verify: an auditor gets the verdict", async () => {
-      const tenant = await db().tenant.findUniqueOrThrow({ where: { slug: target.slug } });
-      const auditor = await seedUser();
-      await seedMember(tenant, "AUDITOR" as Role, auditor);
-      await signInAs(auditor);
-      const res = await call();
+      await signInAs(byRole.AUDITOR);
+      const res = await ROUTES["GET /api/t/[tenant]/audit/verify"].send(target.slug);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ ok: true });
+      expect(await res.json()).toMatchObject({ audit: { ok: true } });
     });
   });
 });

@@ -5,7 +5,7 @@ import { verifyPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "@/lib/testing/db";
 import { callerFor, seedMember, seedTenant, seedUser, unique } from "@/lib/testing/factories";
-import { inviteMember } from "./actions";
+import { inviteMember, removeMember } from "./actions";
 import { createTenant } from "./admin-actions";
 import { findOpenInvitation } from "./invitation-data";
 import { hashToken } from "./invitations";
@@ -129,6 +129,34 @@ describe("invitation links cannot take over accounts", () => {
       expect(await redeem(token), label).toMatchObject({ ok: false, error: expect.stringMatching(/expired or was already used/) });
       expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash, label).toBeNull();
     }
+  });
+
+  it("invite, remove, invite again: the removal ends the first link, and the account still gets a way in", async () => {
+    const { a, user, token } = await pendingInviteeOfA();
+    const ownerA = (await db().membership.findFirstOrThrow({ where: { tenantId: a.id, role: "OWNER" }, include: { user: true } })).user;
+    const membership = await db().membership.findFirstOrThrow({ where: { tenantId: a.id, userId: user.id } });
+    expect(await removeMember.runAs(callerFor(ownerA), { tenant: a.slug, membershipId: membership.id })).toMatchObject({ ok: true });
+    // Whoever kept the first link cannot use it on an account with no tenant.
+    expect(await redeem(token, "the-attackers-password")).toMatchObject({ ok: false });
+    const again = await inviteMember.runAs(callerFor(ownerA), { tenant: a.slug, email: user.email, role: "DEVELOPER" });
+    expect(again).toMatchObject({ ok: true, data: { newAccount: false, link: expect.stringMatching(/\/invite\//) } });
+    if (!again.ok) return;
+    expect(await redeem(tokenOf(again.data.link), PASSWORD, "Back Again")).toMatchObject({ ok: true });
+    expect(await verifyPassword(PASSWORD, (await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash!)).toBe(true);
+  });
+
+  it("re-issues a link for an expired one only while the account belongs to this tenant alone", async () => {
+    const { a, user, token } = await pendingInviteeOfA();
+    await db().invitation.update({ where: { tokenHash: hashToken(token) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    // Another tenant adding the stranded member of A gets no link: it would reach A's membership.
+    const { invite } = await mallory();
+    expect(await invite(user.email)).toMatchObject({ ok: true, data: { link: null, newAccount: false } });
+    expect(await db().invitation.count({ where: { userId: user.id, usedAt: null, expiresAt: { gt: new Date() } } })).toBe(0);
+    // Nor does A, now that the account also belongs to Mallory's tenant.
+    const ownerA = (await db().membership.findFirstOrThrow({ where: { tenantId: a.id, role: "OWNER" }, include: { user: true } })).user;
+    const membership = await db().membership.findFirstOrThrow({ where: { tenantId: a.id, userId: user.id } });
+    await removeMember.runAs(callerFor(ownerA), { tenant: a.slug, membershipId: membership.id });
+    expect(await inviteMember.runAs(callerFor(ownerA), { tenant: a.slug, email: user.email, role: "VIEWER" })).toMatchObject({ ok: true, data: { link: null } });
   });
 
   it("lets exactly one of two parallel redeems of one link win", async () => {

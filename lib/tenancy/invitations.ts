@@ -12,8 +12,8 @@ export type FoundUser = { user: { id: string; email: string }; created: boolean 
 
 /**
  * The user for an email, created without a password when Keel does not know them yet. `created`
- * is what decides whether a link may be issued: only the invitation that created an account may
- * set its first password, or an admin of one tenant could take over a member of another.
+ * is what mostly decides whether a link may be issued (see issueInvitationLink): an admin of one
+ * tenant must never get a way into a member of another.
  */
 export async function findOrCreateUser(tx: Tx, email: string): Promise<FoundUser> {
   const existing = await tx.user.findUnique({ where: { email }, select: { id: true, email: true } });
@@ -25,10 +25,13 @@ export async function findOrCreateUser(tx: Tx, email: string): Promise<FoundUser
 /**
  * A one-time link that sets the first password of a user this invitation created, or null for
  * anyone Keel already knew (they sign in as before, or use the link of the invitation that
- * created them). Only the token's hash is stored; the link is shown once.
+ * created them). One exception: an account that never got a credential, belongs to no other
+ * tenant and holds no open link (its link expired, or it was removed and is invited again) would
+ * otherwise be locked out for good, and a link to it reaches nothing beyond this tenant.
+ * Only the token's hash is stored; the link is shown once.
  */
 export async function issueInvitationLink(tx: Tx, tenantId: string, found: FoundUser, createdById: string): Promise<string | null> {
-  if (!found.created) return null;
+  if (!found.created && !(await isStrandedHere(tx, tenantId, found.user.id))) return null;
   const token = crypto.randomBytes(32).toString("base64url");
   await tx.invitation.create({
     data: {
@@ -42,4 +45,16 @@ export async function issueInvitationLink(tx: Tx, tenantId: string, found: Found
   });
   const base = process.env.KEEL_PUBLIC_URL ?? process.env.NEXTAUTH_URL ?? "http://localhost:3000";
   return `${base.replace(/\/$/, "")}/invite/${token}`;
+}
+
+/** No password, no single sign-on, no platform role, no open link, and no membership but this tenant's. */
+async function isStrandedHere(tx: Tx, tenantId: string, userId: string): Promise<boolean> {
+  // Two tenants inviting the same stranded account at once: the second waits here, then sees the first's membership.
+  await tx.$executeRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
+  const user = await tx.user.findUnique({ where: { id: userId }, select: { passwordHash: true, oidcSubject: true, isPlatformAdmin: true } });
+  if (!user || user.passwordHash !== null || user.oidcSubject !== null || user.isPlatformAdmin) return false;
+  const elsewhere = await tx.membership.count({ where: { userId, tenantId: { not: tenantId } } });
+  if (elsewhere > 0) return false;
+  const open = await tx.invitation.count({ where: { userId, usedAt: null, expiresAt: { gt: new Date() } } });
+  return open === 0;
 }

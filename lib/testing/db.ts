@@ -19,6 +19,7 @@ export function useTestDatabase(): TestDatabase {
   const handle = { kind } as TestDatabase;
   let teardown = async () => {};
   process.env.KEEL_MASTER_KEY ??= `test:${crypto.randomBytes(32).toString("base64")}`;
+  process.env.KEEL_AUDIT_SIGNING_KEY ??= `test:${crypto.randomBytes(32).toString("base64")}`;
 
   beforeAll(async () => {
     if (kind === "embedded") {

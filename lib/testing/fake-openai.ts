@@ -28,6 +28,9 @@ export type FakeOpenAI = {
 
 type Json = Record<string, unknown>;
 
+/** What KEEL_OUTBOUND_ALLOW must admit for Keel to reach a fake provider: it listens on loopback. */
+export const FAKE_UPSTREAM_ALLOW = "127.0.0.1";
+
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /**

@@ -7,23 +7,24 @@ import type { EndpointKind, ProviderKind } from "@/lib/db/generated/enums";
 import { createGatewayHandler, type GatewayHandler } from "@/lib/gateway/handler";
 import type { GatewayOptions } from "@/lib/gateway/options";
 import { generateApiKey } from "@/lib/keys/secret";
-import { encryptSecret } from "@/lib/secrets/secrets";
+import { encryptSecret, providerKeyBinding } from "@/lib/secrets/secrets";
 import { seedTenant, unique } from "./factories";
-import { startFakeOpenAI, type FakeOpenAI } from "./fake-openai";
+import { FAKE_UPSTREAM_ALLOW, startFakeOpenAI, type FakeOpenAI } from "./fake-openai";
 
 
-/** A provider of the tenant; the API key is sealed as the console would seal it. */
+/** A provider of the tenant; the API key is sealed as the console would seal it, bound to the new row. */
 export async function seedProvider(tenant: { id: string }, opts: { baseUrl?: string; apiKey?: string | null; kind?: ProviderKind } = {}) {
   const kind = opts.kind ?? "OPENAI_COMPATIBLE";
-  return db().provider.create({
+  const provider = await db().provider.create({
     data: {
       tenantId: tenant.id,
       name: `provider-${unique()}`,
       kind,
       baseUrl: kind === "BUILTIN" ? null : (opts.baseUrl ?? "http://127.0.0.1:9/v1"),
-      apiKeySealed: opts.apiKey ? encryptSecret(opts.apiKey) : null,
     },
   });
+  if (!opts.apiKey) return provider;
+  return db().provider.update({ where: { id: provider.id }, data: { apiKeySealed: encryptSecret(opts.apiKey, providerKeyBinding(provider)) } });
 }
 
 export type SeedEndpointOptions = {
@@ -83,9 +84,12 @@ export async function seedApiKey(
 
 export type TestGateway = { url: string; handler: GatewayHandler; client: (apiKey: string, opts?: { maxRetries?: number }) => OpenAI; close: () => Promise<void> };
 
-/** Keel's gateway handler on a real loopback server, as server.ts mounts it, without Next. */
+/**
+ * Keel's gateway handler on a real loopback server, as server.ts mounts it, without Next. Its
+ * outbound policy admits 127.0.0.1, where the tests' fake providers listen, unless told otherwise.
+ */
 export async function startTestGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
-  const handler = createGatewayHandler({ redisUrl: null, retryBaseMs: 20, ...opts });
+  const handler = createGatewayHandler({ redisUrl: null, retryBaseMs: 20, outboundAllow: FAKE_UPSTREAM_ALLOW, ...opts });
   await handler.ready();
   const server = http.createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -8,7 +8,7 @@ import { openDatabase, type PrismaClient } from "../../lib/db/client";
 import { startEmbeddedDatabase } from "../../lib/db/embedded";
 import { applyMigrations } from "../../lib/db/schema-engine";
 import { generateApiKey } from "../../lib/keys/secret";
-import { encryptSecret, parseMasterKeys } from "../../lib/secrets/secrets";
+import { encryptSecret, parseMasterKeys, providerKeyBinding } from "../../lib/secrets/secrets";
 import { onCleanup } from "./processes";
 
 /** Where Keel's data lives: the embedded database in KEEL_HOME/data, or a database on a server. */
@@ -84,14 +84,13 @@ export async function seedKeel(target: KeelDatabase, opts: { upstreamPort: numbe
   const key = generateApiKey();
   const tenantId = await withPrisma(target, async (prisma) => {
     const tenant = await prisma.tenant.create({ data: { slug: "bench", name: "Bench" } });
-    const provider = await prisma.provider.create({
-      data: {
-        tenantId: tenant.id,
-        name: "bench-upstream",
-        kind: "OPENAI_COMPATIBLE",
-        baseUrl: `http://127.0.0.1:${opts.upstreamPort}/v1`,
-        apiKeySealed: encryptSecret("bench", keys),
-      },
+    const created = await prisma.provider.create({
+      data: { tenantId: tenant.id, name: "bench-upstream", kind: "OPENAI_COMPATIBLE", baseUrl: `http://127.0.0.1:${opts.upstreamPort}/v1` },
+    });
+    // Sealed as the console seals it: bound to the row, which must exist first.
+    const provider = await prisma.provider.update({
+      where: { id: created.id },
+      data: { apiKeySealed: encryptSecret("bench", providerKeyBinding(created), keys) },
     });
     const endpoint = await prisma.endpoint.create({ data: { tenantId: tenant.id, name: endpointName, kind: "CHAT" } });
     const version = await prisma.modelVersion.create({

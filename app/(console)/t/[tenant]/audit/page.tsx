@@ -36,7 +36,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       <PageHeader
         crumbs={crumbs}
         title="Audit log"
-        description="Every change in this tenant, append-only and hash-chained: who did what, when, from where."
+        description="Every change in this tenant, append-only and hash-chained under a head Keel signs: who did what, when, from where. Gateway request records are sealed into the chain every minute."
         actions={can(scope.role, "audit.verify") ? <VerifyChainButton tenant={scope.tenantSlug} /> : undefined}
       />
       <AuditTable

@@ -38,7 +38,15 @@ export default async function EndpointsPage({ params, searchParams }: { params: 
         crumbs={[{ label: scope.tenantName, href: `/t/${scope.tenantSlug}` }, { label: "Endpoints" }]}
         title="Endpoints"
         description="Each endpoint is a model name your applications call; its active version decides which provider model answers."
-        actions={manage ? <CreateEndpointDialog tenant={scope.tenantSlug} providers={providers.map((p) => ({ id: p.id, name: p.name, kind: p.kind }))} /> : undefined}
+        actions={
+          manage ? (
+            <CreateEndpointDialog
+              tenant={scope.tenantSlug}
+              providers={providers.map((p) => ({ id: p.id, name: p.name, kind: p.kind }))}
+              canPrice={can(scope.role, "prices.manage")}
+            />
+          ) : undefined
+        }
       />
       {total === 0 && !filtered ? (
         <EmptyState

@@ -3,12 +3,18 @@
 import { useState, useTransition } from "react";
 import { ShieldCheck, ShieldX } from "lucide-react";
 import { Button } from "@/components/ui/button";
+import type { ChainVerdict } from "@/lib/audit/verify";
+import type { RequestVerdict } from "@/lib/audit/verify-requests";
+import type { TrailsVerdict } from "@/lib/audit/verify-trails";
 
-type Verdict =
-  | { ok: true; checked: number; headHash: string }
-  | { ok: false; checked: number; broken: { seq: number; eventId: string | null; reason: string } };
+type Verdict = TrailsVerdict;
 
-/** Asks the server to walk the whole chain and shows whether it is intact or where it breaks. */
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Asks the server to verify the audit chain against Keel's signed head and the request records
+ * against their seals, and shows where either breaks.
+ */
 export function VerifyChainButton({ tenant }: { tenant: string }) {
   const [verdict, setVerdict] = useState<Verdict | { error: string } | null>(null);
   const [pending, start] = useTransition();
@@ -23,19 +29,66 @@ export function VerifyChainButton({ tenant }: { tenant: string }) {
       <Button variant="outline" onClick={verify} disabled={pending}>
         <ShieldCheck className="size-4" aria-hidden /> {pending ? "Verifying…" : "Verify chain"}
       </Button>
-      {verdict && (
-        <p role="status" data-testid="chain-verdict" className="max-w-md text-right text-xs">
-          {"error" in verdict ? (
-            <span className="text-destructive">{verdict.error}</span>
-          ) : verdict.ok ? (
-            <span className="text-success">Intact: {verdict.checked} events, head {verdict.headHash.slice(0, 12)}…</span>
-          ) : (
-            <span className="inline-flex items-center gap-1 text-destructive">
-              <ShieldX className="size-3.5" aria-hidden /> Broken at event #{verdict.broken.seq}: {verdict.broken.reason}
-            </span>
-          )}
+      {verdict && "error" in verdict && (
+        <p role="status" data-testid="chain-verdict" className="max-w-md text-right text-xs text-destructive">
+          {verdict.error}
         </p>
       )}
+      {verdict && !("error" in verdict) && (
+        <div role="status" className="flex max-w-md flex-col items-end gap-1 text-right text-xs">
+          <ChainLine verdict={verdict.audit} />
+          <RecordsLine verdict={verdict.requests} />
+          <details className="text-muted-foreground">
+            <summary className="cursor-pointer">Public key for offline verification</summary>
+            <code className="break-all" data-testid="audit-public-key">{verdict.publicKeys}</code>
+          </details>
+        </div>
+      )}
     </div>
+  );
+}
+
+function ChainLine({ verdict }: { verdict: ChainVerdict }) {
+  const head = verdict.signedHead;
+  const signed = head
+    ? `signed head #${head.seq} at ${new Date(head.signedAt).toLocaleString()} (key ${head.keyId})`
+    : "no signed head yet (events from before signing)";
+  return (
+    <p data-testid="chain-verdict">
+      {verdict.ok ? (
+        <span className="text-success">
+          Intact: {plural(verdict.checked, "event")}, head {verdict.headHash.slice(0, 12)}…; {signed}
+        </span>
+      ) : (
+        <span className="inline-flex items-start gap-1 text-destructive">
+          <ShieldX className="mt-0.5 size-3.5 shrink-0" aria-hidden />
+          <span>
+            Broken at event #{verdict.broken.seq}
+            {verdict.broken.eventId ? ` (${verdict.broken.eventId})` : ""}: {verdict.broken.reason}. Checked {plural(verdict.checked, "event")}; {signed}.
+          </span>
+        </span>
+      )}
+    </p>
+  );
+}
+
+function RecordsLine({ verdict }: { verdict: RequestVerdict }) {
+  const counts =
+    `${plural(verdict.sealed, "request record")} in ${plural(verdict.seals, "seal")}, ${verdict.unsealed} not yet sealed` +
+    (verdict.legacy ? `, ${verdict.legacy} from before record MACs` : "");
+  return (
+    <p data-testid="records-verdict">
+      {verdict.ok || !verdict.problem ? (
+        <span className="text-success">Request records intact: {counts}</span>
+      ) : (
+        <span className="inline-flex items-start gap-1 text-destructive">
+          <ShieldX className="mt-0.5 size-3.5 shrink-0" aria-hidden />
+          <span>
+            Request records: {verdict.problem.reason}
+            {verdict.problems.length > 1 || verdict.more ? ` (and ${verdict.more ? "more than " : ""}${verdict.problems.length - 1} more)` : ""}. {counts}.
+          </span>
+        </span>
+      )}
+    </p>
   );
 }

@@ -13,6 +13,7 @@ import { EndpointToggle } from "./_components/endpoint-toggle";
 import { ActivateVersionButton } from "./_components/activate-version-button";
 import { FallbackBadge } from "./_components/fallback-badge";
 import { FallbacksDialog } from "./_components/fallbacks-dialog";
+import { SetPricesDialog } from "./_components/set-prices-dialog";
 import { TryPanel } from "./_components/try-panel";
 import { BUILTIN_NOTICE } from "@/lib/providers/builtin/catalog";
 
@@ -25,6 +26,8 @@ export default async function EndpointPage({ params }: { params: Promise<{ tenan
   if (!endpoint) notFound();
   const providers = await listProviders(scope);
   const manage = can(scope.role, "endpoints.manage") && scope.status === "ACTIVE";
+  const price = can(scope.role, "prices.manage") && scope.status === "ACTIVE";
+  const awaiting = endpoint.versions.filter((v) => !v.priced);
   const tryIt = can(scope.role, "endpoints.try") && scope.status === "ACTIVE" && endpoint.enabled && endpoint.activeVersionId !== null;
   const active = endpoint.versions.find((v) => v.id === endpoint.activeVersionId);
   const base = `/t/${scope.tenantSlug}`;
@@ -42,16 +45,30 @@ export default async function EndpointPage({ params }: { params: Promise<{ tenan
                 tenant={scope.tenantSlug}
                 endpointId={endpoint.id}
                 versions={endpoint.versions
-                  .filter((v) => v.id !== endpoint.activeVersionId)
+                  .filter((v) => v.id !== endpoint.activeVersionId && v.priced)
                   .map((v) => ({ id: v.id, label: v.label, providerName: v.providerName, providerModel: v.providerModel }))}
                 current={endpoint.fallbackVersionIds}
               />
-              <AddVersionDialog tenant={scope.tenantSlug} endpointId={endpoint.id} providers={providers.map((p) => ({ id: p.id, name: p.name, kind: p.kind }))} />
+              <AddVersionDialog
+                tenant={scope.tenantSlug}
+                endpointId={endpoint.id}
+                providers={providers.map((p) => ({ id: p.id, name: p.name, kind: p.kind }))}
+                canPrice={price}
+              />
             </>
           ) : undefined
         }
       />
       <div className="space-y-6">
+        {awaiting.length > 0 && (
+          <p data-testid="awaiting-prices" className="rounded-md border border-warning/25 bg-warning/10 p-3 text-sm">
+            <strong>Waiting for prices:</strong> {awaiting.map((v) => v.label).join(", ")}.{" "}
+            {endpoint.activeVersionId === null ? "Callers get 404 until the endpoint has an active version. " : ""}
+            {price
+              ? "Set their prices below; budgets are counted in them."
+              : "An owner or admin must set their prices before they can answer, be activated or stand as fallbacks."}
+          </p>
+        )}
         {active?.builtin && (
           <p data-testid="builtin-notice" className="rounded-md border border-warning/25 bg-warning/10 p-3 text-sm">
             <strong>Tiny demo model.</strong> {BUILTIN_NOTICE}
@@ -105,14 +122,21 @@ ${endpoint.kind === "CHAT" ? `await client.chat.completions.create({ model: "${e
                       {v.builtin && <Badge variant="warning" className="ml-2">tiny demo model</Badge>}
                     </TableCell>
                     <TableCell><code className="font-mono text-xs">{Object.keys(v.params).length ? JSON.stringify(v.params) : "—"}</code></TableCell>
-                    <TableCell className="text-xs tabular-nums">${v.inputPricePerMTok} / ${v.outputPricePerMTok}</TableCell>
+                    <TableCell className="text-xs tabular-nums">
+                      <div className="flex items-center gap-2">
+                        {v.priced ? `$${v.inputPricePerMTok} / $${v.outputPricePerMTok}` : <Badge variant="warning">awaiting prices</Badge>}
+                        {price && (
+                          <SetPricesDialog tenant={scope.tenantSlug} endpointId={endpoint.id} version={v} activates={endpoint.activeVersionId === null} />
+                        )}
+                      </div>
+                    </TableCell>
                     <TableCell className="text-xs">{v.createdAt.slice(0, 10)}</TableCell>
                     <TableCell>
                       <div className="flex items-center justify-end gap-2">
                         <FallbackBadge versionId={v.id} fallbackVersionIds={endpoint.fallbackVersionIds} />
                         {v.id === endpoint.activeVersionId ? (
                           <Badge data-testid="active-version">active</Badge>
-                        ) : manage ? (
+                        ) : manage && v.priced ? (
                           <ActivateVersionButton tenant={scope.tenantSlug} endpointId={endpoint.id} versionId={v.id} label={v.label} />
                         ) : null}
                       </div>

@@ -12,7 +12,7 @@ import { createEndpoint } from "@/lib/endpoints/actions";
 import { VersionFields, type ProviderOption } from "./version-fields";
 
 /** Creates an endpoint with its first version. */
-export function CreateEndpointDialog({ tenant, providers }: { tenant: string; providers: ProviderOption[] }) {
+export function CreateEndpointDialog({ tenant, providers, canPrice }: { tenant: string; providers: ProviderOption[]; canPrice: boolean }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const { onSubmit, pending, errors, formError, reset } = useActionForm(createEndpoint, (data) => {
@@ -46,7 +46,7 @@ export function CreateEndpointDialog({ tenant, providers }: { tenant: string; pr
           <Field label="Description" htmlFor="e-desc" error={errors("description")}>
             <Input id="e-desc" name="description" />
           </Field>
-          <VersionFields providers={providers} errors={errors} />
+          <VersionFields providers={providers} errors={errors} canPrice={canPrice} />
           <DialogFooter>
             <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create endpoint"}</Button>
           </DialogFooter>

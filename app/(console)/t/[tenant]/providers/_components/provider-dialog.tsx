@@ -45,17 +45,31 @@ export function ProviderDialog({ tenant, provider }: { tenant: string; provider?
               <Input id="provider-name" name="name" placeholder="OpenAI" aria-invalid={!!errors("name")} />
             </Field>
           )}
-          <Field label="Base URL" htmlFor="provider-url" error={errors("baseUrl")} hint="e.g. https://api.openai.com/v1 or http://localhost:11434/v1">
+          <Field
+            label="Base URL"
+            htmlFor="provider-url"
+            error={errors("baseUrl")}
+            hint="e.g. https://api.openai.com/v1. Private and loopback addresses (a local Ollama) need the platform's KEEL_OUTBOUND_ALLOW."
+          >
             <Input id="provider-url" name="baseUrl" defaultValue={provider?.baseUrl ?? ""} aria-invalid={!!errors("baseUrl")} />
           </Field>
           <Field
             label="API key"
             htmlFor="provider-key"
             error={errors("apiKey")}
-            hint={provider?.hasApiKey ? "A key is stored. Leave empty to keep it." : "Leave empty for providers that need none (e.g. a local Ollama)."}
+            hint={
+              provider?.hasApiKey
+                ? "A key is stored. Leave empty to keep it, as long as the base URL keeps its scheme, host and port; for another host, enter its key."
+                : "Leave empty for providers that need none (e.g. a local Ollama)."
+            }
           >
             <Input id="provider-key" name="apiKey" type="password" autoComplete="off" aria-invalid={!!errors("apiKey")} />
           </Field>
+          {provider?.hasApiKey && (
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" name="clearApiKey" value="true" /> Remove the stored key
+            </label>
+          )}
           <DialogFooter>
             <Button type="submit" disabled={pending}>{pending ? "Saving…" : provider ? "Save" : "Add provider"}</Button>
           </DialogFooter>

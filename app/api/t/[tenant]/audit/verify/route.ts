@@ -1,8 +1,10 @@
-import { verifyAuditChain } from "@/lib/audit/verify";
+import { headAnchorDir, verifyTrails } from "@/lib/audit/verify-trails";
 import { db } from "@/lib/db/client";
 import { tenantRoute } from "@/lib/tenancy/route";
 
 export const dynamic = "force-dynamic";
 
-/** Walks the tenant's audit chain and names the first broken link, if any. */
-export const GET = tenantRoute("audit.verify", async (_req, ctx) => Response.json(await verifyAuditChain(db(), ctx.tenantId)));
+/** Verifies the tenant's audit chain and request records and names the first problem of each. */
+export const GET = tenantRoute("audit.verify", async (_req, ctx) =>
+  Response.json(await verifyTrails(db(), ctx.tenantId, { anchorDir: headAnchorDir() })),
+);

@@ -11,7 +11,7 @@ import { addVersion } from "@/lib/endpoints/actions";
 import { VersionFields, type ProviderOption } from "../../_components/version-fields";
 
 /** Adds a model version to an endpoint, optionally switching traffic to it at once. */
-export function AddVersionDialog({ tenant, endpointId, providers }: { tenant: string; endpointId: string; providers: ProviderOption[] }) {
+export function AddVersionDialog({ tenant, endpointId, providers, canPrice }: { tenant: string; endpointId: string; providers: ProviderOption[]; canPrice: boolean }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const { onSubmit, pending, errors, formError, reset } = useActionForm(addVersion, () => {
@@ -33,7 +33,7 @@ export function AddVersionDialog({ tenant, endpointId, providers }: { tenant: st
           {formError && <FormError message={formError} />}
           <input type="hidden" name="tenant" value={tenant} />
           <input type="hidden" name="endpointId" value={endpointId} />
-          <VersionFields providers={providers} errors={errors} />
+          <VersionFields providers={providers} errors={errors} canPrice={canPrice} />
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="activate" value="true" /> Make it active now
           </label>

@@ -1,0 +1,57 @@
+import type { Tx } from "@/lib/db/client";
+import type { CanonicalRecord } from "./request-record-hash";
+
+/**
+ * Reads request records in seal order, (insertedAt, id), in their canonical form. Times stay
+ * text: `insertedAt` has microseconds, which a JS Date would drop, and a cursor that lost them
+ * would skip or repeat records. They travel back into SQL as `$n::timestamptz`.
+ */
+export type RecordCursor = { insertedAt: string; id: string };
+export type StoredRecord = CanonicalRecord & { insertedAt: string; mac: string | null };
+
+type Query = Pick<Tx, "$queryRawUnsafe">;
+
+/** A timestamptz as ISO 8601 in UTC with microseconds, whatever the session's TimeZone and DateStyle. */
+export const isoMicros = (sql: string) => `to_char((${sql}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const isoMillis = (sql: string) => `to_char((${sql}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const SELECT_TENANT =
+  `SELECT "id", "tenantId", "apiKeyId", "userId", "endpointId", "endpointName", "modelVersionId", "route", "stream", ` +
+  `"inputHash", "inputTokens", "outputTokens", "tokensEstimated", "costUsd"::text AS "costUsd", "latencyMs", "ttftMs", ` +
+  `"status", "errorCode", "attempts", ${isoMillis(`"createdAt"`)} AS "createdAt", ${isoMicros(`"insertedAt"`)} AS "insertedAt", "mac" ` +
+  `FROM "RequestRecord" WHERE "tenantId" = $1`;
+const SELECT_AFTER = `${SELECT_TENANT} AND ("insertedAt", "id") > ($2::timestamptz, $3)`;
+
+export type RecordRange = {
+  /** Exclusive lower bound; null starts at the first record. */
+  after: RecordCursor | null;
+  /** Inclusive upper bound (a seal's last record). */
+  upTo?: RecordCursor;
+  /** Exclusive upper bound on insertedAt (the sealer's watermark, ISO text). */
+  before?: string;
+  limit: number;
+};
+
+/** One page of a tenant's records in (insertedAt, id) order. */
+export async function readRecords(q: Query, tenantId: string, range: RecordRange): Promise<StoredRecord[]> {
+  const values: unknown[] = [tenantId, range.after?.insertedAt ?? "-infinity", range.after?.id ?? ""];
+  let sql = SELECT_AFTER;
+  if (range.upTo) {
+    values.push(range.upTo.insertedAt, range.upTo.id);
+    sql += ` AND ("insertedAt", "id") <= ($${values.length - 1}::timestamptz, $${values.length})`;
+  }
+  if (range.before) {
+    values.push(range.before);
+    sql += ` AND "insertedAt" < $${values.length}::timestamptz`;
+  }
+  values.push(range.limit);
+  sql += ` ORDER BY "insertedAt", "id" LIMIT $${values.length}`;
+  return q.$queryRawUnsafe<StoredRecord[]>(sql, ...values);
+}
+
+/** The tenant's records with these ids, in no particular order. */
+export async function readRecordsById(q: Query, tenantId: string, ids: string[]): Promise<StoredRecord[]> {
+  return q.$queryRawUnsafe<StoredRecord[]>(`${SELECT_TENANT} AND "id" = ANY($2::text[])`, tenantId, ids);
+}
+
+export const cursorOf = (r: { insertedAt: string; id: string }): RecordCursor => ({ insertedAt: r.insertedAt, id: r.id });

@@ -1,0 +1,179 @@
+import crypto from "node:crypto";
+import type { PrismaClient, Tx } from "@/lib/db/client";
+import { isoMicros, readRecordsById, type RecordCursor } from "./record-rows";
+import { prepareAuditEvent, type AuditActor } from "./record";
+import { canonicalRecord, merkleRoot, recordLeaf } from "./request-record-hash";
+
+export type SealSummary = {
+  tenantId: string;
+  seq: number;
+  auditSeq: number;
+  count: number;
+  root: string;
+  first: RecordCursor;
+  last: RecordCursor;
+  recordIds: string[];
+};
+/** Leaves of records this process wrote, by id, with the MAC they were written with. */
+export type LeafCache = Map<string, { mac: string | null; leaf: Buffer }>;
+export type SealOptions = {
+  /** Leaves the record writer computed; records not in it (or whose MAC changed) are read back. */
+  leaves?: LeafCache;
+  /** Records per seal, at most (5000): one seal is one short transaction. */
+  batchSize?: number;
+  /** Records younger than this stay for the next seal (1000 ms); see watermark(). */
+  marginMs?: number;
+};
+
+export const SEAL_ACTION = "requests.sealed";
+const SEALER: AuditActor = { type: "SYSTEM", id: null, label: "request sealer" };
+const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
+let activityReadable: boolean | undefined;
+
+type SealState = { auditSeq: number; prevHash: string | null; sealSeq: number | null; lastInsertedAt: string | null; lastId: string | null; w: string };
+
+/**
+ * Seals the tenant's next batch of records, oldest first: their Merkle root goes into the tenant's
+ * audit chain (an event Keel signs, like every other) and a RequestSeal row lists the records it
+ * covers. One transaction, holding the tenant's row, so sealers in several Keel instances take
+ * turns and each continues where the last seal ended. Returns null when nothing was ready.
+ * Seven statements in all: on the embedded database each costs about a millisecond of Keel's own
+ * thread, as much as a thousand records' leaves, so the event, its head and the seal are written
+ * in one.
+ */
+export async function sealTenantRequests(prisma: PrismaClient, tenantId: string, opts: SealOptions = {}): Promise<SealSummary | null> {
+  const batchSize = opts.batchSize ?? 5000;
+  const marginMs = opts.marginMs ?? 1000;
+  activityReadable ??= await canReadActivity(prisma);
+  return prisma.$transaction(
+    async (tx) => {
+      const locked = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "Tenant" WHERE "id" = $1 FOR UPDATE`, tenantId);
+      if (locked.length === 0) return null;
+      // After the lock, so under READ COMMITTED this sees the previous sealer's commit.
+      const [state] = await tx.$queryRawUnsafe<SealState[]>(
+        `SELECT t."auditSeq", e."hash" AS "prevHash", s."seq" AS "sealSeq", ${isoMicros(`s."lastInsertedAt"`)} AS "lastInsertedAt", s."lastId",
+                ${watermark()} AS "w"
+         FROM "Tenant" t
+         LEFT JOIN "AuditEvent" e ON e."tenantId" = t."id" AND e."seq" = t."auditSeq"
+         LEFT JOIN LATERAL (SELECT "seq", "lastInsertedAt", "lastId" FROM "RequestSeal" WHERE "tenantId" = t."id" ORDER BY "seq" DESC LIMIT 1) s ON true
+         WHERE t."id" = $1`,
+        tenantId, marginMs,
+      );
+      if (state.auditSeq > 0 && !state.prevHash) throw new Error(`sealTenantRequests: event #${state.auditSeq} of tenant ${tenantId} is missing; the chain is broken`);
+      // A later statement, so a fresh snapshot: every record below the watermark has committed.
+      const rows = await tx.$queryRawUnsafe<{ id: string; mac: string | null }[]>(
+        `SELECT "id", "mac" FROM "RequestRecord" WHERE "tenantId" = $1 AND ("insertedAt", "id") > ($2::timestamptz, $3) AND "insertedAt" < $4::timestamptz
+         ORDER BY "insertedAt", "id" LIMIT $5`,
+        tenantId, state.lastInsertedAt ?? "-infinity", state.lastId ?? "", state.w, batchSize,
+      );
+      if (rows.length === 0) return null;
+      const root = merkleRoot(await leavesOf(tx, tenantId, rows, opts.leaves));
+      const recordIds = rows.map((r) => r.id);
+      const ends = await tx.$queryRawUnsafe<RecordCursor[]>(
+        `SELECT "id", ${isoMicros(`"insertedAt"`)} AS "insertedAt" FROM "RequestRecord" WHERE "tenantId" = $1 AND "id" = ANY($2::text[])`,
+        tenantId, [recordIds[0], recordIds[recordIds.length - 1]],
+      );
+      const first = ends.find((e) => e.id === recordIds[0])!;
+      const last = ends.find((e) => e.id === recordIds[recordIds.length - 1])!;
+      const seal = { id: crypto.randomUUID(), seq: (state.sealSeq ?? 0) + 1 };
+      const auditSeq = state.auditSeq + 1;
+      const event = prepareAuditEvent(tenantId, auditSeq, state.prevHash, SEALER, NO_REQUEST, {
+        action: SEAL_ACTION,
+        resourceType: "request_seal",
+        resourceId: seal.id,
+        // The ids' digest makes the seal row's list as tamper-evident as its root.
+        after: { seal: seal.seq, count: rows.length, root, ids: recordIdsDigest(recordIds), first, last },
+      });
+      const written = await tx.$queryRawUnsafe<unknown[]>(WRITE_SEAL_SQL,
+        seal.id, tenantId, auditSeq, crypto.randomUUID(), SEALER.label, SEAL_ACTION, JSON.stringify(event.content.after),
+        event.content.createdAt.toISOString(), event.prevHash, event.hash, crypto.randomUUID(), event.head.keyId, event.head.signature,
+        event.head.signedAt.toISOString(), seal.seq, first.insertedAt, first.id, last.insertedAt, last.id, rows.length, root, recordIds,
+      );
+      if (written.length !== 1) throw new Error(`sealTenantRequests: tenant ${tenantId}'s chain moved while it was locked`);
+      return { tenantId, seq: seal.seq, auditSeq, count: rows.length, root, first, last, recordIds };
+    },
+    { maxWait: 30_000, timeout: 60_000 },
+  );
+}
+
+/** SHA-256 of the JSON list of a seal's record ids, in order. */
+export function recordIdsDigest(ids: string[]): string {
+  return crypto.hash("sha256", JSON.stringify(ids));
+}
+
+/** The seal's audit event, its signed head and the RequestSeal row, in one statement (as recordAudit writes them). */
+const WRITE_SEAL_SQL = `
+  WITH bumped AS (
+    UPDATE "Tenant" SET "auditSeq" = $3 WHERE "id" = $2 AND "auditSeq" = $3 - 1 RETURNING "id"
+  ), event AS (
+    INSERT INTO "AuditEvent" ("id", "tenantId", "seq", "actorType", "actorId", "actorLabel", "action", "resourceType", "resourceId",
+                              "before", "after", "ip", "userAgent", "requestId", "createdAt", "prevHash", "hash")
+    SELECT $4, "id", $3, 'SYSTEM', NULL, $5, $6, 'request_seal', $1, NULL, $7::jsonb, NULL, NULL, NULL, $8::timestamptz, $9, $10 FROM bumped
+  ), head AS (
+    INSERT INTO "AuditHead" ("id", "tenantId", "seq", "hash", "keyId", "signature", "signedAt")
+    SELECT $11, "id", $3, $10, $12, $13, $14::timestamptz FROM bumped
+  )
+  INSERT INTO "RequestSeal" ("id", "tenantId", "seq", "auditSeq", "firstInsertedAt", "firstId", "lastInsertedAt", "lastId", "count", "root", "recordIds")
+  SELECT $1, "id", $15, $3, $16::timestamptz, $17, $18::timestamptz, $19, $20, $21, $22::text[] FROM bumped
+  RETURNING "id"`;
+
+/**
+ * The records' Merkle leaves, in order: from the writer's cache when the stored MAC is the one it
+ * wrote (the MAC binds the content the leaf was computed from), else from the content read back.
+ * Sealing what Keel wrote, not what the row holds now, means a record edited before its seal is
+ * still found by verify.
+ */
+async function leavesOf(tx: Tx, tenantId: string, rows: { id: string; mac: string | null }[], cache: LeafCache | undefined): Promise<Buffer[]> {
+  const leaves: Buffer[] = new Array(rows.length);
+  const missing: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const cached = cache?.get(rows[i].id);
+    if (cached && cached.mac === rows[i].mac) leaves[i] = cached.leaf;
+    else missing.push(rows[i].id);
+  }
+  if (missing.length > 0) {
+    const read = new Map((await readRecordsById(tx, tenantId, missing)).map((r) => [r.id, recordLeaf(canonicalRecord(r))]));
+    for (let i = 0; i < rows.length; i++) leaves[i] ??= read.get(rows[i].id)!;
+  }
+  return leaves;
+}
+
+/**
+ * The SQL for the time below which every record has committed ($2 is the margin in ms), as ISO
+ * text. A record's insertedAt is its transaction's start, so a record committing later can carry
+ * an older time; no transaction still running started before the oldest `xact_start` in
+ * pg_stat_activity (this database, other backends), and none that starts later can get a time
+ * before this statement's own start. The margin covers the moment between a backend taking its
+ * start time and publishing it. Records are read in a later statement, whose snapshot holds every
+ * transaction that ended before this one read pg_stat_activity. (Under another role without
+ * pg_read_all_stats, other roles' sessions show no xact_start; only Keel writes request records,
+ * under its own role.)
+ */
+function watermark(): string {
+  const others = activityReadable
+    ? `(SELECT min("xact_start") FROM pg_stat_activity WHERE "pid" <> pg_backend_pid() AND "datname" = current_database() AND "xact_start" IS NOT NULL)`
+    : "NULL";
+  return isoMicros(`least(statement_timestamp(), ${others}) - make_interval(secs => $2::float8 / 1000)`);
+}
+
+/** Whether pg_stat_activity can be read; asked outside the seal's transaction, whose activity snapshot must be fresh. */
+async function canReadActivity(prisma: PrismaClient): Promise<boolean> {
+  try {
+    await prisma.$queryRawUnsafe(`SELECT 1 FROM pg_stat_activity LIMIT 1`);
+    return true;
+  } catch {
+    console.warn("[audit] pg_stat_activity is not readable: seals trail by their margin only");
+    return false;
+  }
+}
+
+/** Tenants with records after their last seal (one index probe each). */
+export async function tenantsWithUnsealedRecords(prisma: PrismaClient): Promise<string[]> {
+  const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT t."id" FROM "Tenant" t
+     LEFT JOIN LATERAL (SELECT s."lastInsertedAt", s."lastId" FROM "RequestSeal" s WHERE s."tenantId" = t."id" ORDER BY s."seq" DESC LIMIT 1) l ON true
+     WHERE EXISTS (SELECT 1 FROM "RequestRecord" r WHERE r."tenantId" = t."id"
+       AND (r."insertedAt", r."id") > (coalesce(l."lastInsertedAt", '-infinity'::timestamptz), coalesce(l."lastId", '')))`,
+  );
+  return rows.map((r) => r.id);
+}

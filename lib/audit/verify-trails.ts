@@ -1,0 +1,27 @@
+import path from "node:path";
+import type { PrismaClient } from "@/lib/db/client";
+import { auditKeys, publicKeySpec } from "./signer";
+import { verifyAuditChain, type ChainVerdict } from "./verify";
+import { verifyRequestRecords, type RequestVerdict } from "./verify-requests";
+
+export type TrailsVerdict = {
+  audit: ChainVerdict;
+  requests: RequestVerdict;
+  /** `keyId:base64` Ed25519 public keys that verify the signed heads offline (also in KEEL_HOME/audit-signing.pub). */
+  publicKeys: string;
+};
+
+/**
+ * Verifies both of a tenant's trails: the audit chain against Keel's signed heads, then the request
+ * records against the seals in that chain (only seals the chain vouched for, when it is intact).
+ */
+export async function verifyTrails(prisma: PrismaClient, tenantId: string, opts: { anchorDir?: string | null } = {}): Promise<TrailsVerdict> {
+  const audit = await verifyAuditChain(prisma, tenantId, { anchorDir: opts.anchorDir });
+  const requests = await verifyRequestRecords(prisma, tenantId, audit.ok ? { maxAuditSeq: audit.checked } : {});
+  return { audit, requests, publicKeys: publicKeySpec(auditKeys()) };
+}
+
+/** Where this process's request sealer anchors signed heads: `$KEEL_HOME/heads` (server.ts passes the same home). */
+export function headAnchorDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.KEEL_HOME || ".keel", "heads");
+}
