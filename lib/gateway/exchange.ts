@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { canonicalJson } from "@/lib/audit/chain";
 import { apiError } from "./errors";
 import type { RecordWriter, RequestRecordRow } from "./record-writer";
-import { costUsd, type Prices, type Usage } from "./tokens";
+import { MAX_RECORDED_COST_USD, costUsd, type Prices, type Usage } from "./tokens";
 
 export type Route = "chat.completions" | "embeddings" | "models";
 
@@ -43,7 +43,9 @@ export class Exchange {
   applyUsage(reported: Usage | null, estimate: () => Usage, prices: Prices): void {
     this.tokensEstimated = reported === null;
     this.usage = reported ?? estimate();
-    this.costUsd = costUsd(this.usage, prices);
+    // Past what the record's column holds (about $1M for one request: a provider reporting absurd
+    // usage), the write would fail, and with it the batch of records, other tenants' included.
+    this.costUsd = Math.min(costUsd(this.usage, prices), MAX_RECORDED_COST_USD);
   }
 
   /**

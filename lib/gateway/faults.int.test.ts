@@ -210,3 +210,48 @@ describe("shutdown", () => {
     }
   });
 });
+
+describe("what a provider reports", () => {
+  it("records absurd usage at what the record holds, rather than failing the batch it is written with", async () => {
+    const absurd = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({
+        id: "x", object: "chat.completion", created: 0, model: "m",
+        choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 2_000_000_000, completion_tokens: 0, total_tokens: 2_000_000_000 },
+      }));
+    });
+    await new Promise<void>((r) => absurd.listen(0, "127.0.0.1", r));
+    try {
+      const s = await seedGatewayTenant(`http://127.0.0.1:${(absurd.address() as AddressInfo).port}/v1`, { endpoint: { inputPricePerMTok: "100000" } });
+      const { response } = await harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)).withResponse();
+      const record = await db().requestRecord.findUniqueOrThrow({ where: { id: response.headers.get("x-request-id")! } });
+      expect(record).toMatchObject({ status: 200, inputTokens: 2_000_000_000 });
+      expect(record.costUsd.toString()).toBe("999999.99999999");
+    } finally {
+      absurd.closeAllConnections();
+      await new Promise<void>((r) => absurd.close(() => r()));
+    }
+  });
+
+  it("keeps a code that is no plain token out of the answer and the record, which is still written", async () => {
+    // A NUL in a stored code failed the whole batch of request records it was written with.
+    const hostile = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "bad request", code: `bad\u0000code${"x".repeat(10_000)}`, param: null } }));
+    });
+    await new Promise<void>((r) => hostile.listen(0, "127.0.0.1", r));
+    try {
+      const s = await seedGatewayTenant(`http://127.0.0.1:${(hostile.address() as AddressInfo).port}/v1`);
+      const error = await failure(harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)));
+      expect(error.status).toBe(400);
+      expect(error.code).toBeNull();
+      expect(await recordOf(error)).toMatchObject({ status: 400, errorCode: "invalid_request_error" });
+    } finally {
+      hostile.closeAllConnections();
+      await new Promise<void>((r) => hostile.close(() => r()));
+    }
+  });
+});

@@ -80,6 +80,25 @@ describe("bodies Keel will not read", () => {
   });
 });
 
+describe("model names no endpoint can have", () => {
+  it("refuses a NUL or other control character in `model` with a 400, before it is looked up or recorded", async () => {
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    const client = harness.gateway.client(s.secret);
+    for (const model of ["x\u0000y", "tab\there", "\u007f"]) {
+      const chat = await failure(client.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] }));
+      expect(chat, JSON.stringify(model)).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(chat.param).toBe("model");
+      expect(await failure(client.embeddings.create({ model, input: "x" }))).toBeInstanceOf(OpenAI.BadRequestError);
+    }
+    // PostgreSQL refuses NUL in text: looked up or written into a batch of records, it was a 500.
+    const retrieved = await fetch(`${harness.gateway.url}/models/x%00y`, { headers: { authorization: `Bearer ${s.secret}` } });
+    expect(retrieved.status).toBe(400);
+    expect(await db().requestRecord.count({ where: { tenantId: s.tenant.id } })).toBe(0);
+    await expect(client.chat.completions.create({ model: s.endpoint.name, messages: [{ role: "user", content: "hi" }] })).resolves.toMatchObject({ object: "chat.completion" });
+    expect(await db().requestRecord.count({ where: { tenantId: s.tenant.id } })).toBe(1);
+  });
+});
+
 describe("guessing keys", () => {
   it("answers 429 to an address after 30 wrong keys a minute, before looking the next one up", async () => {
     // No key cache, so that a revocation shows at once.

@@ -4,7 +4,7 @@ import { attribute, authenticateCaller, authenticateKey, findEndpoint } from "./
 import { invalidRequest, modelNotFound, sendJson } from "./errors";
 import type { Exchange } from "./exchange";
 import type { Gateway } from "./gateway";
-import { MAX_MODEL_LENGTH } from "./schemas";
+import { modelNameProblem } from "./schemas";
 
 const toModel = (name: string, createdAt: Date, owner: string) => ({
   id: name,
@@ -40,7 +40,8 @@ export async function listModels(gw: Gateway, ex: Exchange, req: IncomingMessage
 export async function retrieveModel(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
   ex.route = "models";
   const key = await authenticateCaller(gw, req);
-  if (name.length > MAX_MODEL_LENGTH) throw invalidRequest(`The model name is longer than ${MAX_MODEL_LENGTH} characters.`, "model");
+  const problem = modelNameProblem(name);
+  if (problem) throw invalidRequest(problem, "model");
   attribute(gw, ex, key);
   ex.endpointName = name;
   const endpoint = await findEndpoint(gw, ex, key, name);

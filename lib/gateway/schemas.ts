@@ -7,7 +7,26 @@ const nullableInt = (min: number) => z.number().int().min(min).nullable().option
 
 /** Longest `model` accepted: it is looked up, recorded and echoed in errors, so it stays short. */
 export const MAX_MODEL_LENGTH = 256;
-const modelSchema = z.string().min(1).max(MAX_MODEL_LENGTH, `must be at most ${MAX_MODEL_LENGTH} characters`);
+
+/**
+ * Control characters no endpoint name holds. NUL in particular: PostgreSQL refuses it in text, so
+ * it would fail the lookup with a 500 and, in the request record, the whole batch of records it
+ * was written with, other tenants' included.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Why a `model` name is refused before anything looks it up or records it, or null. */
+export function modelNameProblem(model: string): string | null {
+  if (model.length > MAX_MODEL_LENGTH) return `The model name is longer than ${MAX_MODEL_LENGTH} characters.`;
+  if (CONTROL_CHARACTER.test(model)) return "The model name holds control characters.";
+  return null;
+}
+
+const modelSchema = z
+  .string()
+  .min(1)
+  .max(MAX_MODEL_LENGTH, `must be at most ${MAX_MODEL_LENGTH} characters`)
+  .refine((m) => !CONTROL_CHARACTER.test(m), "must not hold control characters");
 
 const chatMessageSchema = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),

@@ -15,6 +15,9 @@ describe("readUsage", () => {
       { prompt_tokens: 5, completion_tokens: -3 },
       { prompt_tokens: 1.5, completion_tokens: 1 },
       { prompt_tokens: 1e308, completion_tokens: 0 },
+      // Past the record's 32-bit column: the insert would fail the whole batch.
+      { prompt_tokens: 2 ** 31, completion_tokens: 0 },
+      { prompt_tokens: 1, completion_tokens: 3e9 },
       { prompt_tokens: "5", completion_tokens: 1 },
     ]) {
       expect(readUsage(usage), JSON.stringify(usage)).toBeNull();

@@ -16,14 +16,18 @@ export const tokensForChars = (chars: number): number => Math.ceil(chars / 4);
 
 export type Usage = { inputTokens: number; outputTokens: number };
 
+/** Most tokens a request record holds per direction (its columns are 32-bit integers). */
+const MAX_RECORDED_TOKENS = 2_147_483_647;
+
 /**
  * The provider's usage object in OpenAI's shape, or null when it sent none (or none that counts:
- * a negative or fractional count would give back budget and rate limit it never took).
+ * a negative or fractional count would give back budget and rate limit it never took, and one
+ * past what a record holds would fail the batch of records it was written with).
  */
 export function readUsage(usage: unknown): Usage | null {
   if (!usage || typeof usage !== "object") return null;
   const u = usage as Record<string, unknown>;
-  const count = (v: unknown) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : null);
+  const count = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_RECORDED_TOKENS ? v : null);
   const input = count(u.prompt_tokens);
   if (input === null) return null;
   const output = u.completion_tokens === undefined || u.completion_tokens === null ? 0 : count(u.completion_tokens);
@@ -130,3 +134,6 @@ export function costUsd(usage: Usage, prices: Prices): number {
   const cost = (usage.inputTokens * prices.inputPerMTok + usage.outputTokens * prices.outputPerMTok) / 1e6;
   return Math.round(cost * 1e8) / 1e8;
 }
+
+/** Most USD a request record holds (Decimal(14, 8)). */
+export const MAX_RECORDED_COST_USD = 999_999.99999999;

@@ -181,7 +181,9 @@ async function upstreamError(res: Dispatcher.ResponseData, requestId: string): P
     detail = { message: text.slice(0, 500) };
   }
   const message = typeof detail.message === "string" && detail.message ? detail.message : `HTTP ${res.statusCode}`;
-  const code = typeof detail.code === "string" ? detail.code : null;
+  // The code is stored in the request record: a plain short token, or none (a NUL would fail the
+  // whole batch of records it was written with, other tenants' included).
+  const code = typeof detail.code === "string" && /^[A-Za-z0-9_.:-]{1,64}$/.test(detail.code) ? detail.code : null;
   const param = typeof detail.param === "string" ? detail.param : null;
   const s = res.statusCode;
   if (s === 404) return new GatewayError(404, "not_found_error", code, message, param);
