@@ -9,8 +9,10 @@ import { verifyHead, type AuditPublicKeys, type SignedHead } from "./signer";
  * chain still verifies. So Keel also keeps each tenant's newest signed head in a file under
  * `$KEEL_HOME/heads/`, outside the database, refreshed once a minute by the request sealer, and
  * verify compares the database with it. What this leaves open: a rollback of the events of the
- * last minute or so, and anyone who can write KEEL_HOME (who could read the signing key anyway).
- * Comparing the signed head in an earlier export or verdict catches those.
+ * last minute or so; a KEEL_HOME without anchors (a new instance, or a container whose KEEL_HOME
+ * is not kept), whose first pass takes the database's newest signed head on trust; and anyone
+ * who can write KEEL_HOME (who could read the signing key anyway). Comparing the signed head in
+ * an earlier export or verdict catches those.
  */
 export function headAnchorFile(dir: string, tenantId: string): string {
   return path.join(dir, `${tenantId.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
@@ -55,25 +57,33 @@ export class HeadAnchors {
     const tenants = await prisma.tenant.findMany({ where: { auditSeq: { gt: 0 } }, select: { id: true, auditSeq: true } });
     for (const t of tenants) {
       if (this.seen.get(t.id) === t.auditSeq) continue;
-      const anchored = readHeadAnchor(this.dir, t.id);
-      const head = await prisma.auditHead.findUnique({ where: { tenantId_seq: { tenantId: t.id, seq: t.auditSeq } } });
-      // No head at the tip: a tenant whose events all predate signing, or one whose tip someone else wrote.
-      if (!head || !verifyHead(this.publicKeys, head)) continue;
-      if (anchored && anchored.seq >= head.seq) {
-        if (anchored.seq > head.seq) this.warn(t.id, `its newest signed head is #${head.seq}, older than the anchored #${anchored.seq}: the chain was rolled back`);
-        else this.seen.set(t.id, t.auditSeq);
-        continue;
+      try {
+        await this.updateTenant(prisma, t);
+      } catch (error) {
+        console.error(`[audit] anchoring tenant ${t.id}'s signed head failed:`, error);
       }
-      if (anchored) {
-        const at = await prisma.auditEvent.findUnique({ where: { tenantId_seq: { tenantId: t.id, seq: anchored.seq } }, select: { hash: true } });
-        if (at?.hash !== anchored.hash) {
-          this.warn(t.id, `its chain no longer holds the head anchored at #${anchored.seq}: it was rolled back or rewritten`);
-          continue;
-        }
-      }
-      writeHeadAnchor(this.dir, head);
-      this.seen.set(t.id, t.auditSeq);
     }
+  }
+
+  private async updateTenant(prisma: PrismaClient, t: { id: string; auditSeq: number }): Promise<void> {
+    const anchored = readHeadAnchor(this.dir, t.id);
+    const head = await prisma.auditHead.findUnique({ where: { tenantId_seq: { tenantId: t.id, seq: t.auditSeq } } });
+    // No head at the tip: a tenant whose events all predate signing, or one whose tip someone else wrote.
+    if (!head || !verifyHead(this.publicKeys, head)) return;
+    if (anchored && anchored.seq >= head.seq) {
+      if (anchored.seq > head.seq) this.warn(t.id, `its newest signed head is #${head.seq}, older than the anchored #${anchored.seq}: the chain was rolled back`);
+      else this.seen.set(t.id, t.auditSeq);
+      return;
+    }
+    if (anchored) {
+      const at = await prisma.auditEvent.findUnique({ where: { tenantId_seq: { tenantId: t.id, seq: anchored.seq } }, select: { hash: true } });
+      if (at?.hash !== anchored.hash) {
+        this.warn(t.id, `its chain no longer holds the head anchored at #${anchored.seq}: it was rolled back or rewritten`);
+        return;
+      }
+    }
+    writeHeadAnchor(this.dir, head);
+    this.seen.set(t.id, t.auditSeq);
   }
 
   private warn(tenantId: string, what: string) {

@@ -41,7 +41,10 @@ export class RequestSealer {
     private readonly prisma: PrismaClient,
     opts: RequestSealerOptions = {},
   ) {
-    this.opts = { intervalMs: opts.intervalMs ?? 60_000, pendingThreshold: opts.pendingThreshold ?? 2000, batchSize: opts.batchSize ?? 5000, marginMs: opts.marginMs ?? 1000 };
+    this.opts = {
+      intervalMs: opts.intervalMs ?? 60_000, pendingThreshold: opts.pendingThreshold ?? 2000, batchSize: opts.batchSize ?? 5000,
+      marginMs: opts.marginMs ?? 1000, stallLimitMs: opts.stallLimitMs ?? 5 * 60_000,
+    };
     const keys = opts.home ? auditKeys() : null;
     if (opts.home && keys) {
       try {
@@ -109,11 +112,16 @@ export class RequestSealer {
     this.pendingTenants.clear();
     this.pendingCount = 0;
     for (const tenantId of tenants) {
-      while (!this.stopped) {
-        const seal = await sealTenantRequests(this.prisma, tenantId, { ...this.opts, leaves: this.leaves });
-        for (const id of seal?.recordIds ?? []) this.leaves.delete(id);
-        if (!seal || seal.count < this.opts.batchSize) break;
-        await yieldToRequests();
+      // One tenant whose chain someone broke must not leave every other tenant unsealed and unanchored.
+      try {
+        while (!this.stopped) {
+          const seal = await sealTenantRequests(this.prisma, tenantId, { ...this.opts, leaves: this.leaves });
+          for (const id of seal?.recordIds ?? []) this.leaves.delete(id);
+          if (!seal || seal.count < this.opts.batchSize) break;
+          await yieldToRequests();
+        }
+      } catch (error) {
+        console.error(`[audit] sealing tenant ${tenantId}'s request records failed (run Verify chain there):`, error);
       }
       await yieldToRequests();
     }

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { PrismaClient, Tx } from "@/lib/db/client";
+import { legacyUntilSql } from "./legacy";
 import { isoMicros, readRecordsById, type RecordCursor } from "./record-rows";
 import { prepareAuditEvent, type AuditActor } from "./record";
 import { canonicalRecord, merkleRoot, recordLeaf } from "./request-record-hash";
@@ -23,6 +24,8 @@ export type SealOptions = {
   batchSize?: number;
   /** Records younger than this stay for the next seal (1000 ms); see watermark(). */
   marginMs?: number;
+  /** A statement running longer than this is not a record insert the seal waits for (5 min); see watermark(). */
+  stallLimitMs?: number;
 };
 
 export const SEAL_ACTION = "requests.sealed";
@@ -30,7 +33,10 @@ const SEALER: AuditActor = { type: "SYSTEM", id: null, label: "request sealer" }
 const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
 let activityReadable: boolean | undefined;
 
-type SealState = { auditSeq: number; prevHash: string | null; sealSeq: number | null; lastInsertedAt: string | null; lastId: string | null; w: string };
+type SealState = {
+  auditSeq: number; prevHash: string | null; sealSeq: number | null; lastInsertedAt: string | null; lastId: string | null; w: string;
+  sealCount: number | null; sealLegacy: number | null; legacyUntil: string | null;
+};
 
 /**
  * Seals the tenant's next batch of records, oldest first: their Merkle root goes into the tenant's
@@ -44,6 +50,7 @@ type SealState = { auditSeq: number; prevHash: string | null; sealSeq: number | 
 export async function sealTenantRequests(prisma: PrismaClient, tenantId: string, opts: SealOptions = {}): Promise<SealSummary | null> {
   const batchSize = opts.batchSize ?? 5000;
   const marginMs = opts.marginMs ?? 1000;
+  const stallLimitMs = opts.stallLimitMs ?? 5 * 60_000;
   activityReadable ??= await canReadActivity(prisma);
   return prisma.$transaction(
     async (tx) => {
@@ -52,37 +59,48 @@ export async function sealTenantRequests(prisma: PrismaClient, tenantId: string,
       // After the lock, so under READ COMMITTED this sees the previous sealer's commit.
       const [state] = await tx.$queryRawUnsafe<SealState[]>(
         `SELECT t."auditSeq", e."hash" AS "prevHash", s."seq" AS "sealSeq", ${isoMicros(`s."lastInsertedAt"`)} AS "lastInsertedAt", s."lastId",
-                ${watermark()} AS "w"
+                ${watermark()} AS "w", s."count" AS "sealCount", (se."after"->>'legacy')::int AS "sealLegacy", ${legacyUntilSql(`t."id"`)} AS "legacyUntil"
          FROM "Tenant" t
          LEFT JOIN "AuditEvent" e ON e."tenantId" = t."id" AND e."seq" = t."auditSeq"
-         LEFT JOIN LATERAL (SELECT "seq", "lastInsertedAt", "lastId" FROM "RequestSeal" WHERE "tenantId" = t."id" ORDER BY "seq" DESC LIMIT 1) s ON true
+         LEFT JOIN LATERAL (SELECT "seq", "lastInsertedAt", "lastId", "count", "auditSeq" FROM "RequestSeal" WHERE "tenantId" = t."id" ORDER BY "seq" DESC LIMIT 1) s ON true
+         LEFT JOIN "AuditEvent" se ON se."tenantId" = t."id" AND se."seq" = s."auditSeq"
          WHERE t."id" = $1`,
-        tenantId, marginMs,
+        tenantId, marginMs, ...(activityReadable ? [stallLimitMs] : []),
       );
       if (state.auditSeq > 0 && !state.prevHash) throw new Error(`sealTenantRequests: event #${state.auditSeq} of tenant ${tenantId} is missing; the chain is broken`);
+      // MAC-less records the migration found come first in seal order, so they may only open the
+      // tenant's seals: once a seal held anything else, none is legacy, whatever the dates say.
+      const legacyUntil = state.sealSeq === null || state.sealLegacy === state.sealCount ? state.legacyUntil : null;
       // A later statement, so a fresh snapshot: every record below the watermark has committed.
-      const rows = await tx.$queryRawUnsafe<{ id: string; mac: string | null }[]>(
-        `SELECT "id", "mac" FROM "RequestRecord" WHERE "tenantId" = $1 AND ("insertedAt", "id") > ($2::timestamptz, $3) AND "insertedAt" < $4::timestamptz
+      const rows = await tx.$queryRawUnsafe<{ id: string; mac: string | null; legacy: boolean | null }[]>(
+        `SELECT "id", "mac", "mac" IS NULL AND "insertedAt" <= $6::timestamptz AS "legacy" FROM "RequestRecord"
+         WHERE "tenantId" = $1 AND ("insertedAt", "id") > ($2::timestamptz, $3) AND "insertedAt" < $4::timestamptz
          ORDER BY "insertedAt", "id" LIMIT $5`,
-        tenantId, state.lastInsertedAt ?? "-infinity", state.lastId ?? "", state.w, batchSize,
+        tenantId, state.lastInsertedAt ?? "-infinity", state.lastId ?? "", state.w, batchSize, legacyUntil,
       );
       if (rows.length === 0) return null;
+      let legacy = 0;
+      while (legacy < rows.length && rows[legacy].legacy) legacy += 1;
       const root = merkleRoot(await leavesOf(tx, tenantId, rows, opts.leaves));
       const recordIds = rows.map((r) => r.id);
+      // Within the batch's range, and the earliest and latest of any copies: an id someone stored
+      // twice must not send the next seal back over records already sealed.
       const ends = await tx.$queryRawUnsafe<RecordCursor[]>(
-        `SELECT "id", ${isoMicros(`"insertedAt"`)} AS "insertedAt" FROM "RequestRecord" WHERE "tenantId" = $1 AND "id" = ANY($2::text[])`,
-        tenantId, [recordIds[0], recordIds[recordIds.length - 1]],
+        `SELECT "id", ${isoMicros(`"insertedAt"`)} AS "insertedAt" FROM "RequestRecord" WHERE "tenantId" = $1 AND "id" = ANY($2::text[])
+         AND ("insertedAt", "id") > ($3::timestamptz, $4) AND "insertedAt" < $5::timestamptz ORDER BY "insertedAt"`,
+        tenantId, [recordIds[0], recordIds[recordIds.length - 1]], state.lastInsertedAt ?? "-infinity", state.lastId ?? "", state.w,
       );
       const first = ends.find((e) => e.id === recordIds[0])!;
-      const last = ends.find((e) => e.id === recordIds[recordIds.length - 1])!;
+      const last = ends.findLast((e) => e.id === recordIds[recordIds.length - 1])!;
       const seal = { id: crypto.randomUUID(), seq: (state.sealSeq ?? 0) + 1 };
       const auditSeq = state.auditSeq + 1;
       const event = prepareAuditEvent(tenantId, auditSeq, state.prevHash, SEALER, NO_REQUEST, {
         action: SEAL_ACTION,
         resourceType: "request_seal",
         resourceId: seal.id,
-        // The ids' digest makes the seal row's list as tamper-evident as its root.
-        after: { seal: seal.seq, count: rows.length, root, ids: recordIdsDigest(recordIds), first, last },
+        // The ids' digest makes the seal row's list as tamper-evident as its root. The first `legacy`
+        // records have no MAC: Keel vouches for them here, once, and verify takes its word.
+        after: { seal: seal.seq, count: rows.length, root, ids: recordIdsDigest(recordIds), first, last, legacy },
       });
       const written = await tx.$queryRawUnsafe<unknown[]>(WRITE_SEAL_SQL,
         seal.id, tenantId, auditSeq, crypto.randomUUID(), SEALER.label, SEAL_ACTION, JSON.stringify(event.content.after),
@@ -148,10 +166,17 @@ async function leavesOf(tx: Tx, tenantId: string, rows: { id: string; mac: strin
  * transaction that ended before this one read pg_stat_activity. (Under another role without
  * pg_read_all_stats, other roles' sessions show no xact_start; only Keel writes request records,
  * under its own role.)
+ *
+ * Keel writes records in single statements, so only a backend running a statement counts, and
+ * only for $3 ms: a session left idle in a transaction (a forgotten psql BEGIN, or someone with the
+ * database password) or an endless statement would otherwise hold every later record unsealed, and
+ * so deletable unseen, for as long as it lasts. A record such a session commits late lands in a
+ * sealed range, and verify names it as inserted.
  */
 function watermark(): string {
   const others = activityReadable
-    ? `(SELECT min("xact_start") FROM pg_stat_activity WHERE "pid" <> pg_backend_pid() AND "datname" = current_database() AND "xact_start" IS NOT NULL)`
+    ? `(SELECT min("xact_start") FROM pg_stat_activity WHERE "pid" <> pg_backend_pid() AND "datname" = current_database() AND "state" = 'active'
+         AND "backend_type" = 'client backend' AND "xact_start" > statement_timestamp() - make_interval(secs => $3::float8 / 1000))`
     : "NULL";
   return isoMicros(`least(statement_timestamp(), ${others}) - make_interval(secs => $2::float8 / 1000)`);
 }

@@ -1,6 +1,9 @@
 import pg from "pg";
 import { db } from "@/lib/db/client";
 import type { TestDatabase } from "@/lib/testing/db";
+import { unique } from "@/lib/testing/factories";
+import { GENESIS_HASH, chainHash, type ChainedContent } from "./chain";
+import { HARDENING_MIGRATION } from "./legacy";
 
 export type Statement = [sql: string, ...values: unknown[]];
 
@@ -30,4 +33,21 @@ export async function asSuperuser(handle: TestDatabase, ...statements: Statement
   } finally {
     await client.end();
   }
+}
+
+/** A tenant as the hardening migration found it: its chain's first event is unsigned and older than the migration. */
+export async function legacyTenant() {
+  const tenant = await db().tenant.create({ data: { slug: `legacy-${unique()}`, name: "Legacy tenant" } });
+  const [{ at }] = await db().$queryRawUnsafe<{ at: Date }[]>(`SELECT "finished_at" - interval '1 day' AS at FROM "_prisma_migrations" WHERE "migration_name" = $1`, HARDENING_MIGRATION);
+  const content: ChainedContent = {
+    tenantId: tenant.id, seq: 1, actorType: "SYSTEM", actorId: null, actorLabel: "seed", action: "tenant.created", resourceType: "tenant",
+    resourceId: tenant.id, before: null, after: null, ip: null, userAgent: null, requestId: null, createdAt: at,
+  };
+  await db().$executeRawUnsafe(
+    `INSERT INTO "AuditEvent" ("id","tenantId","seq","actorType","actorLabel","action","resourceType","resourceId","createdAt","prevHash","hash")
+     VALUES ($1, $2, 1, 'SYSTEM', 'seed', 'tenant.created', 'tenant', $2, $3, $4, $5)`,
+    `legacy-ev-${unique()}`, tenant.id, at, GENESIS_HASH, chainHash(GENESIS_HASH, content),
+  );
+  await db().$executeRawUnsafe(`UPDATE "Tenant" SET "auditSeq" = 1 WHERE "id" = $1`, tenant.id);
+  return tenant;
 }

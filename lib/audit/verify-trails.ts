@@ -11,11 +11,26 @@ export type TrailsVerdict = {
   publicKeys: string;
 };
 
+const running = new Map<string, Promise<TrailsVerdict>>();
+
 /**
  * Verifies both of a tenant's trails: the audit chain against Keel's signed heads, then the request
  * records against the seals in that chain (only seals the chain vouched for, when it is intact).
+ * Callers asking for the same tenant while a run is under way share it: a run reads every event
+ * and record (on the embedded database, in Keel's own thread), and an auditor's repeated clicks or
+ * scripted requests must not multiply that.
  */
-export async function verifyTrails(prisma: PrismaClient, tenantId: string, opts: { anchorDir?: string | null } = {}): Promise<TrailsVerdict> {
+export function verifyTrails(prisma: PrismaClient, tenantId: string, opts: { anchorDir?: string | null } = {}): Promise<TrailsVerdict> {
+  const key = `${tenantId}\n${opts.anchorDir ?? ""}`;
+  let run = running.get(key);
+  if (!run) {
+    run = verifyBoth(prisma, tenantId, opts).finally(() => running.delete(key));
+    running.set(key, run);
+  }
+  return run;
+}
+
+async function verifyBoth(prisma: PrismaClient, tenantId: string, opts: { anchorDir?: string | null }): Promise<TrailsVerdict> {
   const audit = await verifyAuditChain(prisma, tenantId, { anchorDir: opts.anchorDir });
   const requests = await verifyRequestRecords(prisma, tenantId, audit.ok ? { maxAuditSeq: audit.checked } : {});
   return { audit, requests, publicKeys: publicKeySpec(auditKeys()) };
