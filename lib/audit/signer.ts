@@ -1,6 +1,7 @@
 import crypto, { type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { parseKeySpec } from "@/lib/secrets/key-spec";
 
 /**
  * Ed25519 keys that sign audit chain heads. KEEL_AUDIT_SIGNING_KEY holds one or more
@@ -19,29 +20,9 @@ export type SignedHead = HeadContent & { keyId: string; signature: string };
 // DER prefixes of an Ed25519 PKCS#8 private key (RFC 8410) and SubjectPublicKeyInfo, before the 32 raw bytes.
 const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
-
-function splitSpec(spec: string, what: string): { id: string; bytes: Buffer }[] {
-  const entries = spec
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const sep = entry.indexOf(":");
-      if (sep < 1) throw new Error(`${what} entries must look like keyId:base64key`);
-      const id = entry.slice(0, sep);
-      const bytes = Buffer.from(entry.slice(sep + 1), "base64");
-      if (!KEY_ID.test(id)) throw new Error(`${what} key id "${id}" must be 1-32 letters, digits, - or _`);
-      if (bytes.length !== 32) throw new Error(`${what} key "${id}" must be 32 bytes of base64 (got ${bytes.length})`);
-      return { id, bytes };
-    });
-  if (entries.length === 0) throw new Error(`${what} is empty`);
-  return entries;
-}
-
 /** Parses a signing key spec (`k1:<base64 seed>[,k0:…]`); the first key signs. */
 export function parseAuditKeys(spec: string): AuditKey[] {
-  return splitSpec(spec, "KEEL_AUDIT_SIGNING_KEY").map(({ id, bytes }) => {
+  return parseKeySpec(spec, "KEEL_AUDIT_SIGNING_KEY").map(({ id, bytes }) => {
     const privateKey = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, bytes]), format: "der", type: "pkcs8" });
     return { id, seed: bytes, privateKey, publicKey: crypto.createPublicKey(privateKey) };
   });
@@ -50,7 +31,7 @@ export function parseAuditKeys(spec: string): AuditKey[] {
 /** Parses a public key spec (`k1:<base64 raw public key>[,…]`), as written to audit-signing.pub. */
 export function parseAuditPublicKeys(spec: string): AuditPublicKeys {
   return new Map(
-    splitSpec(spec, "Audit public key").map(({ id, bytes }) => [
+    parseKeySpec(spec, "Audit public key").map(({ id, bytes }) => [
       id,
       crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, bytes]), format: "der", type: "spki" }),
     ]),

@@ -1,18 +1,14 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db/client";
+import { settledAddress } from "@/lib/net/client-address";
 import { publicOrigin, sameOriginPath } from "./callback-url";
 import { linkOidcSignIn, type OidcClaims } from "./oidc-link";
 import { signInWithPassword } from "./sign-in";
 
-/**
- * The caller's address. server.ts settles `x-forwarded-for` to exactly one value (see
- * lib/net/client-address.ts); should a list ever arrive, its rightmost hop is the one a proxy
- * added, never the leftmost, which the client wrote.
- */
 function clientIp(headers: Record<string, unknown> | undefined): string | null {
   const value = headers?.["x-forwarded-for"];
-  return typeof value === "string" ? value.split(",").at(-1)?.trim() || null : null;
+  return typeof value === "string" ? settledAddress(value) : null;
 }
 
 /** Single sign-on through any OIDC provider, switched on by OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET. */

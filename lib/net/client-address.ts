@@ -29,6 +29,15 @@ function withoutPort(hop: string): string {
   return v4 ? v4[1] : hop;
 }
 
+/**
+ * The address in an `x-forwarded-for` value that `settleClientAddress` left, for code that sees only
+ * headers (server actions, next-auth); should a list arrive some other way, its rightmost hop, the
+ * one a proxy added, never the leftmost, which the client wrote.
+ */
+export function settledAddress(header: string | null | undefined): string | null {
+  return header?.split(",").at(-1)?.trim() || null;
+}
+
 /** The caller's address as settled by `settleClientAddress`, or the peer when nothing settled it. */
 export function clientAddress(req: IncomingMessage): string {
   const header = req.headers["x-forwarded-for"];

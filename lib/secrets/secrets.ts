@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { parseKeySpec } from "./key-spec";
 
 /**
  * Encryption at rest for provider keys, connector headers and other secrets: AES-256-GCM under
@@ -14,21 +15,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 export function parseMasterKeys(spec: string): MasterKey[] {
-  const keys = spec
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const sep = entry.indexOf(":");
-      if (sep < 1) throw new Error("KEEL_MASTER_KEY entries must look like keyId:base64key");
-      const id = entry.slice(0, sep);
-      const key = Buffer.from(entry.slice(sep + 1), "base64");
-      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new Error(`KEEL_MASTER_KEY key id "${id}" must be 1-32 letters, digits, - or _`);
-      if (key.length !== 32) throw new Error(`KEEL_MASTER_KEY key "${id}" must be 32 bytes of base64 (got ${key.length})`);
-      return { id, key };
-    });
-  if (keys.length === 0) throw new Error("KEEL_MASTER_KEY is empty");
-  return keys;
+  return parseKeySpec(spec, "KEEL_MASTER_KEY").map(({ id, bytes }) => ({ id, key: bytes }));
 }
 
 let cached: { spec: string; keys: MasterKey[] } | undefined;
