@@ -45,7 +45,7 @@ async function main() {
   const gateway = createGatewayHandler();
   await gateway.ready();
   // Seals request records into each tenant's signed audit chain, off the request path.
-  const sealer = new RequestSealer(booted.database.prisma, { home: config.home });
+  const sealer = new RequestSealer(booted.database, { home: config.home });
   sealer.start();
 
   const server = http.createServer((req, res) => {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db/client";
+import { db, getDatabase } from "@/lib/db/client";
 import { useTestDatabase } from "@/lib/testing/db";
 import { seedGatewayTenant, useGatewayHarness } from "@/lib/testing/gateway-factories";
 import { sealTenantRequests } from "./seal-requests";
@@ -24,7 +24,7 @@ describe("gateway records, sealed", () => {
     expect(records.some((r) => Number(r.costUsd) > 0)).toBe(true);
 
     await sleep(5);
-    expect(await sealTenantRequests(db(), s.tenant.id, { marginMs: 0 })).toMatchObject({ count: records.length });
+    expect(await sealTenantRequests(getDatabase().pool, s.tenant.id, { marginMs: 0 })).toMatchObject({ count: records.length });
     const verdict = await verifyTrails(db(), s.tenant.id);
     expect(verdict.audit).toMatchObject({ ok: true, signedHead: { valid: true } });
     expect(verdict.requests).toMatchObject({ ok: true, sealed: records.length, seals: 1, unsealed: 0 });

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { Tx } from "@/lib/db/client";
 import type { CanonicalRecord } from "./request-record-hash";
 
@@ -10,6 +11,11 @@ export type RecordCursor = { insertedAt: string; id: string };
 export type StoredRecord = CanonicalRecord & { insertedAt: string; mac: string | null };
 
 type Query = Pick<Tx, "$queryRawUnsafe">;
+
+/** A plain pg client as a Query (the sealer's transaction runs on one, outside Prisma). */
+export const rawQuery = (client: Pick<pg.ClientBase, "query">): Query => ({
+  $queryRawUnsafe: (async (sql: string, ...values: unknown[]) => (await client.query(sql, values)).rows) as Query["$queryRawUnsafe"],
+});
 
 /** A timestamptz as ISO 8601 in UTC with microseconds, whatever the session's TimeZone and DateStyle. */
 export const isoMicros = (sql: string) => `to_char((${sql}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db/client";
+import { db, getDatabase } from "@/lib/db/client";
 import { RecordWriter, recordInserter, type RequestRecordRow } from "@/lib/gateway/record-writer";
 import { useTestDatabase } from "@/lib/testing/db";
 import { seedTenant, unique } from "@/lib/testing/factories";
@@ -35,7 +35,7 @@ async function sealAll(tenantId: string, batchSize = 4) {
   await sleep(5); // records committed in this very millisecond wait for the next seal
   const sizes: number[] = [];
   for (;;) {
-    const seal = await sealTenantRequests(db(), tenantId, { batchSize, marginMs: 0 });
+    const seal = await sealTenantRequests(getDatabase().pool, tenantId, { batchSize, marginMs: 0 });
     if (!seal) return sizes;
     sizes.push(seal.count);
   }
@@ -141,7 +141,7 @@ describe("request record seals", () => {
     const tenant = await seedTenant();
     const rows = await writeRecords(tenant.id, 30);
     await sleep(5);
-    const runs = await Promise.all(Array.from({ length: 4 }, () => sealTenantRequests(db(), tenant.id, { batchSize: 7, marginMs: 0 })));
+    const runs = await Promise.all(Array.from({ length: 4 }, () => sealTenantRequests(getDatabase().pool, tenant.id, { batchSize: 7, marginMs: 0 })));
     expect(runs.filter(Boolean)).toHaveLength(4);
     await sealAll(tenant.id, 7);
     // Each record in exactly one seal (in (insertedAt, id) order, which within a clock tick is not write order).
@@ -152,7 +152,7 @@ describe("request record seals", () => {
   it("seals on its own schedule and early under load, and anchors the heads in KEEL_HOME", async () => {
     const tenant = await seedTenant();
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "keel-home-"));
-    const sealer = new RequestSealer(db(), { home, intervalMs: 3_600_000, pendingThreshold: 5, marginMs: 0 });
+    const sealer = new RequestSealer(getDatabase(), { home, intervalMs: 3_600_000, pendingThreshold: 5, marginMs: 0 });
     sealer.start();
     try {
       await writeRecords(tenant.id, 5);

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { setImmediate as yieldToRequests } from "node:timers/promises";
-import type { PrismaClient } from "@/lib/db/client";
+import type { Database } from "@/lib/db/client";
 import { watchCommittedRecords } from "./committed-records";
 import { HeadAnchors } from "./head-anchor";
 import { sealTenantRequests, tenantsWithUnsealedRecords, type LeafCache, type SealOptions } from "./seal-requests";
@@ -38,7 +38,7 @@ export class RequestSealer {
   private stopped = false;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly database: Pick<Database, "prisma" | "pool">,
     opts: RequestSealerOptions = {},
   ) {
     this.opts = {
@@ -108,14 +108,14 @@ export class RequestSealer {
   }
 
   private async run(scope: "all" | "pending") {
-    const tenants = scope === "all" ? await tenantsWithUnsealedRecords(this.prisma) : [...this.pendingTenants];
+    const tenants = scope === "all" ? await tenantsWithUnsealedRecords(this.database.prisma) : [...this.pendingTenants];
     this.pendingTenants.clear();
     this.pendingCount = 0;
     for (const tenantId of tenants) {
       // One tenant whose chain someone broke must not leave every other tenant unsealed and unanchored.
       try {
         while (!this.stopped) {
-          const seal = await sealTenantRequests(this.prisma, tenantId, { ...this.opts, leaves: this.leaves });
+          const seal = await sealTenantRequests(this.database.pool, tenantId, { ...this.opts, leaves: this.leaves });
           for (const id of seal?.recordIds ?? []) this.leaves.delete(id);
           if (!seal || seal.count < this.opts.batchSize) break;
           await yieldToRequests();
@@ -125,6 +125,6 @@ export class RequestSealer {
       }
       await yieldToRequests();
     }
-    if (scope === "all" && this.anchors && !this.stopped) await this.anchors.update(this.prisma);
+    if (scope === "all" && this.anchors && !this.stopped) await this.anchors.update(this.database.prisma);
   }
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db/client";
+import { db, getDatabase } from "@/lib/db/client";
 import { RecordWriter, recordInserter, toCanonical, type RequestRecordRow } from "@/lib/gateway/record-writer";
 import { useTestDatabase } from "@/lib/testing/db";
 import { seedTenant, unique } from "@/lib/testing/factories";
@@ -44,7 +44,7 @@ async function writeRecords(tenantId: string, n: number) {
 async function sealAll(tenantId: string) {
   await sleep(5);
   let seals = 0;
-  while (await sealTenantRequests(db(), tenantId, { marginMs: 0 })) seals += 1;
+  while (await sealTenantRequests(getDatabase().pool, tenantId, { marginMs: 0 })) seals += 1;
   return seals;
 }
 
@@ -153,7 +153,7 @@ describe("the sealer against someone holding the database password", () => {
     const healthy = [await seedTenant(), await seedTenant()];
     for (const t of healthy) await writeRecords(t.id, 2);
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "keel-home-"));
-    const sealer = new RequestSealer(db(), { home, intervalMs: 3_600_000, marginMs: 0 });
+    const sealer = new RequestSealer(getDatabase(), { home, intervalMs: 3_600_000, marginMs: 0 });
     const errors: unknown[] = [];
     const error = console.error;
     console.error = (...args: unknown[]) => void errors.push(args);
@@ -188,7 +188,7 @@ describe("the sealer against someone holding the database password", () => {
       );
       await writeRecords(tenant.id, 2);
       await sleep(5);
-      expect(await sealTenantRequests(db(), tenant.id, { marginMs: 0 })).toMatchObject({ count: 3 });
+      expect(await sealTenantRequests(getDatabase().pool, tenant.id, { marginMs: 0 })).toMatchObject({ count: 3 });
       await idle.query("COMMIT");
       expect(await verifyRequestRecords(db(), tenant.id)).toMatchObject({ ok: false, problem: { kind: "inserted", recordId: late.id } });
     } finally {
@@ -216,10 +216,10 @@ describe("the sealer against someone holding the database password", () => {
       }
       await writeRecords(tenant.id, 2);
       await sleep(5);
-      expect(await sealTenantRequests(db(), tenant.id, { marginMs: 0 })).toMatchObject({ count: 1 });
+      expect(await sealTenantRequests(getDatabase().pool, tenant.id, { marginMs: 0 })).toMatchObject({ count: 1 });
       // A statement running longer than the limit is not a record insert Keel is waiting for.
       await sleep(200);
-      expect(await sealTenantRequests(db(), tenant.id, { marginMs: 0, stallLimitMs: 100 })).toMatchObject({ count: 2 });
+      expect(await sealTenantRequests(getDatabase().pool, tenant.id, { marginMs: 0, stallLimitMs: 100 })).toMatchObject({ count: 2 });
       await pending;
       expect(await verifyRequestRecords(db(), tenant.id)).toMatchObject({ ok: false, problem: { kind: "inserted", recordId: late.id } });
     } finally {
