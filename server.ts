@@ -4,8 +4,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { RequestSealer } from "@/lib/audit/request-sealer";
-import { loadConfig } from "@/lib/config";
+import { gatewayConfig, loadConfig } from "@/lib/config";
 import { bootDatabase } from "@/lib/db/boot";
+import { publishConsoleGateway } from "@/lib/endpoints/console-gateway";
 import { GATEWAY_PREFIX, createGatewayHandler } from "@/lib/gateway/handler";
 import { settleClientAddress } from "@/lib/net/client-address";
 import { resealNotice, resealSecrets } from "@/lib/secrets/reseal";
@@ -26,6 +27,7 @@ async function main() {
   process.env.NEXTAUTH_SECRET = config.authSecret;
   process.env.NEXTAUTH_URL ??= config.publicUrl;
   process.env.KEEL_PUBLIC_URL ??= config.publicUrl;
+  // For the console's side (Next's bundle, NextAuth); the gateway takes its configuration as values.
   process.env.KEEL_AUDIT_SIGNING_KEY = config.auditSigningKey;
   process.env.KEEL_OUTBOUND_ALLOW = config.outboundAllow;
   for (const notice of config.notices) console.log(`[keel] ${notice}`);
@@ -42,7 +44,7 @@ async function main() {
   await app.prepare();
   const handle = app.getRequestHandler();
   const consoleHeaders = Object.entries(securityHeaders({ publicUrl: config.publicUrl, dev, oidcIssuer: config.oidcIssuer }));
-  const gateway = createGatewayHandler();
+  const gateway = createGatewayHandler(gatewayConfig(config));
   await gateway.ready();
   // Seals request records into each tenant's signed audit chain, off the request path.
   const sealer = new RequestSealer(booted.database, { home: config.home });
@@ -68,7 +70,7 @@ async function main() {
   });
   // The console's "try it" panel reaches the gateway over loopback, as any caller would.
   const loopback = ["0.0.0.0", "::", ""].includes(config.host) ? "127.0.0.1" : config.host;
-  process.env.KEEL_INTERNAL_URL = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${(server.address() as AddressInfo).port}`;
+  publishConsoleGateway({ url: `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${(server.address() as AddressInfo).port}`, secret: config.authSecret });
 
   console.log(`[keel] Keel is ready on ${config.publicUrl} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`);
   if (signIns) {

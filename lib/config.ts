@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { GatewayConfig } from "@/lib/gateway/config";
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -20,6 +21,10 @@ const envSchema = z.object({
   KEEL_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   KEEL_OUTBOUND_ALLOW: z.string().optional(),
   KEEL_AUDIT_SIGNING_KEY: z.string().optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+  KEEL_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1).default(60_000),
+  KEEL_TENANT_RPM: z.coerce.number().int().min(1).optional(),
+  KEEL_TENANT_TPM: z.coerce.number().int().min(1).optional(),
 });
 
 /** Keel's settings, read once from the environment (see the README's table). */
@@ -41,6 +46,11 @@ export type KeelConfig = {
   outboundAllow: string;
   /** `keyId:base64-32-byte-seed[,older…]`: Ed25519 keys that sign audit chain heads (first signs, all verify). */
   auditSigningKey: string;
+  /** REDIS_URL: limits and cache invalidation shared by several instances. */
+  redisUrl: string | null;
+  providerTimeoutMs: number;
+  tenantRpm: number | null;
+  tenantTpm: number | null;
   /** What Keel generated on this start and the operator should know about. */
   notices: string[];
 };
@@ -73,7 +83,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeelConfig {
     oidcIssuer: e.OIDC_ISSUER ?? null,
     outboundAllow: e.KEEL_OUTBOUND_ALLOW ?? "",
     auditSigningKey,
+    redisUrl: e.REDIS_URL ?? null,
+    providerTimeoutMs: e.KEEL_PROVIDER_TIMEOUT_MS,
+    tenantRpm: e.KEEL_TENANT_RPM ?? null,
+    tenantTpm: e.KEEL_TENANT_TPM ?? null,
     notices,
+  };
+}
+
+/** The gateway's share of the configuration, as values. */
+export function gatewayConfig(config: KeelConfig): GatewayConfig {
+  return {
+    masterKey: config.masterKey,
+    consoleSecret: config.authSecret,
+    modelsDir: path.join(config.home, "models"),
+    auditSigningKey: config.auditSigningKey,
+    outboundAllow: config.outboundAllow,
+    redisUrl: config.redisUrl,
+    tenantRpm: config.tenantRpm,
+    tenantTpm: config.tenantTpm,
+    providerTimeoutMs: config.providerTimeoutMs,
   };
 }
 

@@ -1,21 +1,24 @@
 // `npm run bench:gateway`: how much Keel's gateway costs over a bare proxy.
 //
 // Starts a fast OpenAI-compatible upstream and a bare pass-through proxy (each in a child
-// process), seeds a fresh Keel home (tenant, provider -> the upstream, endpoint `bench-chat`, an
-// unlimited API key) and starts Keel's production build on it; then drives each target at a
-// fixed concurrency, non-streaming and streaming, in interleaved rounds, and prints req/s and
-// p50/p99 latency (and time to first byte when streaming), the verdict against the targets, and
-// how many request records Keel wrote. Exit code 0 whatever the numbers; 1 if something could
-// not start.
+// process), seeds a fresh Keel home (tenant and its owner, provider -> the upstream, endpoint
+// `bench-chat`, an unlimited API key) and starts Keel's production build on it. Before measuring,
+// it signs in to the console as that owner and renders every console page a few times, as a used
+// install would have: Next's rendering leaves garbage in the process the gateway shares, and a
+// Keel whose console was used is slower (DESIGN.md). Then it drives each target at a fixed
+// concurrency, non-streaming and streaming, in interleaved rounds, and prints req/s and p50/p99
+// latency (and time to first byte when streaming), the verdict against the targets, and how many
+// request records Keel wrote. Exit code 0 whatever the numbers; 1 if something could not start.
 //
 //   npm run bench:gateway -- [--duration 10] [--warmup 2] [--connections 32] [--rounds 2]
 //                            [--report best|median] [--targets upstream,bare,keel] [--modes json,stream]
-//                            [--external [postgresql://…]] [--unloaded] [--start-timeout 900]
+//                            [--external [postgresql://…]] [--unloaded] [--console-passes 5] [--start-timeout 900]
 import crypto from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
+import { renderConsolePages } from "./bench/console";
 import { cpuMeter, machineBusy } from "./bench/cpu";
 import { runLoad, type LoadResult, type LoadTarget } from "./bench/load";
 import { countRequestRecords, embeddedDatabase, freshExternalDatabase, seedKeel, type KeelDatabase, type Seeded } from "./bench/keel-db";
@@ -45,6 +48,7 @@ type Options = {
   externalUrl: string | null;
   startTimeoutMs: number;
   unloaded: boolean;
+  consolePasses: number;
 };
 
 const USAGE = `Usage: npm run bench:gateway -- [options]
@@ -60,6 +64,9 @@ const USAGE = `Usage: npm run bench:gateway -- [options]
                         setting BENCH_DATABASE_URL alone does the same. Default: embedded.
   --unloaded            also measure each target non-streaming at 1 connection: the latency a
                         request gets with no queue in front of it
+  --console-passes <n>  before measuring, sign in as the bench tenant's owner and render every
+                        console page n times, as a used install would have: a Keel whose console
+                        was used is slower (5; 0 leaves the console unused)
   --start-timeout <s>   how long Keel may take to build and start (900)`;
 
 function parseArgs(argv: string[]): Options {
@@ -74,6 +81,7 @@ function parseArgs(argv: string[]): Options {
     externalUrl: process.env.BENCH_DATABASE_URL || null,
     startTimeoutMs: 900_000,
     unloaded: false,
+    consolePasses: 5,
   };
   const num = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
@@ -107,6 +115,7 @@ function parseArgs(argv: string[]): Options {
         break;
       case "--start-timeout": o.startTimeoutMs = num(flag, value(), 10) * 1000; break;
       case "--unloaded": o.unloaded = true; break;
+      case "--console-passes": o.consolePasses = Math.floor(num(flag, value(), 0)); break;
       case "-h":
       case "--help":
         console.log(USAGE);
@@ -162,9 +171,10 @@ async function main(): Promise<number> {
   if (withKeel) {
     const home = tempDir("keel-bench-", os.tmpdir());
     const masterKey = `bench:${crypto.randomBytes(32).toString("base64")}`;
+    const auditSigningKey = `bench:${crypto.randomBytes(32).toString("base64")}`;
     database = opts.externalUrl ? await freshExternalDatabase(opts.externalUrl) : embeddedDatabase(home);
-    seeded = await seedKeel(database, { upstreamPort: upstream.port, masterKey });
-    console.log(`[bench] seeded ${database.kind === "embedded" ? `the embedded database in ${database.dataDir}` : database.redacted}: tenant bench, endpoint ${seeded.endpointName} -> bench-model`);
+    seeded = await seedKeel(database, { upstreamPort: upstream.port, masterKey, auditSigningKey });
+    console.log(`[bench] seeded ${database.kind === "embedded" ? `the embedded database in ${database.dataDir}` : database.redacted}: tenant ${seeded.tenantSlug} (owner ${seeded.owner.email}), endpoint ${seeded.endpointName} -> bench-model`);
     keelPort = await freePort();
     console.log(`[bench] starting Keel on 127.0.0.1:${keelPort} (node --import tsx scripts/start.ts; it builds Next first when the sources changed)…`);
     const started = Date.now();
@@ -179,6 +189,7 @@ async function main(): Promise<number> {
         KEEL_DATA_DIR: "",
         NODE_ENV: "production",
         KEEL_MASTER_KEY: masterKey,
+        KEEL_AUDIT_SIGNING_KEY: auditSigningKey,
         KEEL_SEED: "false",
         // The bench upstream listens on loopback, which Keel refuses to call unless allowed.
         KEEL_OUTBOUND_ALLOW: `127.0.0.1:${upstream.port}`,
@@ -186,6 +197,23 @@ async function main(): Promise<number> {
       },
     });
     console.log(`[bench] Keel is ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    if (opts.consolePasses > 0) {
+      const rendered = await renderConsolePages({
+        origin: `http://127.0.0.1:${keelPort}`,
+        appDir: path.join(ROOT, "app"),
+        email: seeded.owner.email,
+        password: seeded.owner.password,
+        params: { tenant: seeded.tenantSlug, endpointId: seeded.endpointId },
+        passes: opts.consolePasses,
+      });
+      const routes = rendered.pages.map((p) => p.route.replace(/^\/t\/\[tenant\]/, "") || "/").join(" ");
+      console.log(
+        `[bench] console: signed in as ${seeded.owner.email} and rendered ${rendered.renders} pages ` +
+          `(${rendered.pages.length} × ${opts.consolePasses} passes: ${routes}) in ${(rendered.ms / 1000).toFixed(1)} s`,
+      );
+    } else {
+      console.log("[bench] console: not used (--console-passes 0); a Keel whose console was used measures slower");
+    }
   }
 
   const bodies: Record<Mode, string> = {

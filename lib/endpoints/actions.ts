@@ -31,6 +31,7 @@ export const createEndpoint = tenantAction({
     const provider = await requireProvider(ctx.tx, ctx.tenantId, input.providerId, input.kind, input.providerModel);
     const prices = pricesForNewVersion(ctx.role, input, provider, input.providerModel, null);
     const { endpoint, version } = await insertEndpoint(ctx.tx, ctx.tenantId, { ...input, ...prices }, (event) => ctx.audit(ctx.tenantId, event));
+    ctx.invalidate({ kind: "endpoint", tenantId: ctx.tenantId, endpointId: endpoint.id });
     return { endpointId: endpoint.id, name: endpoint.name, awaitingPrices: !version.priced };
   },
 });
@@ -40,7 +41,7 @@ export const addVersion = tenantAction({
   schema: addVersionSchema,
   permission: "endpoints.manage",
   run: async (ctx, input) => {
-    const endpoint = await loadEndpoint(ctx, input.endpointId);
+    const endpoint = await endpointToChange(ctx, input.endpointId);
     const clash = await ctx.tx.modelVersion.findFirst({ where: { tenantId: ctx.tenantId, endpointId: endpoint.id, label: input.label } });
     if (clash) throw new ActionError("That label is taken.", "conflict", { label: ["This endpoint already has a version with this label"] });
     const provider = await requireProvider(ctx.tx, ctx.tenantId, input.providerId, endpoint.kind, input.providerModel);
@@ -70,7 +71,7 @@ export const setVersionPrices = tenantAction({
   schema: setVersionPricesSchema,
   permission: "prices.manage",
   run: async (ctx, input) => {
-    const endpoint = await loadEndpoint(ctx, input.endpointId);
+    const endpoint = await endpointToChange(ctx, input.endpointId);
     const version = await ctx.tx.modelVersion.findFirst({ where: { id: input.versionId, tenantId: ctx.tenantId, endpointId: endpoint.id } });
     if (!version) throw new ActionError("Not found: no such version of this endpoint.", "not_found");
     const updated = await ctx.tx.modelVersion.update({
@@ -96,7 +97,7 @@ export const activateVersion = tenantAction({
   schema: activateVersionSchema,
   permission: "endpoints.manage",
   run: async (ctx, input) => {
-    const endpoint = await loadEndpoint(ctx, input.endpointId);
+    const endpoint = await endpointToChange(ctx, input.endpointId);
     const version = await ctx.tx.modelVersion.findFirst({ where: { id: input.versionId, tenantId: ctx.tenantId, endpointId: endpoint.id } });
     if (!version) throw new ActionError("Not found: no such version of this endpoint.", "not_found");
     if (endpoint.activeVersionId === version.id) throw new ActionError(`${version.label} is already active.`, "invalid");
@@ -123,7 +124,7 @@ export const setFallbackVersions = tenantAction({
   schema: setFallbackVersionsSchema,
   permission: "endpoints.manage",
   run: async (ctx, input) => {
-    const endpoint = await loadEndpoint(ctx, input.endpointId);
+    const endpoint = await endpointToChange(ctx, input.endpointId);
     const found = await ctx.tx.modelVersion.findMany({
       where: { id: { in: input.versionIds }, tenantId: ctx.tenantId, endpointId: endpoint.id },
       select: { id: true, label: true, priced: true },
@@ -158,7 +159,7 @@ export const updateEndpoint = tenantAction({
   schema: updateEndpointSchema,
   permission: "endpoints.manage",
   run: async (ctx, input) => {
-    const endpoint = await loadEndpoint(ctx, input.endpointId);
+    const endpoint = await endpointToChange(ctx, input.endpointId);
     const disabledAt = input.enabled === undefined ? endpoint.disabledAt : input.enabled ? null : (endpoint.disabledAt ?? new Date());
     const updated = await ctx.tx.endpoint.update({
       where: { id: endpoint.id, tenantId: ctx.tenantId },
@@ -175,9 +176,14 @@ export const updateEndpoint = tenantAction({
   },
 });
 
-async function loadEndpoint(ctx: TenantContext, endpointId: string) {
+/**
+ * The endpoint an action is about to change. Its change is announced here, so that no action can
+ * leave the gateways serving the old endpoint; the factory sends it only if the action commits.
+ */
+async function endpointToChange(ctx: TenantContext, endpointId: string) {
   const endpoint = await ctx.tx.endpoint.findFirst({ where: { id: endpointId, tenantId: ctx.tenantId } });
   if (!endpoint) throw new ActionError("Not found: no such endpoint in this tenant.", "not_found");
+  ctx.invalidate({ kind: "endpoint", tenantId: ctx.tenantId, endpointId: endpoint.id });
   return endpoint;
 }
 

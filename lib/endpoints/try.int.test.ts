@@ -5,6 +5,7 @@ import { useTestDatabase } from "@/lib/testing/db";
 import { seedMember } from "@/lib/testing/factories";
 import { seedGatewayTenant, useGatewayHarness } from "@/lib/testing/gateway-factories";
 import { readChatStream } from "./chat-stream-reader";
+import { publishConsoleGateway } from "./console-gateway";
 import { tryEndpoint } from "./try";
 
 useTestDatabase();
@@ -14,8 +15,7 @@ const harness = useGatewayHarness({ consoleSecret: SECRET });
 
 /** The console's side: server.ts publishes where its gateway listens and the session secret. */
 function consoleEnv() {
-  process.env.KEEL_INTERNAL_URL = harness.gateway.url.replace(/\/api\/v1$/, "");
-  process.env.NEXTAUTH_SECRET = SECRET;
+  publishConsoleGateway({ url: harness.gateway.url.replace(/\/api\/v1$/, ""), secret: SECRET });
 }
 
 async function seedConsoleUser() {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { EndpointKind } from "@/lib/db/generated/enums";
 import { mintConsoleToken } from "@/lib/gateway/console-token";
 import { problem } from "@/lib/tenancy/route";
+import { consoleGateway } from "./console-gateway";
 
 const message = z.object({
   role: z.enum(["system", "user", "assistant"], { error: "Role must be system, user or assistant" }),
@@ -30,9 +31,8 @@ export async function tryEndpoint(
   input: TryEndpointInput,
   signal: AbortSignal,
 ): Promise<Response> {
-  const gateway = process.env.KEEL_INTERNAL_URL;
-  const secret = process.env.NEXTAUTH_SECRET;
-  if (!gateway || !secret) return problem(503, "unavailable", "The gateway is not running in this process.");
+  const gateway = consoleGateway();
+  if (!gateway) return problem(503, "unavailable", "The gateway is not running in this process.");
   const chat = endpoint.kind === "CHAT";
   if (chat && !input.messages) return problem(400, "invalid", "A chat endpoint takes messages.", { messages: ["Write a message first"] });
   if (!chat && !input.input) return problem(400, "invalid", "An embeddings endpoint takes texts.", { input: ["Write a text first"] });
@@ -40,9 +40,9 @@ export async function tryEndpoint(
   const body = chat
     ? { model: endpoint.name, messages: input.messages, stream: true, stream_options: { include_usage: true }, max_tokens: input.maxTokens, temperature: input.temperature }
     : { model: endpoint.name, input: input.input, encoding_format: "float" };
-  const res = await fetch(`${gateway}/api/v1/${chat ? "chat/completions" : "embeddings"}`, {
+  const res = await fetch(`${gateway.url}/api/v1/${chat ? "chat/completions" : "embeddings"}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${mintConsoleToken(who, secret)}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${mintConsoleToken(who, gateway.secret)}`, "content-type": "application/json" },
     body: JSON.stringify(body),
     signal,
   });

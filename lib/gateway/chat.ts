@@ -1,53 +1,56 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { admit, authenticateCaller } from "./admit";
-import { streamChat } from "./chat-stream";
-import { sendJson } from "./errors";
-import { hashInput, type Exchange } from "./exchange";
-import { forward, providerBody } from "./forward";
+import type { Exchange } from "./exchange";
 import type { Gateway } from "./gateway";
-import { readJsonBody } from "./http-body";
-import { parseProviderJson } from "./json";
-import { chatBodySchema, parseBody, type ChatBody } from "./schemas";
+import { admit, admitCaller, findEndpoint } from "./steps/admit";
+import { call, providerBody } from "./steps/call";
+import { parseChat } from "./steps/parse";
+import { record, type Commit } from "./steps/record";
+import { answerHeaders, meter, respondJson } from "./steps/respond";
+import { respondStream } from "./steps/respond-stream";
+import { route } from "./steps/route";
+import type { ChatBody } from "./schemas";
 import { choiceChars, chatPromptChars, estimateChatUsage, readUsage, tokensForChars } from "./tokens";
-import { readUpstreamBody } from "./upstream";
+import type { GatewayVersion } from "./endpoints";
 
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /**
- * POST /api/v1/chat/completions, plain or streamed. Admission comes in two halves around parse:
- * the key first, from the headers alone, so that no unauthenticated body is read, parsed or
- * hashed; then, with the body, the endpoint, budget and limits.
+ * POST /api/v1/chat/completions, plain or streamed: the gateway's pipeline, one step per line.
+ * Each step is a function in steps/ with a typed input and output; the pipeline alone writes what
+ * the request record will say (`ex`). A step a capability brings (input checks, RAG context and
+ * tools offered before the call; a control loop checking the answer after it) is one more file
+ * and one more line here.
  */
 export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
   ex.route = "chat.completions";
-  const key = await authenticateCaller(gw, req);
-  const body = parseBody(chatBodySchema, await readJsonBody(req, gw.options.maxBodyBytes));
-  ex.stream = body.stream === true;
-  ex.inputHash = hashInput(body);
-  const { versions, lease } = await admit(gw, ex, key, body.model, "CHAT", (v) => estimateChatUsage(body, v.params));
+  const caller = await admitCaller(gw, req); // admit, first half: the key, before any body is read
+  const { body, inputHash, stream } = await parseChat(req, gw.config.maxBodyBytes);
+  Object.assign(ex, { inputHash, stream, endpointName: body.model });
+  ex.attribute(caller);
+  const endpoint = await findEndpoint(gw, caller, body.model);
+  ex.endpointId = endpoint.id;
+  const admission = await admit(gw, caller, endpoint, "CHAT", (v) => estimateChatUsage(body, v.params));
   try {
-    const { response, version } = await forward(gw, ex, versions, "/chat/completions", (v) => chatRequest(v, body, ex.stream), signal);
-    if (ex.stream) {
-      await streamChat(gw, ex, res, response, version, body, signal);
+    const plan = route(endpoint);
+    const called = await call(gw, plan, "chat", (v) => chatRequest(v, body, stream), ex.calls, signal, ex.id);
+    const commit: Commit = (outcome) => record(gw.records, ex, outcome);
+    const headers = answerHeaders(called, admission.headers);
+    if (stream) {
+      await respondStream(res, called, body, headers, commit, ex.startedAt, signal);
       return;
     }
-    const raw = await readUpstreamBody(response.body, MAX_RESPONSE_BYTES);
-    const json = parseProviderJson(raw);
-    ex.applyUsage(
-      readUsage(json.usage),
-      () => ({ inputTokens: tokensForChars(chatPromptChars(body)), outputTokens: tokensForChars(choiceChars(json.choices)) }),
-      version.prices,
-    );
-    await ex.finish(gw.records, 200, null);
-    // The provider's bytes go out as they came: nothing to re-serialise on the hot path.
-    sendJson(res, 200, raw, { "x-keel-model-version": version.id });
+    const prompt = () => tokensForChars(chatPromptChars(body));
+    await respondJson(res, called, {
+      maxBytes: MAX_RESPONSE_BYTES,
+      meter: (json) => meter(readUsage(json.usage), () => ({ inputTokens: prompt(), outputTokens: tokensForChars(choiceChars(json.choices)) }), called.version.prices),
+    }, headers, commit);
   } finally {
-    lease.settle(ex.usage, ex.costUsd);
+    admission.settle(ex.metered);
   }
 }
 
 /** Streams always ask the provider for usage, so the record has real token counts. */
-function chatRequest(version: Parameters<typeof providerBody>[0], body: ChatBody, stream: boolean): Record<string, unknown> {
+function chatRequest(version: GatewayVersion, body: ChatBody, stream: boolean): Record<string, unknown> {
   const payload = providerBody(version, body);
   if (stream) payload.stream_options = { ...(body.stream_options ?? {}), include_usage: true };
   return payload;

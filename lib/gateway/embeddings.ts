@@ -1,38 +1,40 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { admit, authenticateCaller } from "./admit";
-import { sendJson } from "./errors";
-import { hashInput, type Exchange } from "./exchange";
-import { forward, providerBody } from "./forward";
+import type { Exchange } from "./exchange";
 import type { Gateway } from "./gateway";
-import { readJsonBody } from "./http-body";
-import { parseProviderJson } from "./json";
-import { embeddingsBodySchema, parseBody } from "./schemas";
+import { admit, admitCaller, findEndpoint } from "./steps/admit";
+import { call, providerBody } from "./steps/call";
+import { parseEmbeddings } from "./steps/parse";
+import { record } from "./steps/record";
+import { answerHeaders, meter, respondJson } from "./steps/respond";
+import { route } from "./steps/route";
 import { estimateEmbeddingsUsage, readUsage } from "./tokens";
-import { readUpstreamBody } from "./upstream";
 
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 /**
- * POST /api/v1/embeddings: the caller gets the encoding it asked for, whatever the provider sent.
- * The key is checked before the body is read, as for chat completions.
+ * POST /api/v1/embeddings, through the same steps as chat completions (see chat.ts): the caller
+ * gets the encoding it asked for, whatever the provider sent.
  */
 export async function embeddings(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
   ex.route = "embeddings";
-  const key = await authenticateCaller(gw, req);
-  const body = parseBody(embeddingsBodySchema, await readJsonBody(req, gw.options.maxBodyBytes));
-  ex.inputHash = hashInput(body);
+  const caller = await admitCaller(gw, req);
+  const { body, inputHash } = await parseEmbeddings(req, gw.config.maxBodyBytes);
+  Object.assign(ex, { inputHash, endpointName: body.model });
+  ex.attribute(caller);
+  const endpoint = await findEndpoint(gw, caller, body.model);
+  ex.endpointId = endpoint.id;
   const estimate = estimateEmbeddingsUsage(body.input);
-  const { versions, lease } = await admit(gw, ex, key, body.model, "EMBEDDINGS", () => estimate);
+  const admission = await admit(gw, caller, endpoint, "EMBEDDINGS", () => estimate);
   try {
-    const { response, version } = await forward(gw, ex, versions, "/embeddings", (v) => providerBody(v, body), signal);
-    const raw = await readUpstreamBody(response.body, MAX_RESPONSE_BYTES);
-    const json = parseProviderJson(raw);
-    const converted = matchEncoding(json, body.encoding_format === "base64" ? "base64" : "float");
-    ex.applyUsage(readUsage(json.usage), () => ({ inputTokens: estimate.inputTokens, outputTokens: 0 }), version.prices);
-    await ex.finish(gw.records, 200, null);
-    sendJson(res, 200, converted ? JSON.stringify(json) : raw, { "x-keel-model-version": version.id });
+    const plan = route(endpoint);
+    const called = await call(gw, plan, "embed", (v) => providerBody(v, body), ex.calls, signal, ex.id);
+    await respondJson(res, called, {
+      maxBytes: MAX_RESPONSE_BYTES,
+      rewrite: (json) => matchEncoding(json, body.encoding_format === "base64" ? "base64" : "float"),
+      meter: (json) => meter(readUsage(json.usage), () => ({ inputTokens: estimate.inputTokens, outputTokens: 0 }), called.version.prices),
+    }, answerHeaders(called, admission.headers), (outcome) => record(gw.records, ex, outcome));
   } finally {
-    lease.settle(ex.usage, ex.costUsd);
+    admission.settle(ex.metered);
   }
 }
 

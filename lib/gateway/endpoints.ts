@@ -1,19 +1,13 @@
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { EndpointKind, ProviderKind } from "@/lib/db/generated/enums";
-import { decryptSecret, providerKeyBinding } from "@/lib/secrets/secrets";
+import type { ProviderTarget } from "@/lib/providers/provider";
+import { decryptSecret, providerKeyBinding, type MasterKey } from "@/lib/secrets/secrets";
 import type { Prices } from "./tokens";
 import { TtlCache } from "./ttl-cache";
 
-/** Where a version's requests go. `problem` explains why they cannot (bad URL, undecryptable key). */
-export type GatewayProvider = {
-  id: string;
-  kind: ProviderKind;
-  origin: string | null;
-  basePath: string;
-  apiKey: string | null;
-  problem: string | null;
-};
+/** Where a version's requests go, as the providers take it. */
+export type GatewayProvider = ProviderTarget;
 
 /** A model version as the gateway forwards to it. */
 export type GatewayVersion = {
@@ -37,13 +31,18 @@ export type GatewayEndpoint = {
   fallbackVersions: GatewayVersion[];
 };
 
+/** Endpoints by (tenant, name); `forgetTenant` drops all of a tenant's, names cached as unknown included. */
+export type EndpointLookup = ((tenantId: string, name: string) => Promise<GatewayEndpoint | null>) & { forgetTenant: (tenantId: string) => void };
+
 /**
  * Endpoints by (tenant, name) through a short-TTL cache. The provider's key is decrypted once per
- * load rather than per request; the TTL bounds how long a rotated key or new version takes to apply.
+ * load rather than per request; console changes drop the tenant's entries (invalidation.ts), and
+ * the TTL bounds how long a change takes to apply when that message is lost.
  */
-export function createEndpointLookup(ttlMs: number): (tenantId: string, name: string) => Promise<GatewayEndpoint | null> {
+export function createEndpointLookup(ttlMs: number, masterKeys: MasterKey[]): EndpointLookup {
   const cache = new TtlCache<GatewayEndpoint | null>(ttlMs);
-  return (tenantId, name) => cache.get(`${tenantId}\u0000${name}`, () => loadEndpoint(tenantId, name));
+  const lookup = (tenantId: string, name: string) => cache.get(`${tenantId}\u0000${name}`, () => loadEndpoint(tenantId, name, masterKeys));
+  return Object.assign(lookup, { forgetTenant: (tenantId: string) => cache.forget((key) => key.startsWith(`${tenantId}\u0000`)) });
 }
 
 const VERSION_SELECT = {
@@ -59,7 +58,7 @@ const VERSION_SELECT = {
 
 type VersionRow = Prisma.ModelVersionGetPayload<{ select: typeof VERSION_SELECT }>;
 
-async function loadEndpoint(tenantId: string, name: string): Promise<GatewayEndpoint | null> {
+async function loadEndpoint(tenantId: string, name: string, masterKeys: MasterKey[]): Promise<GatewayEndpoint | null> {
   // The endpoint's versions come with it in the same call, and the active version and the
   // fallbacks are picked from them: a list of ids has no relation to join through. An endpoint
   // has a handful of versions, and the result is cached for the TTL.
@@ -80,7 +79,7 @@ async function loadEndpoint(tenantId: string, name: string): Promise<GatewayEndp
   const versions = new Map(row.versions.map((v) => [v.id, v]));
   const pick = (id: string | null) => {
     const v = id === null ? undefined : versions.get(id);
-    return v ? toVersion(v, tenantId) : null;
+    return v ? toVersion(v, tenantId, masterKeys) : null;
   };
   const activeVersion = pick(row.activeVersionId);
   const fallbackVersions: GatewayVersion[] = [];
@@ -104,7 +103,7 @@ async function loadEndpoint(tenantId: string, name: string): Promise<GatewayEndp
  * A version as the gateway forwards to it, or null when it may not answer: its provider is another
  * tenant's, or no manager has priced it yet (its calls would escape the budget).
  */
-function toVersion(v: VersionRow, tenantId: string): GatewayVersion | null {
+function toVersion(v: VersionRow, tenantId: string, masterKeys: MasterKey[]): GatewayVersion | null {
   if (!v.priced) return null;
   // A version whose provider belongs to another tenant would be a data bug; never forward to it.
   if (v.provider.tenantId !== tenantId) return null;
@@ -114,11 +113,11 @@ function toVersion(v: VersionRow, tenantId: string): GatewayVersion | null {
     providerModel: v.providerModel,
     params: isPlainObject(v.params) ? v.params : {},
     prices: { inputPerMTok: Number(v.inputPricePerMTok), outputPerMTok: Number(v.outputPricePerMTok) },
-    provider: toProvider(v.provider),
+    provider: toProvider(v.provider, masterKeys),
   };
 }
 
-function toProvider(p: { id: string; tenantId: string; kind: ProviderKind; baseUrl: string | null; apiKeySealed: string | null }): GatewayProvider {
+function toProvider(p: { id: string; tenantId: string; kind: ProviderKind; baseUrl: string | null; apiKeySealed: string | null }, masterKeys: MasterKey[]): GatewayProvider {
   const provider: GatewayProvider = { id: p.id, kind: p.kind, origin: null, basePath: "", apiKey: null, problem: null };
   if (p.kind !== "OPENAI_COMPATIBLE") return provider;
   try {
@@ -133,7 +132,7 @@ function toProvider(p: { id: string; tenantId: string; kind: ProviderKind; baseU
   if (p.apiKeySealed) {
     try {
       // Bound to this tenant's row: a sealed key copied in from elsewhere does not open.
-      provider.apiKey = decryptSecret(p.apiKeySealed, providerKeyBinding(p));
+      provider.apiKey = decryptSecret(p.apiKeySealed, providerKeyBinding(p), masterKeys);
     } catch {
       provider.problem = "Keel cannot decrypt the provider's API key (KEEL_MASTER_KEY lacks its key, or the stored value was altered or moved); enter the key again in the console.";
     }

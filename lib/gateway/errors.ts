@@ -39,8 +39,9 @@ export const permissionDenied = (message: string, code = "permission_denied") =>
 export const modelNotFound = (model: string, why = "does not exist or you do not have access to it") =>
   new GatewayError(404, "not_found_error", "model_not_found", `The model \`${model}\` ${why}.`, "model");
 
-export const rateLimited = (message: string, retryAfterMs: number) =>
+export const rateLimited = (message: string, retryAfterMs: number, headers: Record<string, string> = {}) =>
   new GatewayError(429, "rate_limit_error", "rate_limit_exceeded", message, null, {
+    ...headers,
     "retry-after": String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
   });
 

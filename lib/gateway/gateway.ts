@@ -1,50 +1,56 @@
 import { Redis } from "ioredis";
 import { createOutboundPolicy } from "@/lib/net/outbound";
+import { closeProviders, providersFor, type Providers } from "@/lib/providers/kinds";
+import { parseMasterKeys } from "@/lib/secrets/secrets";
 import { Budget } from "./budget";
-import { BuiltinProvider } from "./builtin";
-import { createEndpointLookup, type GatewayEndpoint } from "./endpoints";
+import { resolveGatewayConfig, type GatewayConfig, type ResolvedGatewayConfig } from "./config";
+import { createEndpointLookup, type EndpointLookup } from "./endpoints";
+import { invalidationChannel, linkInvalidations, type InvalidationLink } from "./invalidation-link";
 import { createKeyLookup, createTenantLookup, type Authenticators } from "./keys";
 import { LastUsed } from "./last-used";
 import { Limits } from "./limits";
-import { resolveOptions, type GatewayOptions, type ResolvedGatewayOptions } from "./options";
 import { RecordWriter, recordInserter } from "./record-writer";
-import { Upstream } from "./upstream";
 
 /** Everything one gateway handler keeps between requests. Nothing here queries the database per request. */
 export type Gateway = {
-  options: ResolvedGatewayOptions;
+  config: ResolvedGatewayConfig;
   auth: Authenticators;
-  lookupEndpoint: (tenantId: string, name: string) => Promise<GatewayEndpoint | null>;
+  lookupEndpoint: EndpointLookup;
   limits: Limits;
   budget: Budget;
   records: RecordWriter;
-  upstream: Upstream;
-  builtin: BuiltinProvider;
+  /** One provider per kind; the call step picks by the version's provider kind. */
+  providers: Providers;
   lastUsed: LastUsed;
   redis: Redis | null;
+  /** Drops cached keys, tenants and endpoints as the console changes them, on this instance and, through Redis, on the others. */
+  invalidation: InvalidationLink;
 };
 
-/** Builds a gateway's caches, limiters, record writer and provider pools. */
-export function createGateway(opts: GatewayOptions): Gateway {
-  const options = resolveOptions(opts);
-  const redis = options.redisUrl ? connectRedis(options.redisUrl) : null;
+/** Builds a gateway's caches, limiters, record writer and providers from its configuration alone. */
+export function createGateway(given: GatewayConfig): Gateway {
+  const config = resolveGatewayConfig(given);
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : null;
+  const auth = { lookupKey: createKeyLookup(config.cacheTtlMs), lookupTenant: createTenantLookup(config.cacheTtlMs), consoleSecret: config.consoleSecret };
+  const lookupEndpoint = createEndpointLookup(config.cacheTtlMs, parseMasterKeys(config.masterKey));
   return {
-    options,
-    auth: { lookupKey: createKeyLookup(options.cacheTtlMs), lookupTenant: createTenantLookup(options.cacheTtlMs), consoleSecret: options.consoleSecret },
-    lookupEndpoint: createEndpointLookup(options.cacheTtlMs),
-    limits: new Limits({ tenantRpm: options.tenantRpm, tenantTpm: options.tenantTpm, redis, prefix: options.redisPrefix }),
-    budget: new Budget(options.budgetRefreshMs),
-    records: new RecordWriter(recordInserter(options.auditSigningKey)),
-    upstream: new Upstream({
-      timeoutMs: options.providerTimeoutMs,
-      maxRetries: options.maxRetries,
-      retryBaseMs: options.retryBaseMs,
-      maxRetryWaitMs: options.maxRetryWaitMs,
-      outbound: createOutboundPolicy(options.outboundAllow),
+    config,
+    auth,
+    lookupEndpoint,
+    limits: new Limits({ tenantRpm: config.tenantRpm, tenantTpm: config.tenantTpm, redis, prefix: config.redisPrefix }),
+    budget: new Budget(config.budgetRefreshMs),
+    records: new RecordWriter(recordInserter(config.auditSigningKey)),
+    providers: providersFor({
+      timeoutMs: config.providerTimeoutMs,
+      maxRetries: config.maxRetries,
+      retryBaseMs: config.retryBaseMs,
+      maxRetryWaitMs: config.maxRetryWaitMs,
+      outbound: createOutboundPolicy(config.outboundAllow),
+      modelsDir: config.modelsDir,
     }),
-    builtin: new BuiltinProvider(options.modelsDir),
     lastUsed: new LastUsed(),
     redis,
+    invalidation: linkInvalidations({ ...auth, lookupEndpoint }, redis, invalidationChannel(config.redisPrefix)),
   };
 }
 
@@ -62,12 +68,14 @@ function connectRedis(url: string): Redis {
 }
 
 /**
- * Resolves once Redis is connected, so limits are shared from the first request; or as soon as
- * connecting fails, or after `timeoutMs`, since limits then fall back to memory anyway.
+ * Resolves once Redis is connected and delivers changes, so limits are shared and other instances'
+ * revocations heard from the first request; or as soon as connecting fails, or after `timeoutMs`,
+ * since limits then fall back to memory and caches to their TTL anyway.
  */
 export async function gatewayReady(gw: Gateway, timeoutMs = 3_000): Promise<void> {
+  const subscribed = gw.invalidation.ready(timeoutMs);
   const redis = gw.redis;
-  if (!redis || redis.status === "ready") return;
+  if (!redis || redis.status === "ready") return subscribed;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(done, timeoutMs);
     function done() {
@@ -79,13 +87,14 @@ export async function gatewayReady(gw: Gateway, timeoutMs = 3_000): Promise<void
     redis.once("ready", done);
     redis.once("error", done);
   });
+  await subscribed;
 }
 
 /** Writes what is pending and lets go of connections. */
 export async function closeGateway(gw: Gateway): Promise<void> {
   await gw.records.flush();
   await gw.lastUsed.flush();
-  await gw.upstream.close();
-  await gw.builtin.close();
+  await closeProviders(gw.providers);
+  await gw.invalidation.close();
   if (gw.redis) await gw.redis.quit().catch(() => gw.redis?.disconnect());
 }

@@ -7,7 +7,8 @@ import { Exchange } from "./exchange";
 import { closeGateway, createGateway, gatewayReady, type Gateway } from "./gateway";
 import { requestIdFor } from "./http-body";
 import { listModels, retrieveModel } from "./models";
-import type { GatewayOptions } from "./options";
+import type { GatewayConfig } from "./config";
+import { record } from "./steps/record";
 
 /**
  * Serves `/api/v1/*`. `ready()` waits (briefly) for shared limits to connect; `close()` lets
@@ -18,7 +19,7 @@ export type GatewayHandler = ((req: IncomingMessage, res: ServerResponse) => Pro
   close: () => Promise<void>;
 };
 
-type RouteFn = (gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => Promise<void>;
+type Pipeline = (gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => Promise<void>;
 
 export const GATEWAY_PREFIX = "/api/v1/";
 
@@ -26,8 +27,8 @@ export const GATEWAY_PREFIX = "/api/v1/";
  * Keel's OpenAI-compatible gateway as a plain node:http handler: no Next.js, so it runs ahead of
  * Next in server.ts today and can own a port in a process of its own later.
  */
-export function createGatewayHandler(opts: GatewayOptions = {}): GatewayHandler {
-  const gw = createGateway(opts);
+export function createGatewayHandler(config: GatewayConfig): GatewayHandler {
+  const gw = createGateway(config);
   const inFlight = new Map<Promise<void>, AbortController>();
   let closing: Promise<void> | null = null;
 
@@ -50,7 +51,7 @@ export function createGatewayHandler(opts: GatewayOptions = {}): GatewayHandler 
   const settled = (ms: number) => Promise.race([Promise.allSettled([...inFlight.keys()]), sleep(ms, undefined, { ref: false })]);
   const close = () =>
     (closing ??= (async () => {
-      await settled(gw.options.closeGraceMs);
+      await settled(gw.config.closeGraceMs);
       // Streams still running after the grace period are cut, which records them, before the flush.
       for (const controller of inFlight.values()) controller.abort(apiError(503, "shutting_down", "Keel is shutting down; retry in a moment."));
       await settled(2_000);
@@ -63,11 +64,11 @@ export function createGatewayHandler(opts: GatewayOptions = {}): GatewayHandler 
 async function serve(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal, closing: boolean) {
   try {
     if (closing) throw apiError(503, "shutting_down", "Keel is shutting down; retry in a moment.");
-    await route(req)(gw, ex, req, res, signal);
+    await dispatch(req)(gw, ex, req, res, signal);
   } catch (error) {
     let failure = toGatewayError(error, ex.id);
     if (failure.status === 499 && signal.aborted) failure = abortedBy(signal);
-    await ex.finish(gw.records, failure.status, failure.code ?? failure.type).catch((recordError: unknown) => {
+    await record(gw.records, ex, { status: failure.status, errorCode: failure.code ?? failure.type }).catch((recordError: unknown) => {
       console.error(`[gateway] request ${ex.id}: could not record its failure:`, recordError);
     });
     // Refused before its body was read (a bad key): close the connection rather than drain the rest.
@@ -76,7 +77,8 @@ async function serve(gw: Gateway, ex: Exchange, req: IncomingMessage, res: Serve
   }
 }
 
-function route(req: IncomingMessage): RouteFn {
+/** Which pipeline serves this URL and method. */
+function dispatch(req: IncomingMessage): Pipeline {
   const path = (req.url ?? "/").split("?", 1)[0];
   const method = req.method ?? "GET";
   const rest = path.startsWith(GATEWAY_PREFIX) ? path.slice(GATEWAY_PREFIX.length) : "";
@@ -88,7 +90,7 @@ function route(req: IncomingMessage): RouteFn {
   return () => Promise.reject(new GatewayError(404, "invalid_request_error", "unknown_url", `Unknown request URL: ${method} ${path}.`));
 }
 
-function only(method: string, allowed: string, fn: RouteFn): RouteFn {
+function only(method: string, allowed: string, fn: Pipeline): Pipeline {
   if (method === allowed) return fn;
   return () =>
     Promise.reject(new GatewayError(405, "invalid_request_error", "method_not_allowed", `Use ${allowed} for this URL, not ${method}.`, null, { allow: allowed }));

@@ -37,14 +37,18 @@ function toTenant(row: { id: string; slug: string; status: string; monthlyBudget
   };
 }
 
+/** Tenants by id; `forget` drops one when it changes (suspended, resumed, a new budget). */
+export type TenantLookup = ((tenantId: string) => Promise<GatewayTenant | null>) & { forget: (tenantId: string) => void };
+
 /** Tenants by id through a short-TTL cache, for console callers (API keys bring theirs along). */
-export function createTenantLookup(ttlMs: number): (tenantId: string) => Promise<GatewayTenant | null> {
+export function createTenantLookup(ttlMs: number): TenantLookup {
   const cache = new TtlCache<GatewayTenant | null>(ttlMs);
-  return (tenantId) =>
+  const lookup = (tenantId: string) =>
     cache.get(tenantId, async () => {
       const row = await db().tenant.findUnique({ where: { id: tenantId }, select: TENANT_SELECT });
       return row ? toTenant(row) : null;
     });
+  return Object.assign(lookup, { forget: (tenantId: string) => cache.forget((id) => id === tenantId) });
 }
 
 const NO_SUCH_KEY = Symbol("no such key");
@@ -53,8 +57,15 @@ const MAX_REAL_HASHES = 10_000;
 /** How long a key this instance has found in the database stays known to the throttle. */
 const REAL_KEY_MEMORY_MS = 24 * 60 * 60 * 1000;
 
-/** Keys by the hash of their secret; `isReal` tells, without a lookup, whether a hash was lately found to be a key. */
-export type KeyLookup = ((secretHash: string) => Promise<GatewayKey | null>) & { isReal: (secretHash: string) => boolean };
+/**
+ * Keys by the hash of their secret; `isReal` tells, without a lookup, whether a hash was lately
+ * found to be a key; `forget` drops the cached keys `match` picks (by id or tenant: a change names
+ * the key's id, never its secret).
+ */
+export type KeyLookup = ((secretHash: string) => Promise<GatewayKey | null>) & {
+  isReal: (secretHash: string) => boolean;
+  forget: (match: (key: GatewayKey) => boolean) => void;
+};
 
 /**
  * Looks keys up by the hash of their secret through a short-TTL cache. Hashes that match no key
@@ -83,7 +94,11 @@ export function createKeyLookup(ttlMs: number): KeyLookup {
       return null;
     }
   };
-  return Object.assign(lookup, { isReal: (secretHash: string) => (real.get(secretHash) ?? 0) > Date.now() });
+  // Hashes remembered as no key need no forgetting: a new key's secret is one nobody has sent before.
+  return Object.assign(lookup, {
+    isReal: (secretHash: string) => (real.get(secretHash) ?? 0) > Date.now(),
+    forget: (match: (key: GatewayKey) => boolean) => known.forget((_hash, key) => match(key)),
+  });
 }
 
 function remember(hashes: Map<string, number>, max: number, secretHash: string, until: number) {
@@ -134,7 +149,7 @@ export const CONSOLE_RPM = 30;
 
 export type Authenticators = {
   lookupKey: KeyLookup;
-  lookupTenant: (tenantId: string) => Promise<GatewayTenant | null>;
+  lookupTenant: TenantLookup;
   consoleSecret: string | null;
 };
 

@@ -34,6 +34,34 @@ describe("rate limits", () => {
     expect(record).toMatchObject({ status: 429, errorCode: "rate_limit_exceeded", attempts: 0, endpointId: s.endpoint.id });
   });
 
+  it("tells the caller its limits in OpenAI's x-ratelimit-* headers, streamed or not, and on the 429", async () => {
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { key: { requestsPerMinute: 3, tokensPerMinute: 1000 } });
+    const client = harness.gateway.client(s.secret);
+    const first = await client.chat.completions.create(hi(s.endpoint.name, { max_tokens: 40 })).withResponse();
+    expect(Object.fromEntries([...first.response.headers].filter(([name]) => name.startsWith("x-ratelimit-")))).toEqual({
+      "x-ratelimit-limit-requests": "3",
+      "x-ratelimit-remaining-requests": "2",
+      "x-ratelimit-reset-requests": expect.stringMatching(/^(\d+m)?[\d.]+m?s$/),
+      "x-ratelimit-limit-tokens": "1000",
+      // The request's tokens as reserved: 2 of prompt and its max_tokens of 40.
+      "x-ratelimit-remaining-tokens": "958",
+      "x-ratelimit-reset-tokens": expect.stringMatching(/^(\d+m)?[\d.]+m?s$/),
+    });
+    const streamed = await client.chat.completions.create({ ...hi(s.endpoint.name), stream: true }).withResponse();
+    for await (const chunk of streamed.data) void chunk;
+    expect(streamed.response.headers.get("x-ratelimit-remaining-requests")).toBe("1");
+    await client.chat.completions.create(hi(s.endpoint.name));
+    const refused = (await client.chat.completions.create(hi(s.endpoint.name)).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(refused.headers?.get("x-ratelimit-limit-requests")).toBe("3");
+    expect(refused.headers?.get("x-ratelimit-remaining-requests")).toBe("0");
+  });
+
+  it("sends no x-ratelimit-* headers when no limit applies", async () => {
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    const { response } = await harness.gateway.client(s.secret).chat.completions.create(hi(s.endpoint.name)).withResponse();
+    expect([...response.headers.keys()].filter((name) => name.startsWith("x-ratelimit-"))).toEqual([]);
+  });
+
   it("lets exactly 20 of 50 concurrent requests through on a 20-per-minute key", async () => {
     const s = await seedGatewayTenant(harness.fake.baseUrl, { key: { requestsPerMinute: 20 } });
     const client = harness.gateway.client(s.secret);

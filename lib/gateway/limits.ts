@@ -10,6 +10,12 @@ type Check = { scope: Scope; id: string; limit: number; amount: number };
 /** Settles a request's token reservation once its real usage is known. */
 export type TokenLease = { settle: (actualTokens: number) => void };
 
+/** OpenAI's x-ratelimit-* headers for the limits that applied (the tightest of key and tenant). */
+export type RateLimitHeaders = Record<string, string>;
+
+/** What admission to the limits gives a request: its token lease, and the headers its answer carries. */
+export type LimitsAdmission = TokenLease & { headers: RateLimitHeaders };
+
 const NO_LEASE: TokenLease = { settle: () => {} };
 const WINDOW_SECONDS = 60;
 // Limits differ per key and may change at any time, so the stores only count; the comparison with
@@ -48,7 +54,7 @@ export class Limits {
   }
 
   /** Counts the request and reserves `estimatedTokens`; throws 429 with retry-after when a limit is reached. */
-  async admit(key: GatewayKey, estimatedTokens: number): Promise<TokenLease> {
+  async admit(key: GatewayKey, estimatedTokens: number): Promise<LimitsAdmission> {
     const checks: Check[] = [];
     const add = (scope: Scope, id: string, limit: number | null, amount: number) => {
       // A reservation larger than the whole minute's allowance is admitted into an empty window
@@ -59,19 +65,21 @@ export class Limits {
     add("tenant-rpm", key.tenantId, this.opts.tenantRpm, 1);
     add("key-tpm", key.id, key.tokensPerMinute, estimatedTokens);
     add("tenant-tpm", key.tenantId, this.opts.tenantTpm, estimatedTokens);
-    if (checks.length === 0) return NO_LEASE;
+    if (checks.length === 0) return { ...NO_LEASE, headers: {} };
 
     const results = await Promise.all(checks.map((c) => this.count(c.scope, c.id, c.amount)));
+    const headers = rateLimitHeaders(checks, results);
     const refused = checks.findIndex((c, i) => results[i].consumedPoints > c.limit);
     if (refused >= 0) {
       for (const c of checks) this.adjust(c.scope, c.id, -c.amount);
-      throw rateLimited(describe(checks[refused]), results[refused].msBeforeNext);
+      throw rateLimited(describe(checks[refused]), results[refused].msBeforeNext, headers);
     }
 
     const tokenChecks = checks.filter((c) => c.scope.endsWith("tpm"));
-    if (tokenChecks.length === 0) return NO_LEASE;
+    if (tokenChecks.length === 0) return { ...NO_LEASE, headers };
     let settled = false;
     return {
+      headers,
       settle: (actualTokens) => {
         if (settled) return;
         settled = true;
@@ -96,6 +104,39 @@ export class Limits {
     const done = delta > 0 ? limiter.penalty(id, delta) : limiter.reward(id, -delta);
     done.catch((error: unknown) => console.error(`[gateway] could not adjust the ${scope} limit:`, error));
   }
+}
+
+/**
+ * For requests and for tokens, the limit with the least left (key or tenant): its size, what is
+ * left of it after this request (its tokens as estimated), and when its window resets, in OpenAI's
+ * duration format ("1s", "6m0s", "350ms").
+ */
+function rateLimitHeaders(checks: Check[], results: RateLimiterRes[]): RateLimitHeaders {
+  const headers: RateLimitHeaders = {};
+  for (const [unit, suffix] of [["rpm", "requests"], ["tpm", "tokens"]] as const) {
+    let tightest: { limit: number; remaining: number; resetMs: number } | null = null;
+    checks.forEach((c, i) => {
+      if (!c.scope.endsWith(unit)) return;
+      const remaining = Math.max(0, c.limit - results[i].consumedPoints);
+      if (!tightest || remaining < tightest.remaining) tightest = { limit: c.limit, remaining, resetMs: results[i].msBeforeNext };
+    });
+    if (!tightest) continue;
+    const { limit, remaining, resetMs } = tightest;
+    headers[`x-ratelimit-limit-${suffix}`] = String(limit);
+    headers[`x-ratelimit-remaining-${suffix}`] = String(remaining);
+    headers[`x-ratelimit-reset-${suffix}`] = durationText(resetMs);
+  }
+  return headers;
+}
+
+/** Go's duration format, which OpenAI's headers use: "350ms", "1.5s", "6m0s". */
+export function durationText(ms: number): string {
+  const t = Math.max(0, Math.round(ms));
+  if (t < 1000) return `${t}ms`;
+  const minutes = Math.floor(t / 60_000);
+  const seconds = (t % 60_000) / 1000;
+  const s = `${Number(seconds.toFixed(3))}s`;
+  return minutes > 0 ? `${minutes}m${s}` : s;
 }
 
 function describe(c: Check): string {

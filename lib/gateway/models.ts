@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { db } from "@/lib/db/client";
-import { attribute, authenticateCaller, authenticateKey, findEndpoint } from "./admit";
 import { invalidRequest, modelNotFound, sendJson } from "./errors";
 import type { Exchange } from "./exchange";
 import type { Gateway } from "./gateway";
 import { modelNameProblem } from "./schemas";
+import { admitCaller, admitRequestOnly, findEndpoint } from "./steps/admit";
+import { OK, record } from "./steps/record";
 
 const toModel = (name: string, createdAt: Date, owner: string) => ({
   id: name,
@@ -16,8 +17,9 @@ const toModel = (name: string, createdAt: Date, owner: string) => ({
 /** GET /api/v1/models: the tenant's enabled endpoints with an active version that this key may use. */
 export async function listModels(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse): Promise<void> {
   ex.route = "models";
-  const key = await authenticateKey(gw, ex, req);
-  (await gw.limits.admit(key, 0)).settle(0);
+  const key = await admitCaller(gw, req);
+  ex.attribute(key);
+  const admission = await admitRequestOnly(gw, key);
   const rows = await db().endpoint.findMany({
     where: {
       tenantId: key.tenantId,
@@ -29,8 +31,8 @@ export async function listModels(gw: Gateway, ex: Exchange, req: IncomingMessage
     select: { name: true, createdAt: true },
     orderBy: { name: "asc" },
   });
-  await ex.finish(gw.records, 200, null);
-  sendJson(res, 200, JSON.stringify({ object: "list", data: rows.map((r) => toModel(r.name, r.createdAt, key.tenant.slug)) }));
+  await record(gw.records, ex, OK);
+  sendJson(res, 200, JSON.stringify({ object: "list", data: rows.map((r) => toModel(r.name, r.createdAt, key.tenant.slug)) }), admission.headers);
 }
 
 /**
@@ -39,14 +41,16 @@ export async function listModels(gw: Gateway, ex: Exchange, req: IncomingMessage
  */
 export async function retrieveModel(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
   ex.route = "models";
-  const key = await authenticateCaller(gw, req);
+  const key = await admitCaller(gw, req);
   const problem = modelNameProblem(name);
   if (problem) throw invalidRequest(problem, "model");
-  attribute(gw, ex, key);
+  ex.attribute(key);
   ex.endpointName = name;
-  const endpoint = await findEndpoint(gw, ex, key, name);
+  const endpoint = await findEndpoint(gw, key, name);
+  ex.endpointId = endpoint.id;
+  if (endpoint.disabled) throw modelNotFound(name, "is disabled");
   if (!endpoint.activeVersion) throw modelNotFound(name, "has no active version");
-  (await gw.limits.admit(key, 0)).settle(0);
-  await ex.finish(gw.records, 200, null);
-  sendJson(res, 200, JSON.stringify(toModel(endpoint.name, endpoint.createdAt, key.tenant.slug)));
+  const admission = await admitRequestOnly(gw, key);
+  await record(gw.records, ex, OK);
+  sendJson(res, 200, JSON.stringify(toModel(endpoint.name, endpoint.createdAt, key.tenant.slug)), admission.headers);
 }

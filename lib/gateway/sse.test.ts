@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChatStreamTap } from "./chat-stream";
+import { ChatStreamTap } from "./steps/respond-stream";
 import { SseSplitter } from "./sse";
 
 const bytes = (s: string) => new TextEncoder().encode(s);

@@ -38,4 +38,31 @@ describe("TtlCache", () => {
     // Past its TTL: the caller waits for the database.
     expect(await cache.get("k", load)).toBe("v3");
   });
+
+  it("forgets the entries a change picks, and only those", async () => {
+    const cache = new TtlCache<{ tenant: string; v: number }>(60_000);
+    let v = 1;
+    const load = (tenant: string) => async () => ({ tenant, v });
+    await cache.get("a1", load("a"));
+    await cache.get("a2", load("a"));
+    await cache.get("b1", load("b"));
+    v = 2;
+    cache.forget((_key, value) => value.tenant === "a");
+    expect((await cache.get("a1", load("a"))).v).toBe(2);
+    expect((await cache.get("a2", load("a"))).v).toBe(2);
+    expect((await cache.get("b1", load("b"))).v).toBe(1);
+  });
+
+  it("does not keep what a load read before a forget: the next get reads again", async () => {
+    const cache = new TtlCache<string>(60_000);
+    let release: (value: string) => void = () => {};
+    const slow = () => new Promise<string>((resolve) => (release = resolve));
+    const pending = cache.get("k", slow);
+    cache.forget(() => true);
+    // The row as it was before the change, arriving after the change was announced.
+    release("old");
+    expect(await pending).toBe("old");
+    expect(await cache.get("k", async () => "new")).toBe("new");
+    expect(await cache.get("k", async () => "newer")).toBe("new");
+  });
 });

@@ -1,8 +1,9 @@
 /**
- * A small read-through cache with a short TTL. The TTL is what bounds staleness: a revoked key
- * or a changed endpoint is seen by every instance within one TTL, without any broadcast. Entries
- * in use are reloaded in the background once half their TTL has passed, so steady traffic never
- * waits on the database; concurrent misses for one key share a single load.
+ * A small read-through cache with a short TTL. Changes made in the console drop the entries they
+ * touch (see invalidation.ts); the TTL bounds staleness when such a message is lost (Redis down),
+ * so a revoked key or a changed endpoint is seen by every instance within one TTL regardless.
+ * Entries in use are reloaded in the background once half their TTL has passed, so steady traffic
+ * never waits on the database; concurrent misses for one key share a single load.
  */
 export class TtlCache<V> {
   private entries = new Map<string, { value: V; refreshAt: number; expires: number }>();
@@ -25,15 +26,29 @@ export class TtlCache<V> {
     return this.loading.get(key) ?? this.load(key, load);
   }
 
+  /**
+   * Drops the entries `match` picks, so that their next `get` reads the database again. Loads
+   * under way are abandoned too, whatever their key: each may have read the row before the change
+   * that called for this committed, and storing it would keep the old value for a whole TTL.
+   */
+  forget(match: (key: string, value: V) => boolean): void {
+    for (const [key, entry] of this.entries) if (match(key, entry.value)) this.entries.delete(key);
+    this.loading.clear();
+  }
+
   private load(key: string, load: () => Promise<V>): Promise<V> {
-    const promise = load().then(
+    // Whether this load is still the key's current one: forget() may have abandoned it meanwhile.
+    const current = () => this.loading.get(key) === promise;
+    const promise: Promise<V> = load().then(
       (value) => {
-        this.loading.delete(key);
-        this.store(key, value);
+        if (current()) {
+          this.loading.delete(key);
+          this.store(key, value);
+        }
         return value;
       },
       (error: unknown) => {
-        this.loading.delete(key);
+        if (current()) this.loading.delete(key);
         throw error;
       },
     );

@@ -46,7 +46,7 @@ export const createApiKey = tenantAction({
   },
 });
 
-/** Revokes a key; every instance refuses it within seconds. */
+/** Revokes a key; every instance refuses it at once (within the gateway's cache TTL if Redis is down). */
 export const revokeApiKey = tenantAction({
   schema: revokeApiKeySchema,
   permission: "keys.manage",
@@ -55,6 +55,7 @@ export const revokeApiKey = tenantAction({
     if (!key) throw new ActionError("Not found: no such API key in this tenant.", "not_found");
     if (key.revokedAt) throw new ActionError("This key is already revoked.", "invalid");
     const revoked = await ctx.tx.apiKey.update({ where: { id: key.id, tenantId: ctx.tenantId }, data: { revokedAt: new Date() } });
+    ctx.invalidate({ kind: "key", tenantId: ctx.tenantId, keyId: key.id });
     await ctx.audit(ctx.tenantId, {
       action: "api_key.revoked",
       resourceType: "api_key",

@@ -64,7 +64,7 @@ export const updateProvider = tenantAction({
   schema: updateProviderSchema,
   permission: "providers.manage",
   run: async (ctx, input) => {
-    const provider = await loadProvider(ctx, input.providerId);
+    const provider = await providerToChange(ctx, input.providerId);
     if (provider.kind === "BUILTIN") throw new ActionError("Built-in providers have nothing to configure.", "invalid");
     const fieldErrors: Record<string, string[]> = {};
     if (input.baseUrl !== undefined) {
@@ -99,7 +99,7 @@ export const deleteProvider = tenantAction({
   schema: providerIdSchema,
   permission: "providers.manage",
   run: async (ctx, input) => {
-    const provider = await loadProvider(ctx, input.providerId);
+    const provider = await providerToChange(ctx, input.providerId);
     const used = await ctx.tx.modelVersion.count({ where: { tenantId: ctx.tenantId, providerId: provider.id } });
     if (used > 0) throw new ActionError(`${used} model version${used === 1 ? " uses" : "s use"} this provider; it cannot be removed.`, "conflict");
     await ctx.tx.provider.delete({ where: { id: provider.id, tenantId: ctx.tenantId } });
@@ -133,8 +133,13 @@ function originOf(url: string | null): string | null {
   }
 }
 
-async function loadProvider(ctx: TenantContext, providerId: string) {
+/**
+ * The provider an action is about to change. Its change is announced here, so that no action can
+ * leave the gateways calling the old URL or key; the factory sends it only if the action commits.
+ */
+async function providerToChange(ctx: TenantContext, providerId: string) {
   const provider = await ctx.tx.provider.findFirst({ where: { id: providerId, tenantId: ctx.tenantId } });
   if (!provider) throw new ActionError("Not found: no such provider in this tenant.", "not_found");
+  ctx.invalidate({ kind: "provider", tenantId: ctx.tenantId, providerId: provider.id });
   return provider;
 }

@@ -4,6 +4,7 @@ import { can, PERMISSIONS, ROLE_LABELS, type Permission } from "@/lib/auth/permi
 import { db, type Tx } from "@/lib/db/client";
 import type { Role } from "@/lib/db/generated/enums";
 import { Prisma } from "@/lib/db/generated/client";
+import { publishInvalidation, type Invalidation } from "@/lib/gateway/invalidation";
 import type { Caller } from "./caller";
 import { ActionError, fieldErrorsOf, toInput, type ActionResult } from "./result";
 
@@ -14,6 +15,11 @@ export type ActionContext = {
   user: { id: string; email: string; isPlatformAdmin: boolean };
   /** Appends an audit event to a tenant's chain in this transaction. */
   audit: (tenantId: string, event: AuditInput) => Promise<void>;
+  /**
+   * Tells the gateways, once the transaction has committed, that something they cache changed
+   * (a key, a tenant, an endpoint, a provider), so that they stop serving the old one at once.
+   */
+  invalidate: (change: Invalidation) => void;
 };
 
 export type TenantContext = ActionContext & { tenantId: string; tenantSlug: string; role: Role };
@@ -39,7 +45,8 @@ const tenantField = z.object({ tenant: z.string().min(1, "Tenant is required").m
 /**
  * The one factory for tenant mutations: parse (all field errors at once), require a session,
  * load the membership for (tenant, user), check the permission, then run the change and its
- * audit event in one transaction. The tenant in the input is only a claim.
+ * audit event in one transaction, and announce what the gateways must reload once it commits.
+ * The tenant in the input is only a claim.
  */
 export function tenantAction<S extends z.ZodObject, T>(def: {
   schema: S;
@@ -121,6 +128,7 @@ function defineAction<S extends z.ZodType, C extends ActionContext, T>(
       if (!parsed.success) {
         return { ok: false, error: "Some fields need attention.", fieldErrors: fieldErrorsOf(parsed.error) };
       }
+      const changed: Invalidation[] = [];
       const data = await db().$transaction(
         async (tx) => {
           const user = await (scope.identify ?? authenticate)(tx, caller, parsed.data);
@@ -130,12 +138,15 @@ function defineAction<S extends z.ZodType, C extends ActionContext, T>(
             audited = true;
           };
           const scoped = await scope.authorize(tx, user, parsed.data);
-          const result = await run({ ...scoped, tx, caller, user, audit } as C, parsed.data);
+          const invalidate = (change: Invalidation) => void changed.push(change);
+          const result = await run({ ...scoped, tx, caller, user, audit, invalidate } as C, parsed.data);
           if (scope.requireAudit && !audited) throw new Error("Every mutation must write an audit event; this action wrote none.");
           return result;
         },
         { timeout: 20_000, maxWait: 20_000 },
       );
+      // Only now: a gateway told earlier could reload the old row and keep it for a whole TTL.
+      publishInvalidation(changed);
       return { ok: true, data };
     } catch (error) {
       return toFailure(error);

@@ -46,6 +46,7 @@ export const setTenantStatus = platformAction({
       where: { id: tenant.id },
       data: { status: input.status, suspendedAt: input.status === "SUSPENDED" ? new Date() : null },
     });
+    ctx.invalidate({ kind: "tenant", tenantId: tenant.id });
     await ctx.audit(tenant.id, {
       action: input.status === "SUSPENDED" ? "tenant.suspended" : "tenant.resumed",
       resourceType: "tenant",

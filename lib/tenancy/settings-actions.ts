@@ -14,6 +14,7 @@ export const setMonthlyBudget = tenantAction({
       where: { id: ctx.tenantId },
       data: { monthlyBudgetUsd: input.monthlyBudgetUsd === null ? null : new Prisma.Decimal(input.monthlyBudgetUsd) },
     });
+    ctx.invalidate({ kind: "tenant", tenantId: ctx.tenantId });
     await ctx.audit(ctx.tenantId, {
       action: "tenant.budget_changed",
       resourceType: "tenant",

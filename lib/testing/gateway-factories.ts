@@ -1,11 +1,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { db } from "@/lib/db/client";
 import type { EndpointKind, ProviderKind } from "@/lib/db/generated/enums";
 import { createGatewayHandler, type GatewayHandler } from "@/lib/gateway/handler";
-import type { GatewayOptions } from "@/lib/gateway/options";
+import type { GatewayConfig } from "@/lib/gateway/config";
 import { generateApiKey } from "@/lib/keys/secret";
 import { encryptSecret, providerKeyBinding } from "@/lib/secrets/secrets";
 import { seedTenant, unique } from "./factories";
@@ -84,12 +85,25 @@ export async function seedApiKey(
 
 export type TestGateway = { url: string; handler: GatewayHandler; client: (apiKey: string, opts?: { maxRetries?: number }) => OpenAI; close: () => Promise<void> };
 
+/** What server.ts would pass, from the test environment (lib/testing/db.ts sets the keys). */
+export function testGatewayConfig(): GatewayConfig {
+  return {
+    masterKey: process.env.KEEL_MASTER_KEY!,
+    consoleSecret: process.env.NEXTAUTH_SECRET ?? null,
+    modelsDir: path.resolve(process.env.KEEL_HOME ?? ".keel", "models"),
+    auditSigningKey: process.env.KEEL_AUDIT_SIGNING_KEY ?? null,
+    redisUrl: null,
+    retryBaseMs: 20,
+    outboundAllow: FAKE_UPSTREAM_ALLOW,
+  };
+}
+
 /**
  * Keel's gateway handler on a real loopback server, as server.ts mounts it, without Next. Its
  * outbound policy admits 127.0.0.1, where the tests' fake providers listen, unless told otherwise.
  */
-export async function startTestGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
-  const handler = createGatewayHandler({ redisUrl: null, retryBaseMs: 20, outboundAllow: FAKE_UPSTREAM_ALLOW, ...opts });
+export async function startTestGateway(opts: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+  const handler = createGatewayHandler({ ...testGatewayConfig(), ...opts });
   await handler.ready();
   const server = http.createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -125,7 +139,7 @@ export const FAKE_PROVIDER_KEY = "sk-fake-provider-key";
  * A fake provider and a test gateway for one test file: started before its tests, closed after
  * them, the fake's requests and faults forgotten before each test.
  */
-export function useGatewayHarness(opts: GatewayOptions = {}): { fake: FakeOpenAI; gateway: TestGateway } {
+export function useGatewayHarness(opts: Partial<GatewayConfig> = {}): { fake: FakeOpenAI; gateway: TestGateway } {
   const harness = {} as { fake: FakeOpenAI; gateway: TestGateway };
   beforeAll(async () => {
     harness.fake = await startFakeOpenAI({ apiKey: FAKE_PROVIDER_KEY });

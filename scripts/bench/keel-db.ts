@@ -1,9 +1,11 @@
-// Keel's database for `npm run bench:gateway`: migrated and filled before Keel starts (a tenant,
-// a provider pointing at the bench upstream, an endpoint with an active version, an unlimited API
-// key), and read again after Keel stops to count the request records it wrote.
+// Keel's database for `npm run bench:gateway`: migrated and filled before Keel starts (a tenant
+// and its owner, a provider pointing at the bench upstream, an endpoint with an active version,
+// an unlimited API key), and read again after Keel stops to count the request records it wrote.
 import crypto from "node:crypto";
 import path from "node:path";
 import pg from "pg";
+import { recordAudit } from "../../lib/audit/record";
+import { generatePassword, hashPassword } from "../../lib/auth/password";
 import { openDatabase, type PrismaClient } from "../../lib/db/client";
 import { startEmbeddedDatabase } from "../../lib/db/embedded";
 import { applyMigrations } from "../../lib/db/schema-engine";
@@ -14,7 +16,18 @@ import { onCleanup } from "./processes";
 /** Where Keel's data lives: the embedded database in KEEL_HOME/data, or a database on a server. */
 export type KeelDatabase = { kind: "embedded"; dataDir: string } | { kind: "external"; url: string; redacted: string };
 
-export type Seeded = { tenantId: string; apiKey: string; endpointName: string };
+export type Seeded = {
+  tenantId: string;
+  tenantSlug: string;
+  apiKey: string;
+  endpointName: string;
+  endpointId: string;
+  /** The tenant's owner, who signs in to the console before the bench measures. */
+  owner: { email: string; password: string };
+};
+
+const SYSTEM = { type: "SYSTEM" as const, id: null, label: "keel-bench" };
+const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
 
 const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 
@@ -77,13 +90,45 @@ async function withPrisma<T>(target: KeelDatabase, fn: (prisma: PrismaClient) =>
   }
 }
 
-/** Inserts what Keel needs to serve `bench-chat` from the bench upstream with one unlimited key. */
-export async function seedKeel(target: KeelDatabase, opts: { upstreamPort: number; masterKey: string }): Promise<Seeded> {
+/** The tenant and its owner, each with its audit event, as prisma/seed.ts creates them. */
+async function seedTenantWithOwner(prisma: PrismaClient, slug: string, owner: { email: string; passwordHash: string }) {
+  return prisma.$transaction(async (tx) => {
+    const tenant = await tx.tenant.create({ data: { slug, name: "Bench" } });
+    await recordAudit(tx, tenant.id, SYSTEM, NO_REQUEST, {
+      action: "tenant.created",
+      resourceType: "tenant",
+      resourceId: tenant.id,
+      after: { name: tenant.name, slug: tenant.slug, status: tenant.status },
+    });
+    const user = await tx.user.create({ data: { email: owner.email, name: "bench-owner", passwordHash: owner.passwordHash } });
+    const membership = await tx.membership.create({ data: { tenantId: tenant.id, userId: user.id, role: "OWNER" } });
+    await recordAudit(tx, tenant.id, SYSTEM, NO_REQUEST, {
+      action: "member.invited",
+      resourceType: "membership",
+      resourceId: membership.id,
+      after: { email: owner.email, role: "OWNER" },
+    });
+    return tenant;
+  });
+}
+
+/**
+ * Inserts what Keel needs to serve `bench-chat` from the bench upstream with one unlimited key,
+ * and an owner who can sign in to the console. Audit events are signed with `auditSigningKey`,
+ * which Keel must be given too, so that its chain goes on under the same key.
+ */
+export async function seedKeel(target: KeelDatabase, opts: { upstreamPort: number; masterKey: string; auditSigningKey: string }): Promise<Seeded> {
   const keys = parseMasterKeys(opts.masterKey);
+  // recordAudit reads the signing key from the environment, where server.ts puts it for Keel.
+  process.env.KEEL_AUDIT_SIGNING_KEY = opts.auditSigningKey;
+  const tenantSlug = "bench";
   const endpointName = "bench-chat";
   const key = generateApiKey();
-  const tenantId = await withPrisma(target, async (prisma) => {
-    const tenant = await prisma.tenant.create({ data: { slug: "bench", name: "Bench" } });
+  const owner = { email: "owner@bench.test", password: generatePassword() };
+  // Hashed before the database opens: bcrypt is deliberately slow.
+  const passwordHash = await hashPassword(owner.password);
+  const ids = await withPrisma(target, async (prisma) => {
+    const tenant = await seedTenantWithOwner(prisma, tenantSlug, { email: owner.email, passwordHash });
     const created = await prisma.provider.create({
       data: { tenantId: tenant.id, name: "bench-upstream", kind: "OPENAI_COMPATIBLE", baseUrl: `http://127.0.0.1:${opts.upstreamPort}/v1` },
     });
@@ -115,9 +160,9 @@ export async function seedKeel(target: KeelDatabase, opts: { upstreamPort: numbe
         tokensPerMinute: null,
       },
     });
-    return tenant.id;
+    return { tenantId: tenant.id, endpointId: endpoint.id };
   });
-  return { tenantId, apiKey: key.secret, endpointName };
+  return { ...ids, tenantSlug, apiKey: key.secret, endpointName, owner };
 }
 
 /** The tenant's request records, in all and by HTTP status. */

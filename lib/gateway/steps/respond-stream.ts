@@ -1,13 +1,14 @@
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
-import type { GatewayVersion } from "./endpoints";
-import { GatewayError, abortedBy, apiError, clientClosed } from "./errors";
-import type { Exchange } from "./exchange";
-import type { Gateway } from "./gateway";
-import type { ChatBody } from "./schemas";
-import { SSE_EVENT_TOO_LARGE, SseSplitter, type SseEvent } from "./sse";
-import { chatPromptChars, choiceChars, readUsage, tokensForChars, type Usage } from "./tokens";
-import { bodyError, type UpstreamResponse } from "./upstream";
+import { bodyError } from "@/lib/providers/body";
+import { GatewayError, abortedBy, apiError, clientClosed } from "../errors";
+import type { Metered } from "../exchange";
+import type { ChatBody } from "../schemas";
+import { SSE_EVENT_TOO_LARGE, SseSplitter, type SseEvent } from "../sse";
+import { chatPromptChars, choiceChars, readUsage, tokensForChars, type Usage } from "../tokens";
+import type { Called } from "./call";
+import type { Commit } from "./record";
+import { meter, type AnswerHeaders } from "./respond";
 
 /**
  * Reads a chat completion stream on its way through: usage, the first content (time to first
@@ -68,25 +69,29 @@ export class ChatStreamTap {
 }
 
 /**
- * Pipes the provider's SSE to the caller as it arrives. The record is written before the final
- * `data: [DONE]`; a stream that breaks or ends without `[DONE]` reaches the caller as an error
- * event followed by a reset connection, never as a clean ending.
+ * The respond step for a streamed chat: pipes the provider's SSE to the caller as it arrives. A
+ * stream changes what this step may do: the status and headers leave before the answer is known,
+ * so a failure from here on cannot become an error status, and the call step's fallbacks are
+ * behind it. The record is written before the final `data: [DONE]`; a stream that breaks or ends
+ * without `[DONE]` reaches the caller as an error event followed by a reset connection, never as a
+ * clean ending, and is recorded as failed.
  */
-export async function streamChat(
-  gw: Gateway,
-  ex: Exchange,
+export async function respondStream(
   res: ServerResponse,
-  response: UpstreamResponse,
-  version: GatewayVersion,
+  called: Called,
   body: ChatBody,
+  headers: AnswerHeaders,
+  commit: Commit,
+  startedAt: number,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<Metered> {
+  const { response, version } = called;
   const tap = new ChatStreamTap(body.stream_options?.include_usage === true);
   res.writeHead(200, {
+    ...headers,
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
     "x-accel-buffering": "no",
-    "x-keel-model-version": version.id,
   });
   res.flushHeaders();
 
@@ -111,26 +116,27 @@ export async function streamChat(
   if (!failure && !tap.sawDone) failure = apiError(502, "stream_interrupted", "The provider's stream ended before it was complete.");
   if (failure?.status === 499 && signal.aborted) failure = abortedBy(signal);
 
-  if (tap.firstContentAt !== null) ex.ttftMs = Math.round(tap.firstContentAt - ex.startedAt);
-  ex.applyUsage(
+  const metered = meter(
     tap.usage,
     () => ({ inputTokens: tokensForChars(chatPromptChars(body)), outputTokens: tokensForChars(tap.outputChars) }),
     version.prices,
+    tap.firstContentAt === null ? null : Math.round(tap.firstContentAt - startedAt),
   );
 
   if (!failure) {
     try {
-      await ex.finish(gw.records, 200, null);
+      await commit({ status: 200, errorCode: null, metered });
       res.end("data: [DONE]\n\n");
-      return;
+      return metered;
     } catch (error) {
       failure = error as GatewayError;
     }
   }
-  await ex.finish(gw.records, failure.status, failure.code).catch(() => {});
+  await commit({ status: failure.status, errorCode: failure.code, metered }).catch(() => {});
   // The provider's own error event already reached the caller; otherwise say what happened.
   const notice = tap.providerError || failure.status === 499 ? "" : `data: ${JSON.stringify(failure)}\n\n`;
   abort(res, notice);
+  return metered;
 }
 
 /** Mid-stream, anything but a timeout, a gone client or an endless event is an interrupted stream. */

@@ -1,39 +1,48 @@
 import path from "node:path";
 import { PassThrough } from "node:stream";
-import { BuiltinChatModel, type BuiltinChatResult } from "@/lib/providers/builtin/chat-model";
-import { BuiltinEmbeddingModel } from "@/lib/providers/builtin/embedding-model";
-import { BuiltinModelError } from "@/lib/providers/builtin/errors";
-import { findBuiltinModel } from "@/lib/providers/builtin/catalog";
-import { toBuiltinChatRequest } from "./builtin-request";
-import { GatewayError, abortedBy, apiError, invalidRequest } from "./errors";
-import type { GatewayVersion } from "./endpoints";
-import type { UpstreamResponse } from "./upstream";
+import { GatewayError, abortedBy, apiError, invalidRequest } from "@/lib/gateway/errors";
+import type { Provider, ProviderCall, ProviderResponse } from "../provider";
+import { NO_RETRIES, withRetries } from "../retry";
+import { findBuiltinModel } from "./catalog";
+import { BuiltinChatModel, type BuiltinChatResult } from "./chat-model";
+import { BuiltinEmbeddingModel } from "./embedding-model";
+import { BuiltinModelError } from "./errors";
+import { toBuiltinChatRequest } from "./request";
 
 /**
- * The built-in models behind the same interface as a provider: they take the OpenAI request the
- * gateway would send and answer with the bytes an OpenAI-compatible server would, so records,
- * usage, streaming and fallbacks work for them exactly as for remote providers.
+ * The built-in models as a provider: they take the OpenAI request the gateway would send and
+ * answer with the bytes an OpenAI-compatible server would, so records, usage, streaming and
+ * fallbacks work for them exactly as for remote providers. One attempt: a busy or missing model
+ * would be no different a moment later, so a fallback version is the better next step.
  */
-export class BuiltinProvider {
-  private readonly chat: BuiltinChatModel;
+export class BuiltinProvider implements Provider {
+  private readonly chatModel: BuiltinChatModel;
   private readonly embedder = new BuiltinEmbeddingModel();
 
   constructor(modelsDir: string) {
-    this.chat = new BuiltinChatModel(path.resolve(modelsDir));
+    this.chatModel = new BuiltinChatModel(path.resolve(modelsDir));
   }
 
-  async post(version: GatewayVersion, route: string, body: Record<string, unknown>, signal: AbortSignal, requestId: string): Promise<UpstreamResponse> {
-    const model = findBuiltinModel(version.providerModel);
-    const kind = route === "/chat/completions" ? "CHAT" : "EMBEDDINGS";
+  chat(call: ProviderCall): Promise<ProviderResponse> {
+    return withRetries(NO_RETRIES, call, async () => ({ kind: "done", value: await this.answer(call, "CHAT") }));
+  }
+
+  embed(call: ProviderCall): Promise<ProviderResponse> {
+    return withRetries(NO_RETRIES, call, async () => ({ kind: "done", value: await this.answer(call, "EMBEDDINGS") }));
+  }
+
+  private async answer({ body, signal, requestId }: ProviderCall, kind: "CHAT" | "EMBEDDINGS"): Promise<ProviderResponse> {
+    const modelId = String(body.model);
+    const model = findBuiltinModel(modelId);
     if (!model || model.kind !== kind) {
-      throw apiError(502, "provider_misconfigured", `The built-in provider has no ${kind === "CHAT" ? "chat" : "embedding"} model \`${version.providerModel}\`.`);
+      throw apiError(502, "provider_misconfigured", `The built-in provider has no ${kind === "CHAT" ? "chat" : "embedding"} model \`${modelId}\`.`);
     }
     try {
       if (kind === "EMBEDDINGS") return json(await this.embeddings(model.id, model.dimensions ?? 0, body, signal));
       const request = toBuiltinChatRequest(body);
       const answer = new ChatAnswer(`chatcmpl-${requestId}`, model.id);
       if (body.stream === true) return await this.streamChat(request, answer, signal);
-      const result = await this.chat.complete(request, () => {}, signal);
+      const result = await this.chatModel.complete(request, () => {}, signal);
       // Generation stops early when the caller leaves; that is no answer to record as a success.
       if (signal.aborted) throw abortedBy(signal);
       return json(answer.completion(result));
@@ -43,7 +52,7 @@ export class BuiltinProvider {
   }
 
   async close(): Promise<void> {
-    await this.chat.close();
+    await this.chatModel.close();
   }
 
   private async embeddings(modelId: string, dimensions: number, body: Record<string, unknown>, signal: AbortSignal) {
@@ -63,7 +72,7 @@ export class BuiltinProvider {
   }
 
   /** Resolves once the first text is decoded (or the answer is empty), so failures before it keep their status. */
-  private streamChat(request: ReturnType<typeof toBuiltinChatRequest>, answer: ChatAnswer, signal: AbortSignal): Promise<UpstreamResponse> {
+  private streamChat(request: ReturnType<typeof toBuiltinChatRequest>, answer: ChatAnswer, signal: AbortSignal): Promise<ProviderResponse> {
     const body = new PassThrough();
     // The gateway destroys the body when the caller leaves: stop generating then.
     const stop = new AbortController();
@@ -77,7 +86,7 @@ export class BuiltinProvider {
         body.write(answer.event(answer.chunk({ role: "assistant", content: "" }, null)));
         resolve({ statusCode: 200, headers: { "content-type": "text/event-stream" }, body });
       };
-      this.chat
+      this.chatModel
         .complete(request, (text) => {
           start();
           if (!body.destroyed) body.write(answer.event(answer.chunk({ content: text }, null)));
@@ -148,7 +157,7 @@ function usage(result: BuiltinChatResult) {
   return { prompt_tokens: result.inputTokens, completion_tokens: result.outputTokens, total_tokens: result.inputTokens + result.outputTokens };
 }
 
-function json(value: unknown): UpstreamResponse {
+function json(value: unknown): ProviderResponse {
   const body = new PassThrough();
   body.end(JSON.stringify(value));
   return { statusCode: 200, headers: { "content-type": "application/json" }, body };

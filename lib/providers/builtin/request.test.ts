@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toBuiltinChatRequest } from "./builtin-request";
-import { GatewayError } from "./errors";
+import { toBuiltinChatRequest } from "./request";
+import { GatewayError } from "@/lib/gateway/errors";
 
 const refusal = (body: Record<string, unknown>) => {
   try {

@@ -1,5 +1,5 @@
-import type { BuiltinChatMessage, BuiltinChatRequest } from "@/lib/providers/builtin/chat-model";
-import { invalidRequest } from "./errors";
+import { invalidRequest } from "@/lib/gateway/errors";
+import type { BuiltinChatMessage, BuiltinChatRequest } from "./chat-model";
 
 const DEFAULT_MAX_TOKENS = 256;
 

@@ -1,0 +1,52 @@
+import { apiError } from "../errors";
+import type { Exchange, Metered } from "../exchange";
+import type { RecordWriter, RequestRecordRow } from "../record-writer";
+
+/** How the request ended, as its record says, and what it used when it got as far as a provider's answer. */
+export type Outcome = { status: number; errorCode: string | null; metered?: Metered };
+
+/** Records the request with this outcome (the respond step's way to reach the record step). */
+export type Commit = (outcome: Outcome) => Promise<void>;
+
+export const OK: Outcome = { status: 200, errorCode: null };
+
+/**
+ * The record step: writes the request record and waits until it is committed. Requests that never
+ * reached a tenant (bad body, bad key) have nothing to attribute them to and are not recorded; a
+ * request is recorded once, whichever path gets here first. A failed write becomes a 500 the
+ * caller sees instead of an answer Keel did not record: the respond step calls this before the
+ * answer's last bytes leave (a stream's `[DONE]`).
+ */
+export async function record(records: RecordWriter, ex: Exchange, outcome: Outcome): Promise<void> {
+  if (ex.recorded || !ex.tenantId || !ex.route) return;
+  ex.recorded = true;
+  if (outcome.metered) ex.metered = outcome.metered;
+  const { usage, tokensEstimated, costUsd, ttftMs } = ex.metered;
+  const row: RequestRecordRow = {
+    id: ex.id,
+    tenantId: ex.tenantId,
+    apiKeyId: ex.apiKeyId,
+    userId: ex.userId,
+    endpointId: ex.endpointId,
+    endpointName: ex.endpointName,
+    modelVersionId: ex.calls.version?.id ?? null,
+    route: ex.route,
+    stream: ex.stream,
+    inputHash: ex.inputHash,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    tokensEstimated,
+    costUsd: costUsd.toFixed(8),
+    latencyMs: ex.elapsedMs(),
+    ttftMs,
+    status: outcome.status,
+    errorCode: outcome.errorCode,
+    attempts: ex.calls.attempts,
+    createdAt: ex.createdAt,
+  };
+  try {
+    await records.write(row);
+  } catch {
+    throw apiError(500, "record_failed", `Keel could not record this request, so it withholds the answer (request id ${ex.id}). Please retry.`);
+  }
+}
