@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { startArgs } from "../scripts/start-args";
 
 export type SignIn = { role: string; email: string; password: string };
 export type KeelProcess = { url: string; home: string; signIns: SignIn[]; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<void> };
@@ -12,8 +13,9 @@ export type KeelProcess = { url: string; home: string; signIns: SignIn[]; output
  */
 export async function startKeel(opts: { port: number; home?: string; timeoutMs?: number }): Promise<KeelProcess> {
   const home = opts.home ?? fs.mkdtempSync(path.join(os.tmpdir(), "keel-e2e-"));
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    cwd: path.resolve(import.meta.dirname, ".."),
+  const root = path.resolve(import.meta.dirname, "..");
+  const child: ChildProcess = spawn(process.execPath, startArgs(root), {
+    cwd: root,
     // The browser tests' fake provider listens on loopback, which Keel refuses to call unless allowed.
     env: { ...process.env, PORT: String(opts.port), KEEL_HOME: home, DATABASE_URL: "", NODE_ENV: "production", KEEL_OUTBOUND_ALLOW: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -23,6 +23,7 @@ import { cpuMeter, machineBusy } from "./bench/cpu";
 import { runLoad, type LoadResult, type LoadTarget } from "./bench/load";
 import { countRequestRecords, embeddedDatabase, freshExternalDatabase, seedKeel, type KeelDatabase, type Seeded } from "./bench/keel-db";
 import { cleanUp, forkServer, freePort, startKeel, tempDir, type KeelChild } from "./bench/processes";
+import { startArgs } from "./start-args";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BENCH = path.join(ROOT, "scripts", "bench");
@@ -176,7 +177,7 @@ async function main(): Promise<number> {
     seeded = await seedKeel(database, { upstreamPort: upstream.port, masterKey, auditSigningKey });
     console.log(`[bench] seeded ${database.kind === "embedded" ? `the embedded database in ${database.dataDir}` : database.redacted}: tenant ${seeded.tenantSlug} (owner ${seeded.owner.email}), endpoint ${seeded.endpointName} -> bench-model`);
     keelPort = await freePort();
-    console.log(`[bench] starting Keel on 127.0.0.1:${keelPort} (node --import tsx scripts/start.ts; it builds Next first when the sources changed)…`);
+    console.log(`[bench] starting Keel on 127.0.0.1:${keelPort} (node ${startArgs(ROOT).join(" ")}, as npm start does; it builds Next first when the sources changed)…`);
     const started = Date.now();
     keel = await startKeel({
       root: ROOT,

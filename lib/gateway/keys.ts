@@ -9,7 +9,8 @@ import { TtlCache } from "./ttl-cache";
 
 /**
  * Who is calling, as the hot path needs it: an API key and its tenant, read once per cache TTL, or
- * a console user holding a console token (`userId` set, `id` = "user:<id>" for the limiters).
+ * a console user holding a console token (`userId` set, `id` = "user:<tenant id>:<user id>" for the
+ * limiters: a person's calls in one tenant never count against them in another).
  */
 export type GatewayKey = {
   id: string;
@@ -195,7 +196,7 @@ async function authenticateConsole(token: string, auth: Authenticators): Promise
   if (!tenant) throw invalidApiKey("The console token is invalid or has expired.");
   if (tenant.suspended) throw permissionDenied("This tenant is suspended.", "tenant_suspended");
   return {
-    id: `user:${claims.userId}`,
+    id: `user:${tenant.id}:${claims.userId}`,
     tenantId: tenant.id,
     userId: claims.userId,
     allowedEndpoints: null,

@@ -4,6 +4,7 @@ import { fork, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { startArgs } from "../start-args";
 
 type Cleanup = { name: string; run: () => Promise<void> | void; sync: () => void };
 const cleanups: Cleanup[] = [];
@@ -111,7 +112,7 @@ export type KeelChild = {
  * goes too), and waits for "Keel is ready". `[keel]` lines are echoed while it starts.
  */
 export async function startKeel(opts: { root: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<KeelChild> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  const child = spawn(process.execPath, startArgs(opts.root), {
     cwd: opts.root,
     env: opts.env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -22,11 +22,11 @@ export async function admitCaller(gw: Gateway, req: IncomingMessage): Promise<Ga
 }
 
 /**
- * An enabled endpoint of the key's tenant that the key may use, else 404. A name outside the key's
- * scope gets the very answer an unknown name gets, as OpenAI answers (the official client raises
+ * An endpoint of the key's tenant that the key may use, else 404. A name outside the key's scope
+ * gets the very answer an unknown name gets, as OpenAI answers (the official client raises
  * NotFoundError for both), and is checked before the lookup, so a restricted key learns nothing
- * about the names it may not use. Disabled endpoints are found here and refused by admit(), so
- * their refusals are recorded against them.
+ * about the names it may not use. It may be disabled: admit() refuses that, so the refusal is
+ * recorded against the endpoint; a pipeline that does not go through admit() must refuse it itself.
  */
 export async function findEndpoint(gw: Gateway, key: GatewayKey, model: string): Promise<GatewayEndpoint> {
   if (key.allowedEndpoints && !key.allowedEndpoints.has(model)) throw modelNotFound(model);
