@@ -1,7 +1,7 @@
 import crypto, { type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { parseKeySpec } from "@/lib/secrets/key-spec";
+import { keysFromEnv, parseKeySpec } from "@/lib/secrets/key-spec";
 
 /**
  * Ed25519 keys that sign audit chain heads. KEEL_AUDIT_SIGNING_KEY holds one or more
@@ -70,18 +70,8 @@ export function verifyHead(publicKeys: AuditPublicKeys, head: SignedHead): boole
   }
 }
 
-let cached: { spec: string; keys: AuditKey[] } | undefined;
-
-/**
- * This process's signing keys, from KEEL_AUDIT_SIGNING_KEY (server.ts sets it from lib/config.ts,
- * the test database helper sets a random one). Parsed once per distinct value.
- */
-export function auditKeys(): AuditKey[] {
-  const spec = process.env.KEEL_AUDIT_SIGNING_KEY;
-  if (!spec) throw new Error("KEEL_AUDIT_SIGNING_KEY is not set: start Keel through server.ts, which loads or generates it.");
-  if (cached?.spec !== spec) cached = { spec, keys: parseAuditKeys(spec) };
-  return cached.keys;
-}
+/** This process's signing keys, from KEEL_AUDIT_SIGNING_KEY, parsed once per distinct value. */
+export const auditKeys: () => AuditKey[] = keysFromEnv("KEEL_AUDIT_SIGNING_KEY", parseAuditKeys);
 
 /** Writes the public keys to `<home>/audit-signing.pub` (world-readable: it holds no secret). */
 export function writeAuditPublicKeys(home: string, keys: AuditKey[]): string {

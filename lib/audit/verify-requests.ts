@@ -1,3 +1,4 @@
+import { keysFromEnv } from "@/lib/secrets/key-spec";
 import type { PrismaClient } from "@/lib/db/client";
 import { legacyRecordsUntil } from "./legacy";
 import { cursorOf, isoMicros, readRecords, type RecordCursor, type StoredRecord } from "./record-rows";
@@ -147,11 +148,7 @@ async function findUnchainedSeal(prisma: PrismaClient, tenantId: string, seals: 
   }
 }
 
-function macKeysFromEnv(): MacKey[] {
-  const spec = process.env.KEEL_AUDIT_SIGNING_KEY;
-  if (!spec) throw new Error("KEEL_AUDIT_SIGNING_KEY is not set: start Keel through server.ts, which loads or generates it.");
-  return deriveMacKeys(spec);
-}
+const macKeysFromEnv: () => MacKey[] = keysFromEnv("KEEL_AUDIT_SIGNING_KEY", deriveMacKeys);
 
 async function verifySeal(
   prisma: PrismaClient,

@@ -72,8 +72,7 @@ export const setVersionPrices = tenantAction({
   permission: "prices.manage",
   run: async (ctx, input) => {
     const endpoint = await endpointToChange(ctx, input.endpointId);
-    const version = await ctx.tx.modelVersion.findFirst({ where: { id: input.versionId, tenantId: ctx.tenantId, endpointId: endpoint.id } });
-    if (!version) throw new ActionError("Not found: no such version of this endpoint.", "not_found");
+    const version = await versionOf(ctx, endpoint.id, input.versionId);
     const updated = await ctx.tx.modelVersion.update({
       where: { id: version.id, tenantId: ctx.tenantId },
       data: { inputPricePerMTok: new Prisma.Decimal(input.inputPricePerMTok), outputPricePerMTok: new Prisma.Decimal(input.outputPricePerMTok), priced: true },
@@ -98,8 +97,7 @@ export const activateVersion = tenantAction({
   permission: "endpoints.manage",
   run: async (ctx, input) => {
     const endpoint = await endpointToChange(ctx, input.endpointId);
-    const version = await ctx.tx.modelVersion.findFirst({ where: { id: input.versionId, tenantId: ctx.tenantId, endpointId: endpoint.id } });
-    if (!version) throw new ActionError("Not found: no such version of this endpoint.", "not_found");
+    const version = await versionOf(ctx, endpoint.id, input.versionId);
     if (endpoint.activeVersionId === version.id) throw new ActionError(`${version.label} is already active.`, "invalid");
     requirePriced([version], "active");
     // The active version cannot also be its own fallback: it leaves the list as it takes over.
@@ -185,6 +183,13 @@ async function endpointToChange(ctx: TenantContext, endpointId: string) {
   if (!endpoint) throw new ActionError("Not found: no such endpoint in this tenant.", "not_found");
   ctx.invalidate({ kind: "endpoint", tenantId: ctx.tenantId, endpointId: endpoint.id });
   return endpoint;
+}
+
+/** A version of the endpoint (already the tenant's), else not found. */
+async function versionOf(ctx: TenantContext, endpointId: string, versionId: string) {
+  const version = await ctx.tx.modelVersion.findFirst({ where: { id: versionId, tenantId: ctx.tenantId, endpointId } });
+  if (!version) throw new ActionError("Not found: no such version of this endpoint.", "not_found");
+  return version;
 }
 
 /** The provider must be the tenant's; the built-in one offers only its own models, of the endpoint's kind. */

@@ -22,3 +22,17 @@ export function parseKeySpec(spec: string, what: string): { id: string; bytes: B
   if (entries.length === 0) throw new Error(`${what} is empty`);
   return entries;
 }
+
+/**
+ * A getter for the keys in an environment variable, parsed by `parse` once per distinct value.
+ * server.ts sets the variables from lib/config.ts; the test database helper sets random ones.
+ */
+export function keysFromEnv<T>(name: "KEEL_MASTER_KEY" | "KEEL_AUDIT_SIGNING_KEY", parse: (spec: string) => T): () => T {
+  let cached: { spec: string; keys: T } | undefined;
+  return () => {
+    const spec = process.env[name];
+    if (!spec) throw new Error(`${name} is not set: start Keel through server.ts, which loads or generates it.`);
+    if (cached?.spec !== spec) cached = { spec, keys: parse(spec) };
+    return cached.keys;
+  };
+}

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { parseKeySpec } from "./key-spec";
+import { keysFromEnv, parseKeySpec } from "./key-spec";
 
 /**
  * Encryption at rest for provider keys, connector headers and other secrets: AES-256-GCM under
@@ -18,14 +18,8 @@ export function parseMasterKeys(spec: string): MasterKey[] {
   return parseKeySpec(spec, "KEEL_MASTER_KEY").map(({ id, bytes }) => ({ id, key: bytes }));
 }
 
-let cached: { spec: string; keys: MasterKey[] } | undefined;
 /** The keys in KEEL_MASTER_KEY, parsed once per value. */
-export function masterKeys(): MasterKey[] {
-  const spec = process.env.KEEL_MASTER_KEY;
-  if (!spec) throw new Error("KEEL_MASTER_KEY is not set: start Keel through server.ts, which loads or generates it.");
-  if (cached?.spec !== spec) cached = { spec, keys: parseMasterKeys(spec) };
-  return cached.keys;
-}
+export const masterKeys: () => MasterKey[] = keysFromEnv("KEEL_MASTER_KEY", parseMasterKeys);
 
 /**
  * What a secret belongs to. Sealed under one binding, it opens under no other. A credential for
