@@ -2,7 +2,6 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import next from "next";
 import { RequestSealer } from "@/lib/audit/request-sealer";
 import { gatewayConfig, loadConfig } from "@/lib/config";
 import { bootDatabase } from "@/lib/db/boot";
@@ -10,26 +9,27 @@ import { publishConsoleGateway } from "@/lib/endpoints/console-gateway";
 import { GATEWAY_PREFIX, createGatewayHandler } from "@/lib/gateway/handler";
 import { settleClientAddress } from "@/lib/net/client-address";
 import { resealNotice, resealSecrets } from "@/lib/secrets/reseal";
-import { securityHeaders } from "@/lib/net/security-headers";
+import { startConsoleProcess } from "@/lib/server/console-process";
+import { exportConsoleEnvironment } from "@/lib/server/console-environment";
+import type { NextConsole } from "@/lib/server/next-console";
 import { seedIfEmpty, writeSignIns } from "@/prisma/seed";
 
 /**
- * Keel's one process: opens the database (starting the embedded one when DATABASE_URL is unset),
- * applies migrations, seeds an empty database, and serves the console through Next. The gateway's
- * /api/v1 is served by lib/gateway ahead of Next on the same port: Next's per-request work and
- * garbage would cost the gateway a quarter or more of its throughput (see DESIGN.md).
+ * Keel's server: opens the database (starting the embedded one when DATABASE_URL is unset),
+ * applies migrations, seeds an empty database, serves the gateway's /api/v1 with lib/gateway and
+ * every other path with the console (Next). Next's per-request work and garbage would cost the
+ * gateway a quarter or more of its throughput in a shared process (see DESIGN.md), so with
+ * DATABASE_URL the console runs in a child process (console-server.ts) behind this one; the
+ * embedded database serves one connection to one process, so there both share this process.
  */
 async function main() {
   const started = Date.now();
   const dev = process.env.NODE_ENV !== "production";
   const config = loadConfig();
-  process.env.KEEL_MASTER_KEY = config.masterKey;
-  process.env.NEXTAUTH_SECRET = config.authSecret;
-  process.env.NEXTAUTH_URL ??= config.publicUrl;
-  process.env.KEEL_PUBLIC_URL ??= config.publicUrl;
   // For the console's side (Next's bundle, NextAuth); the gateway takes its configuration as values.
-  process.env.KEEL_AUDIT_SIGNING_KEY = config.auditSigningKey;
-  process.env.KEEL_OUTBOUND_ALLOW = config.outboundAllow;
+  exportConsoleEnvironment(config);
+  // Next's development server stays in this process (its reloads need it).
+  const separate = !dev && config.consoleProcess === "separate";
   for (const notice of config.notices) console.log(`[keel] ${notice}`);
 
   const booted = await bootDatabase(config);
@@ -39,11 +39,17 @@ async function main() {
   const signIns = config.seed ? await seedIfEmpty(booted.database.prisma) : null;
 
   const dir = path.dirname(fileURLToPath(import.meta.url));
-  const createNext = (next as unknown as { default?: typeof next }).default ?? next;
-  const app = createNext({ dev, dir, hostname: "localhost", port: config.port });
-  await app.prepare();
-  const handle = app.getRequestHandler();
-  const consoleHeaders = Object.entries(securityHeaders({ publicUrl: config.publicUrl, dev, oidcIssuer: config.oidcIssuer }));
+  const child = separate ? startConsoleProcess({ script: path.join(dir, "console-server.ts"), env: process.env }) : null;
+  let shared: NextConsole | null = null;
+  try {
+    if (child) await child.ready;
+    // Loaded only here: a front process with the console apart never loads Next at all.
+    else shared = await (await import("@/lib/server/next-console")).prepareNextConsole({ dir, dev, config });
+  } catch (error) {
+    await child?.close();
+    throw error;
+  }
+  const handleConsole = child?.handle ?? shared!.handle;
   const gateway = createGatewayHandler(gatewayConfig(config));
   await gateway.ready();
   // Seals request records into each tenant's signed audit chain, off the request path.
@@ -57,11 +63,7 @@ async function main() {
       void gateway(req, res);
       return;
     }
-    for (const [name, value] of consoleHeaders) res.setHeader(name, value);
-    handle(req, res).catch((error: unknown) => {
-      console.error("[keel] request failed:", error);
-      if (!res.headersSent) res.writeHead(500).end("Internal error");
-    });
+    handleConsole(req, res);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -70,9 +72,12 @@ async function main() {
   });
   // The console's "try it" panel reaches the gateway over loopback, as any caller would.
   const loopback = ["0.0.0.0", "::", ""].includes(config.host) ? "127.0.0.1" : config.host;
-  publishConsoleGateway({ url: `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${(server.address() as AddressInfo).port}`, secret: config.authSecret });
+  const gatewayUrl = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${(server.address() as AddressInfo).port}`;
+  if (child) child.setGatewayUrl(gatewayUrl);
+  else publishConsoleGateway({ url: gatewayUrl, secret: config.authSecret });
 
-  console.log(`[keel] Keel is ready on ${config.publicUrl} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`);
+  const mode = `${dev ? "development" : "production"}${child ? ", console in its own process" : ""}`;
+  console.log(`[keel] Keel is ready on ${config.publicUrl} (${mode}, ${Date.now() - started} ms)`);
   if (signIns) {
     const file = writeSignIns(config.home, signIns);
     console.log(`[keel] Seeded a demo tenant \`acme\`. Its sign-ins are in ${file} (readable by this user only).`);
@@ -98,7 +103,8 @@ async function main() {
     await gateway.close();
     await sealer.stop();
     server.closeAllConnections();
-    await app.close?.();
+    await child?.close();
+    await shared?.close();
     await booted.shutdown();
     process.exit(0);
   };

@@ -5,19 +5,20 @@ import path from "node:path";
 import { startArgs } from "../scripts/start-args";
 
 export type SignIn = { role: string; email: string; password: string };
-export type KeelProcess = { url: string; home: string; signIns: SignIn[]; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<void> };
+export type KeelProcess = { url: string; home: string; pid: number; signIns: SignIn[]; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<void> };
 
 /**
  * Starts Keel as `npm start` does (building first when the sources changed) on its embedded
- * database in `home`, and reads the sign-ins it prints on first start.
+ * database in `home`, or on the Postgres at `databaseUrl`, and reads the sign-ins it prints on
+ * first start.
  */
-export async function startKeel(opts: { port: number; home?: string; timeoutMs?: number }): Promise<KeelProcess> {
+export async function startKeel(opts: { port: number; home?: string; timeoutMs?: number; databaseUrl?: string }): Promise<KeelProcess> {
   const home = opts.home ?? fs.mkdtempSync(path.join(os.tmpdir(), "keel-e2e-"));
   const root = path.resolve(import.meta.dirname, "..");
   const child: ChildProcess = spawn(process.execPath, startArgs(root), {
     cwd: root,
     // The browser tests' fake provider listens on loopback, which Keel refuses to call unless allowed.
-    env: { ...process.env, PORT: String(opts.port), KEEL_HOME: home, DATABASE_URL: "", NODE_ENV: "production", KEEL_OUTBOUND_ALLOW: "127.0.0.1" },
+    env: { ...process.env, PORT: String(opts.port), KEEL_HOME: home, DATABASE_URL: opts.databaseUrl ?? "", NODE_ENV: "production", KEEL_OUTBOUND_ALLOW: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
@@ -45,6 +46,7 @@ export async function startKeel(opts: { port: number; home?: string; timeoutMs?:
   return {
     url: `http://localhost:${opts.port}`,
     home,
+    pid: child.pid!,
     signIns,
     output: () => log,
     stop: async (signal = "SIGTERM") => {

@@ -25,6 +25,7 @@ const envSchema = z.object({
   KEEL_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1).default(60_000),
   KEEL_TENANT_RPM: z.coerce.number().int().min(1).optional(),
   KEEL_TENANT_TPM: z.coerce.number().int().min(1).optional(),
+  KEEL_CONSOLE_PROCESS: z.enum(["separate", "shared"]).optional(),
 });
 
 /** Keel's settings, read once from the environment (see the README's table). */
@@ -51,6 +52,12 @@ export type KeelConfig = {
   providerTimeoutMs: number;
   tenantRpm: number | null;
   tenantTpm: number | null;
+  /**
+   * KEEL_CONSOLE_PROCESS: `separate` runs the console (Next) in a child process of its own, so that
+   * its rendering never slows the gateway; the default with DATABASE_URL. The embedded database
+   * serves one connection to one process, so there it is always `shared`.
+   */
+  consoleProcess: "separate" | "shared";
   /** What Keel generated on this start and the operator should know about. */
   notices: string[];
 };
@@ -64,6 +71,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeelConfig {
     throw new Error(`Keel's configuration is invalid:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.KEEL_CONSOLE_PROCESS === "separate" && !e.DATABASE_URL) {
+    throw new Error(
+      "Keel's configuration is invalid:\n  KEEL_CONSOLE_PROCESS: `separate` needs DATABASE_URL; the embedded database serves one process (unset it, or set DATABASE_URL)",
+    );
+  }
   const home = path.resolve(e.KEEL_HOME);
   const notices: string[] = [];
   const masterKey = e.KEEL_MASTER_KEY ?? localSecret(home, "master.key", notices, "encryption master key");
@@ -87,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeelConfig {
     providerTimeoutMs: e.KEEL_PROVIDER_TIMEOUT_MS,
     tenantRpm: e.KEEL_TENANT_RPM ?? null,
     tenantTpm: e.KEEL_TENANT_TPM ?? null,
+    consoleProcess: e.KEEL_CONSOLE_PROCESS ?? (e.DATABASE_URL ? "separate" : "shared"),
     notices,
   };
 }

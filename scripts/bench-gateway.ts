@@ -12,13 +12,14 @@
 //
 //   npm run bench:gateway -- [--duration 10] [--warmup 2] [--connections 32] [--rounds 2]
 //                            [--report best|median] [--targets upstream,bare,keel] [--modes json,stream]
-//                            [--external [postgresql://…]] [--unloaded] [--console-passes 5] [--start-timeout 900]
+//                            [--external [postgresql://…]] [--unloaded] [--console-passes 5] [--console-during 0]
+//                            [--start-timeout 900]
 import crypto from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
-import { renderConsolePages } from "./bench/console";
+import { browseConsole, renderConsolePages } from "./bench/console";
 import { cpuMeter, machineBusy } from "./bench/cpu";
 import { runLoad, type LoadResult, type LoadTarget } from "./bench/load";
 import { countRequestRecords, embeddedDatabase, freshExternalDatabase, seedKeel, type KeelDatabase, type Seeded } from "./bench/keel-db";
@@ -36,7 +37,8 @@ const LABEL: Record<TargetName, string> = { upstream: "upstream direct", bare: "
 const MODE_LABEL: Record<Mode, string> = { json: "non-streaming", stream: "streaming" };
 
 const TARGET_P50_MS = 3;
-const TARGET_THROUGHPUT = 0.3;
+/** Throughput against the bare proxy, streaming and not, that the gateway aims for, by database. */
+const TARGET_THROUGHPUT = { external: 0.5, embedded: 0.4 } as const;
 
 type Options = {
   durationMs: number;
@@ -50,6 +52,7 @@ type Options = {
   startTimeoutMs: number;
   unloaded: boolean;
   consolePasses: number;
+  consoleDuring: number;
 };
 
 const USAGE = `Usage: npm run bench:gateway -- [options]
@@ -68,6 +71,8 @@ const USAGE = `Usage: npm run bench:gateway -- [options]
   --console-passes <n>  before measuring, sign in as the bench tenant's owner and render every
                         console page n times, as a used install would have: a Keel whose console
                         was used is slower (5; 0 leaves the console unused)
+  --console-during <n>  while Keel is measured, also render n console pages a second, as people
+                        using the console while applications call the gateway (0)
   --start-timeout <s>   how long Keel may take to build and start (900)`;
 
 function parseArgs(argv: string[]): Options {
@@ -83,6 +88,7 @@ function parseArgs(argv: string[]): Options {
     startTimeoutMs: 900_000,
     unloaded: false,
     consolePasses: 5,
+    consoleDuring: 0,
   };
   const num = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
@@ -117,6 +123,7 @@ function parseArgs(argv: string[]): Options {
       case "--start-timeout": o.startTimeoutMs = num(flag, value(), 10) * 1000; break;
       case "--unloaded": o.unloaded = true; break;
       case "--console-passes": o.consolePasses = Math.floor(num(flag, value(), 0)); break;
+      case "--console-during": o.consoleDuring = num(flag, value(), 0); break;
       case "-h":
       case "--help":
         console.log(USAGE);
@@ -140,14 +147,15 @@ function table(header: string[], rows: string[][], rightAlignFrom: number): stri
 }
 
 /** One measured run, with the CPU its server and the load generator used in the window (% of a core). */
-type Run = LoadResult & { serverCpu: number | null; clientCpu: number | null };
+type Run = LoadResult & { serverCpu: number | null; clientCpu: number | null; browsed?: { renders: number; failures: number } };
 
 const cpu = (r: Run) => `${r.serverCpu === null ? "?" : Math.round(r.serverCpu)}/${r.clientCpu === null ? "?" : Math.round(r.clientCpu)}`;
 
 function summary(r: Run): string {
   const lat = r.latency ? `p50 ${ms(r.latency.p50)} ms  p99 ${ms(r.latency.p99)} ms` : "no 2xx";
   const ttfb = r.ttfb ? `  ttfb p50 ${ms(r.ttfb.p50)} ms  p99 ${ms(r.ttfb.p99)} ms` : "";
-  return `${int(r.rps).padStart(6)} req/s  ${lat}${ttfb}  cpu ${cpu(r)}%${r.errors ? `  errors ${int(r.errors)}` : ""}`;
+  const browsed = r.browsed ? `  console pages ${r.browsed.renders}${r.browsed.failures ? ` (${r.browsed.failures} not 200)` : ""}` : "";
+  return `${int(r.rps).padStart(6)} req/s  ${lat}${ttfb}  cpu ${cpu(r)}%${r.errors ? `  errors ${int(r.errors)}` : ""}${browsed}`;
 }
 
 // ---- the run ------------------------------------------------------------------------------
@@ -167,6 +175,13 @@ async function main(): Promise<number> {
 
   let keel: KeelChild | null = null;
   let keelPort = 0;
+  const consoleVisit = (seed: Seeded) => ({
+    origin: `http://127.0.0.1:${keelPort}`,
+    appDir: path.join(ROOT, "app"),
+    email: seed.owner.email,
+    password: seed.owner.password,
+    params: { tenant: seed.tenantSlug, endpointId: seed.endpointId },
+  });
   let database: KeelDatabase | null = null;
   let seeded: Seeded | null = null;
   if (withKeel) {
@@ -199,14 +214,7 @@ async function main(): Promise<number> {
     });
     console.log(`[bench] Keel is ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     if (opts.consolePasses > 0) {
-      const rendered = await renderConsolePages({
-        origin: `http://127.0.0.1:${keelPort}`,
-        appDir: path.join(ROOT, "app"),
-        email: seeded.owner.email,
-        password: seeded.owner.password,
-        params: { tenant: seeded.tenantSlug, endpointId: seeded.endpointId },
-        passes: opts.consolePasses,
-      });
+      const rendered = await renderConsolePages({ ...consoleVisit(seeded), passes: opts.consolePasses });
       const routes = rendered.pages.map((p) => p.route.replace(/^\/t\/\[tenant\]/, "") || "/").join(" ");
       console.log(
         `[bench] console: signed in as ${seeded.owner.email} and rendered ${rendered.renders} pages ` +
@@ -268,8 +276,10 @@ async function main(): Promise<number> {
         const onWindow = (phase: "start" | "end") => {
           for (const m of [server, client]) if (phase === "start") m.start(); else m.stop();
         };
+        const browsing = t === "keel" && opts.consoleDuring > 0 && seeded ? await browseConsole({ ...consoleVisit(seeded), perSecond: opts.consoleDuring }) : null;
         const load = await runLoad(targetFor(t, mode), { connections: opts.connections, warmupMs: opts.warmupMs, durationMs: opts.durationMs, onWindow });
-        const r: Run = { ...load, serverCpu: server.percent(), clientCpu: client.percent() };
+        const browsed = await browsing?.stop();
+        const r: Run = { ...load, serverCpu: server.percent(), clientCpu: client.percent(), browsed };
         if (t === "keel") keelSent += r.sent;
         results.set(key(t, mode), [...(results.get(key(t, mode)) ?? []), r]);
         console.log(`[bench] round ${round}/${opts.rounds}  ${LABEL[t].padEnd(15)} ${MODE_LABEL[mode].padEnd(13)} ${summary(r)}`);
@@ -330,32 +340,44 @@ async function main(): Promise<number> {
     for (const l of errorLines) console.log(l);
   }
 
-  // The verdict: Keel against the bare proxy, non-streaming (streaming follows for information).
+  // The verdict: Keel against the bare proxy, non-streaming and streaming. The machine's speed drifts
+  // by a third within a run (seen on these shared 2-core machines), so each round's Keel is compared
+  // with the bare proxy measured just before or after it, and the verdict takes the median of those
+  // paired figures rather than a ratio of two separately chosen rows.
   if (withKeel && opts.targets.includes("bare")) {
     console.log("");
+    const throughputTarget = TARGET_THROUGHPUT[opts.externalUrl ? "external" : "embedded"];
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
     for (const mode of opts.modes) {
-      const k = chosen.get(key("keel", mode))!;
-      const b = chosen.get(key("bare", mode))!;
-      const keelErrors = results.get(key("keel", mode))!.reduce((a, x) => a + x.errors, 0);
+      const ks = results.get(key("keel", mode))!;
+      const bs = results.get(key("bare", mode))!;
+      const keelErrors = ks.reduce((a, x) => a + x.errors, 0);
       const caveat = keelErrors > 0 ? `  [${int(keelErrors)} Keel request(s) failed: see Errors]` : "";
-      if (!k.latency || !b.latency) {
-        console.log(`Keel ${MODE_LABEL[mode]}: no verdict, ${!k.latency ? "Keel" : "the bare proxy"} answered no request with 2xx${caveat}`);
+      const pairs = ks.map((k, i) => ({ k, b: bs[i] })).filter(({ k, b }) => k.latency && b.latency && b.rps > 0);
+      if (pairs.length === 0) {
+        console.log(`Keel ${MODE_LABEL[mode]}: no verdict, no round where both Keel and the bare proxy answered with 2xx${caveat}`);
         continue;
       }
-      const overhead = k.latency.p50 - b.latency.p50;
-      const ratio = k.rps / b.rps;
+      const ratios = pairs.map(({ k, b }) => k.rps / b.rps);
+      const overheads = pairs.map(({ k, b }) => k.latency!.p50 - b.latency!.p50);
+      const ratio = median(ratios);
+      const overhead = median(overheads);
+      const perRound = `per round ${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(", ")}`;
+      const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
       if (mode === "json") {
-        console.log(`Keel p50 overhead vs bare proxy: ${overhead.toFixed(2)} ms (target ≤ ${TARGET_P50_MS} ms) ${overhead <= TARGET_P50_MS ? "PASS" : "MISS"}${caveat}`);
-        console.log(`Keel throughput vs bare proxy: ${(ratio * 100).toFixed(0)}% (target ≥ ${TARGET_THROUGHPUT * 100}%) ${ratio >= TARGET_THROUGHPUT ? "PASS" : "MISS"}${caveat}`);
+        console.log(`Keel p50 overhead vs bare proxy: ${overhead.toFixed(2)} ms, median of rounds ${overheads.map((o) => o.toFixed(2)).join(", ")} (target ≤ ${TARGET_P50_MS} ms) ${verdict(overhead <= TARGET_P50_MS)}${caveat}`);
+        console.log(`Keel throughput vs bare proxy: ${(ratio * 100).toFixed(0)}%, median of ${perRound} (target ≥ ${throughputTarget * 100}%) ${verdict(ratio >= throughputTarget)}${caveat}`);
         if (!opts.unloaded) {
           console.log(`  (at ${opts.connections} connections a saturated server's p50 is about ${opts.connections} / req/s; --unloaded adds the 1-connection overhead)`);
         }
       } else {
-        const ttfb = k.ttfb && b.ttfb ? `, TTFB p50 overhead ${(k.ttfb.p50 - b.ttfb.p50).toFixed(2)} ms` : "";
-        console.log(`Keel streaming vs bare proxy (information): p50 overhead ${overhead.toFixed(2)} ms${ttfb}, throughput ${(ratio * 100).toFixed(0)}%${caveat}`);
+        const ttfbs = pairs.filter(({ k, b }) => k.ttfb && b.ttfb).map(({ k, b }) => k.ttfb!.p50 - b.ttfb!.p50);
+        const ttfb = ttfbs.length ? `, TTFB p50 overhead ${median(ttfbs).toFixed(2)} ms` : "";
+        console.log(`Keel streaming throughput vs bare proxy: ${(ratio * 100).toFixed(0)}%, median of ${perRound} (target ≥ ${throughputTarget * 100}%) ${verdict(ratio >= throughputTarget)}; p50 overhead ${overhead.toFixed(2)} ms${ttfb} (information)${caveat}`);
       }
     }
   }
+
 
   // At a fixed concurrency a saturated server's p50 is about connections / req/s; at one
   // connection nothing queues, and the difference is what each request costs.

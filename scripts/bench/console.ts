@@ -136,3 +136,35 @@ export async function renderConsolePages(opts: ConsoleVisit): Promise<{ pages: C
   }
   return { pages, renders: pages.length * opts.passes, ms: performance.now() - started };
 }
+
+/**
+ * Renders console pages one after another at `perSecond` until `stop()`, as people using the
+ * console while applications call the gateway; resolves once signed in. `stop()` tells how many
+ * pages were rendered and how many did not answer 200.
+ */
+export async function browseConsole(opts: Omit<ConsoleVisit, "passes"> & { perSecond: number }) {
+  const pages = findConsolePages(opts.appDir);
+  const paths = pages.map((page) => pathOf(page, opts.params));
+  const jar = cookieJar();
+  await signIn(opts.origin, jar, opts.email, opts.password);
+  let stopped = false;
+  let renders = 0;
+  let failures = 0;
+  const started = performance.now();
+  const loop = (async () => {
+    while (!stopped) {
+      const res = await send(opts.origin + paths[renders % paths.length], jar, { headers: { accept: "text/html,application/xhtml+xml" } });
+      renders++;
+      if (res.status !== 200) failures++;
+      const due = started + (renders * 1000) / opts.perSecond - performance.now();
+      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return { renders, failures };
+    },
+  };
+}

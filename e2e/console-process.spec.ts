@@ -1,0 +1,103 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { expect, test } from "@playwright/test";
+import pg from "pg";
+import { signIn } from "./helpers";
+import { startKeel, type KeelProcess } from "./keel-process";
+
+const ADMIN_URL = process.env.KEEL_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The processes whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+let keel: KeelProcess;
+const dbName = `keel_e2e_${crypto.randomBytes(4).toString("hex")}`;
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  await admin(`CREATE DATABASE "${dbName}"`);
+  keel = await startKeel({ port: 3102, databaseUrl: ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`) });
+});
+
+test.afterAll(async () => {
+  await keel?.stop();
+  if (keel) fs.rmSync(keel.home, { recursive: true, force: true });
+  await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+});
+
+test("on a PostgreSQL server the console runs in its own process, and a key it revokes is refused by the gateway at once", async ({ page }) => {
+  expect(keel.output()).toContain("console in its own process");
+  const [consolePid] = childrenOf(keel.pid);
+  expect(consolePid).toBeGreaterThan(0);
+
+  // Console pages come through the front process with the console's security headers.
+  const owner = keel.signIns.find((s) => s.role === "OWNER")!;
+  await signIn(page.request, keel.url, owner.email, owner.password);
+  const pageResponse = await page.goto(`${keel.url}/t/acme/keys`);
+  expect(pageResponse?.status()).toBe(200);
+  expect(pageResponse?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+
+  await page.getByRole("button", { name: "Create key" }).click();
+  const keyDialog = page.getByRole("dialog");
+  await keyDialog.getByLabel("Name").fill("split app");
+  await keyDialog.getByRole("button", { name: "Create key" }).click();
+  const secret = (await keyDialog.getByTestId("api-key-secret").textContent())!.trim();
+  await keyDialog.getByRole("button", { name: "Done" }).click();
+
+  const listModels = () => page.request.get(`${keel.url}/api/v1/models`, { headers: { authorization: `Bearer ${secret}` } });
+  const keyRow = page.getByTestId("key-split app");
+  await keyRow.getByRole("button", { name: "Revoke" }).click();
+  // The gateway, in the front process, caches the key now (for 2 s without a change announced).
+  expect((await listModels()).status()).toBe(200);
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
+  await expect(keyRow.getByTestId("key-status")).toHaveText("revoked");
+  // Refused on the first try: the console's change crossed to the gateway's process, not waited out.
+  expect((await listModels()).status()).toBe(401);
+
+  // A console that dies is restarted; the gateway answers meanwhile.
+  process.kill(consolePid, "SIGKILL");
+  const unauthorized = await page.request.get(`${keel.url}/api/v1/models`);
+  expect(unauthorized.status()).toBe(401);
+  await expect(async () => {
+    expect((await page.request.get(`${keel.url}/t/acme/keys`)).status()).toBe(200);
+  }).toPass({ timeout: 60_000 });
+  const [restarted] = childrenOf(keel.pid);
+  expect(restarted).not.toBe(consolePid);
+  expect(keel.output()).toContain("the console process exited");
+
+  // A console process never outlives Keel, even one killed with -9.
+  await keel.stop("SIGKILL");
+  await expect.poll(() => alive(restarted), { timeout: 15_000 }).toBe(false);
+});
