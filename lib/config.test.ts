@@ -7,7 +7,7 @@ import { loadConfig } from "./config";
 const home = fs.mkdtempSync(path.join(os.tmpdir(), "keel-config-"));
 afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 
-const load = (env: Record<string, string>) => loadConfig({ KEEL_HOME: home, ...env } as NodeJS.ProcessEnv);
+const load = (env: Record<string, string>) => loadConfig({ NODE_ENV: "test", KEEL_HOME: home, ...env });
 const SERVER = "postgresql://keel@db.internal:5432/keel";
 
 describe("where the console runs", () => {
