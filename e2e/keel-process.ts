@@ -50,7 +50,7 @@ export async function startKeel(opts: { port: number; home?: string; timeoutMs?:
     signIns,
     output: () => log,
     stop: async (signal = "SIGTERM") => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));
       child.kill(signal);
       await exited;
