@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { EndpointKind } from "@/lib/db/generated/enums";
-import { mintConsoleToken } from "@/lib/gateway/console-token";
 import { problem } from "@/lib/tenancy/route";
-import { consoleGateway } from "./console-gateway";
+import { throughGateway } from "./through-gateway";
 
 const message = z.object({
   role: z.enum(["system", "user", "assistant"], { error: "Role must be system, user or assistant" }),
@@ -18,21 +17,13 @@ export const tryEndpointSchema = z.object({
 });
 export type TryEndpointInput = z.infer<typeof tryEndpointSchema>;
 
-/** Headers of the gateway's answer that the panel shows. */
-const PASSED_HEADERS = ["content-type", "x-request-id", "x-keel-model-version"];
-
-/**
- * Sends a console user's request through Keel's own gateway, so it is limited, budgeted, recorded
- * (against the user) and routed exactly like an API call, and streams the answer back.
- */
+/** The endpoint page's "try it" panel: one request through Keel's own gateway as the signed-in user. */
 export async function tryEndpoint(
   who: { tenantId: string; userId: string },
   endpoint: { name: string; kind: EndpointKind },
   input: TryEndpointInput,
   signal: AbortSignal,
 ): Promise<Response> {
-  const gateway = consoleGateway();
-  if (!gateway) return problem(503, "unavailable", "The gateway is not running in this process.");
   const chat = endpoint.kind === "CHAT";
   if (chat && !input.messages) return problem(400, "invalid", "A chat endpoint takes messages.", { messages: ["Write a message first"] });
   if (!chat && !input.input) return problem(400, "invalid", "An embeddings endpoint takes texts.", { input: ["Write a text first"] });
@@ -40,16 +31,5 @@ export async function tryEndpoint(
   const body = chat
     ? { model: endpoint.name, messages: input.messages, stream: true, stream_options: { include_usage: true }, max_tokens: input.maxTokens, temperature: input.temperature }
     : { model: endpoint.name, input: input.input, encoding_format: "float" };
-  const res = await fetch(`${gateway.url}/api/v1/${chat ? "chat/completions" : "embeddings"}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${mintConsoleToken(who, gateway.secret)}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal,
-  });
-  const headers = new Headers({ "cache-control": "no-cache" });
-  for (const name of PASSED_HEADERS) {
-    const value = res.headers.get(name);
-    if (value) headers.set(name, value);
-  }
-  return new Response(res.body, { status: res.status, headers });
+  return throughGateway(who, chat ? "chat/completions" : "embeddings", body, signal);
 }

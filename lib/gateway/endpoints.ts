@@ -29,6 +29,8 @@ export type GatewayEndpoint = {
   activeVersion: GatewayVersion | null;
   /** Versions to try, in order, when the active one fails on the provider's side. */
   fallbackVersions: GatewayVersion[];
+  /** Every version that may answer (priced, on the tenant's own provider), by id: what a caller may pin. */
+  versions: ReadonlyMap<string, GatewayVersion>;
 };
 
 /** Endpoints by (tenant, name); `forgetTenant` drops all of a tenant's, names cached as unknown included. */
@@ -76,11 +78,12 @@ async function loadEndpoint(tenantId: string, name: string, masterKeys: MasterKe
     },
   });
   if (!row) return null;
-  const versions = new Map(row.versions.map((v) => [v.id, v]));
-  const pick = (id: string | null) => {
-    const v = id === null ? undefined : versions.get(id);
-    return v ? toVersion(v, tenantId, masterKeys) : null;
-  };
+  const versions = new Map<string, GatewayVersion>();
+  for (const versionRow of row.versions) {
+    const v = toVersion(versionRow, tenantId, masterKeys);
+    if (v) versions.set(v.id, v);
+  }
+  const pick = (id: string | null) => (id === null ? null : (versions.get(id) ?? null));
   const activeVersion = pick(row.activeVersionId);
   const fallbackVersions: GatewayVersion[] = [];
   // Ids of versions that are gone, or of the active one, are skipped; the order is kept.
@@ -96,6 +99,7 @@ async function loadEndpoint(tenantId: string, name: string, masterKeys: MasterKe
     disabled: row.disabledAt !== null,
     activeVersion,
     fallbackVersions,
+    versions,
   };
 }
 

@@ -23,6 +23,8 @@ export type GatewayKey = {
   expiresAt: number | null;
   revoked: boolean;
   tenant: GatewayTenant;
+  /** The one version this caller asked for (a console token from the playground); unset means what the endpoint routes to. */
+  pinnedVersionId?: string;
 };
 
 export type GatewayTenant = { id: string; slug: string; suspended: boolean; monthlyBudgetUsd: number | null };
@@ -205,5 +207,6 @@ async function authenticateConsole(token: string, auth: Authenticators): Promise
     expiresAt: null,
     revoked: false,
     tenant,
+    ...(claims.versionId ? { pinnedVersionId: claims.versionId } : {}),
   };
 }

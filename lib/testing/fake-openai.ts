@@ -7,6 +7,8 @@ export type FakeFault =
   | { kind: "status"; status: number; retryAfter?: string; message?: string }
   | { kind: "hang" }
   | { kind: "delay"; ms: number }
+  // Streams its chunks `chunkMs` apart, so a test can stop a run midway.
+  | { kind: "slow"; chunkMs: number }
   | { kind: "cut"; afterChunks: number }
   | { kind: "no-done" };
 
@@ -17,6 +19,8 @@ export type FakeOpenAI = {
   baseUrl: string;
   /** Every request received, faulted ones included, in order. */
   requests: ReceivedRequest[];
+  /** Responses whose caller hung up before they ended (a stopped run reaches the provider as this). */
+  hungUp: number;
   /** Switches for provider quirks. */
   quirks: { omitUsage: boolean; ignoreBase64: boolean };
   /** Applies `fault` to the next `times` responses. */
@@ -40,7 +44,7 @@ const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
  */
 export async function startFakeOpenAI(opts: { apiKey?: string } = {}): Promise<FakeOpenAI> {
   const faults: FakeFault[] = [];
-  const fake = { requests: [] as ReceivedRequest[], quirks: { omitUsage: false, ignoreBase64: false } };
+  const fake = { requests: [] as ReceivedRequest[], hungUp: 0, quirks: { omitUsage: false, ignoreBase64: false } };
 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -48,6 +52,9 @@ export async function startFakeOpenAI(opts: { apiKey?: string } = {}): Promise<F
     const text = Buffer.concat(chunks).toString("utf8");
     const path = (req.url ?? "/").split("?")[0];
     fake.requests.push({ method: req.method ?? "GET", path, headers: req.headers, body: text ? (JSON.parse(text) as Json) : null });
+    res.on("close", () => {
+      if (!res.writableFinished) fake.hungUp++;
+    });
     if (opts.apiKey && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
       return send(res, 401, { error: { message: "Incorrect API key provided: sk-f***.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
     }
@@ -74,6 +81,7 @@ export async function startFakeOpenAI(opts: { apiKey?: string } = {}): Promise<F
     },
     reset: () => {
       fake.requests.length = 0;
+      fake.hungUp = 0;
       faults.length = 0;
       fake.quirks.omitUsage = false;
       fake.quirks.ignoreBase64 = false;
@@ -121,11 +129,13 @@ function chat(res: http.ServerResponse, body: Json, fault: FakeFault | null, omi
 
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   let i = 0;
+  const gap = fault?.kind === "slow" ? fault.chunkMs : 2;
   const next = () => {
+    if (res.destroyed) return;
     if (fault?.kind === "cut" && i === fault.afterChunks) return res.socket?.destroy();
     if (i < events.length) {
       res.write(events[i++]);
-      return setTimeout(next, 2);
+      return setTimeout(next, gap);
     }
     res.end(fault?.kind === "no-done" ? "" : "data: [DONE]\n\n");
   };

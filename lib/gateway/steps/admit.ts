@@ -59,8 +59,8 @@ export async function admit(
   const name = endpoint.name;
   if (endpoint.disabled) throw modelNotFound(name, "is disabled");
   if (endpoint.kind !== kind) throw modelNotFound(name, kind === "CHAT" ? "is an embeddings model; it does not support chat completions" : "is a chat model; it does not support embeddings");
-  const versions = reachableVersions(endpoint);
-  if (versions.length === 0) throw modelNotFound(name, "has no active version");
+  const versions = reachableVersions(endpoint, key);
+  if (versions.length === 0) throw modelNotFound(name, key.pinnedVersionId !== undefined ? "has no such version that can answer (it may be unpriced)" : "has no active version");
   const estimates = versions.map(estimate);
   const budget = await gw.budget.reserve(key.tenant, mostCostly(versions, estimates));
   let limits: LimitsAdmission;

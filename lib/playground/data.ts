@@ -1,0 +1,60 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import type { PlaygroundEndpoint, PlaygroundRunRecord } from "./schemas";
+
+/** The tenant's chat endpoints with their versions, newest version first, for the playground's pickers. */
+export async function listPlaygroundEndpoints(ctx: { tenantId: string }): Promise<PlaygroundEndpoint[]> {
+  const rows = await db().endpoint.findMany({
+    where: { tenantId: ctx.tenantId, kind: "CHAT" },
+    orderBy: { name: "asc" },
+    select: {
+      id: true,
+      name: true,
+      disabledAt: true,
+      activeVersionId: true,
+      versions: { where: { tenantId: ctx.tenantId }, orderBy: { createdAt: "desc" }, select: { id: true, label: true, providerModel: true } },
+    },
+  });
+  return rows.map((r) => ({ id: r.id, name: r.name, disabled: r.disabledAt !== null, activeVersionId: r.activeVersionId, versions: r.versions }));
+}
+
+/** An endpoint of the tenant and, when asked for, one of its versions; null when either is not the tenant's. */
+export async function findRunTarget(ctx: { tenantId: string }, endpointId: string, versionId: string | null | undefined) {
+  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, tenantId: ctx.tenantId }, select: { id: true, name: true, kind: true } });
+  if (!endpoint) return null;
+  if (!versionId) return { endpoint, versionId: null };
+  const version = await db().modelVersion.findFirst({ where: { id: versionId, endpointId: endpoint.id, tenantId: ctx.tenantId }, select: { id: true } });
+  return version ? { endpoint, versionId: version.id } : null;
+}
+
+/**
+ * A run's figures from its request record, for the person who ran it: the record is read back
+ * rather than trusted from the stream, so tokens and cost are what budgets and exports count.
+ */
+export async function findPlaygroundRun(ctx: { tenantId: string; userId: string }, requestId: string): Promise<PlaygroundRunRecord | null> {
+  const r = await db().requestRecord.findFirst({
+    where: { tenantId: ctx.tenantId, userId: ctx.userId, id: requestId },
+    select: {
+      id: true, status: true, errorCode: true, inputTokens: true, outputTokens: true, tokensEstimated: true, costUsd: true,
+      latencyMs: true, ttftMs: true, endpointName: true, modelVersionId: true, createdAt: true,
+    },
+  });
+  if (!r) return null;
+  const version = r.modelVersionId
+    ? await db().modelVersion.findFirst({ where: { id: r.modelVersionId, tenantId: ctx.tenantId }, select: { id: true, label: true } })
+    : null;
+  return {
+    requestId: r.id,
+    status: r.status,
+    errorCode: r.errorCode,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    tokensEstimated: r.tokensEstimated,
+    costUsd: r.costUsd.toString(),
+    latencyMs: r.latencyMs,
+    ttftMs: r.ttftMs,
+    endpointName: r.endpointName,
+    version,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
