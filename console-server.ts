@@ -13,22 +13,38 @@ import { prepareNextConsole } from "@/lib/server/next-console";
  * The console's process, started by server.ts when the console runs apart from the gateway
  * (KEEL_CONSOLE_PROCESS=separate, with DATABASE_URL). It serves Next on the Unix socket the front
  * process names, with a pool of its own on the same database; the front has already applied the
- * migrations, seeded and exported the console's environment. It ends with the front process.
+ * migrations, seeded, exported the console's environment and bound the port (its gateway's URL
+ * comes in KEEL_CONSOLE_GATEWAY_URL). It stops when the front tells it to, or when the front is gone.
  */
 async function main() {
   const socketPath = process.env.KEEL_CONSOLE_SOCKET;
+  const gatewayUrl = process.env.KEEL_CONSOLE_GATEWAY_URL;
   const config = loadConfig();
-  if (!socketPath || !process.send || !config.databaseUrl) {
+  if (!socketPath || !gatewayUrl || !process.send || !process.connected || !config.databaseUrl) {
     throw new Error("console-server.ts is started by server.ts, with DATABASE_URL set");
   }
-  const tell = (message: ConsoleMessage) => process.send?.(message);
-  const database = openDatabase(config.databaseUrl, 10);
-  // The console's committed changes reach the gateway's caches in the front process.
-  onInvalidation((change) => tell({ type: "invalidate", change }));
+  const tell = (message: ConsoleMessage) => {
+    if (process.connected) process.send?.(message, undefined, {}, () => {});
+  };
+  // Until the console serves, stopping is just exiting.
+  let stop: () => Promise<void> = async () => process.exit(0);
+  // The front process went away (even by kill -9): nothing can reach this one any more.
+  process.on("disconnect", () => void stop());
+  // Signals go to the whole process group at once (Ctrl-C, a service manager): the front process
+  // decides when the console stops, after the gateway has finished its requests.
+  process.on("SIGTERM", () => {});
+  process.on("SIGINT", () => {});
   process.on("message", (raw: unknown) => {
     const message = frontMessageSchema.safeParse(raw);
-    if (message.success) publishConsoleGateway({ url: message.data.url, secret: config.authSecret });
+    if (!message.success) return;
+    if (message.data.type === "ping") tell({ type: "pong" });
+    else void stop();
   });
+
+  const database = openDatabase(config.databaseUrl, 10);
+  publishConsoleGateway({ url: gatewayUrl, secret: config.authSecret });
+  // The console's committed changes reach the gateway's caches in the front process.
+  onInvalidation((change) => tell({ type: "invalidate", change }));
 
   const dir = path.dirname(fileURLToPath(import.meta.url));
   const console_ = await prepareNextConsole({ dir, dev: false, config });
@@ -43,7 +59,7 @@ async function main() {
   tell({ type: "ready" });
 
   let stopping = false;
-  const stop = async () => {
+  stop = async () => {
     if (stopping) return;
     stopping = true;
     // Requests in flight finish before the database goes; a connection left open is cut after 5 s.
@@ -56,10 +72,7 @@ async function main() {
     await database.close();
     process.exit(0);
   };
-  process.on("SIGTERM", () => void stop());
-  process.on("SIGINT", () => void stop());
-  // The front process went away (even by kill -9): nothing can reach this one any more.
-  process.on("disconnect", () => void stop());
+  if (!process.connected) await stop();
 }
 
 main().catch((error: unknown) => {

@@ -9,7 +9,7 @@ import { publishConsoleGateway } from "@/lib/endpoints/console-gateway";
 import { GATEWAY_PREFIX, createGatewayHandler } from "@/lib/gateway/handler";
 import { settleClientAddress } from "@/lib/net/client-address";
 import { resealNotice, resealSecrets } from "@/lib/secrets/reseal";
-import { startConsoleProcess } from "@/lib/server/console-process";
+import { startConsoleProcess, type ConsoleProcess } from "@/lib/server/console-process";
 import { exportConsoleEnvironment } from "@/lib/server/console-environment";
 import type { NextConsole } from "@/lib/server/next-console";
 import { seedIfEmpty, writeSignIns } from "@/prisma/seed";
@@ -39,17 +39,10 @@ async function main() {
   const signIns = config.seed ? await seedIfEmpty(booted.database.prisma) : null;
 
   const dir = path.dirname(fileURLToPath(import.meta.url));
-  const child = separate ? startConsoleProcess({ script: path.join(dir, "console-server.ts"), env: process.env }) : null;
-  let shared: NextConsole | null = null;
-  try {
-    if (child) await child.ready;
-    // Loaded only here: a front process with the console apart never loads Next at all.
-    else shared = await (await import("@/lib/server/next-console")).prepareNextConsole({ dir, dev, config });
-  } catch (error) {
-    await child?.close();
-    throw error;
-  }
-  const handleConsole = child?.handle ?? shared!.handle;
+  // Shared: Next is prepared before the port opens. Loaded only here, so that a front process
+  // with the console apart never loads Next at all.
+  const shared: NextConsole | null = separate ? null : await (await import("@/lib/server/next-console")).prepareNextConsole({ dir, dev, config });
+  let child: ConsoleProcess | null = null;
   const gateway = createGatewayHandler(gatewayConfig(config));
   await gateway.ready();
   // Seals request records into each tenant's signed audit chain, off the request path.
@@ -63,18 +56,30 @@ async function main() {
       void gateway(req, res);
       return;
     }
-    handleConsole(req, res);
+    if (shared) shared.handle(req, res);
+    else child!.handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
   });
-  // The console's "try it" panel reaches the gateway over loopback, as any caller would.
+  // The console's "try it" panel and playground reach the gateway over loopback, as any caller would.
   const loopback = ["0.0.0.0", "::", ""].includes(config.host) ? "127.0.0.1" : config.host;
   const gatewayUrl = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${(server.address() as AddressInfo).port}`;
-  if (child) child.setGatewayUrl(gatewayUrl);
-  else publishConsoleGateway({ url: gatewayUrl, secret: config.authSecret });
+  if (shared) {
+    publishConsoleGateway({ url: gatewayUrl, secret: config.authSecret });
+  } else {
+    // Apart: the port is bound first (a port in use fails before Next boots), and console pages
+    // answer 503 for the second or two until the console is ready.
+    child = startConsoleProcess({ script: path.join(dir, "console-server.ts"), env: process.env, home: config.home, gatewayUrl });
+    try {
+      await child.ready;
+    } catch (error) {
+      await child.close();
+      throw error;
+    }
+  }
 
   const mode = `${dev ? "development" : "production"}${child ? ", console in its own process" : ""}`;
   console.log(`[keel] Keel is ready on ${config.publicUrl} (${mode}, ${Date.now() - started} ms)`);
@@ -97,6 +102,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`[keel] ${signal}: shutting down`);
+    // The console got the same signal; it waits for this process to stop it, and is not restarted.
+    child?.beginStop();
     server.close();
     server.closeIdleConnections();
     // In-flight gateway requests finish and their records are written before the database goes.

@@ -30,6 +30,7 @@ export const PERMISSIONS = {
   "prices.manage": { roles: MANAGERS, label: "Set the prices of model versions, which budgets are counted in" },
   "endpoints.try": { roles: BUILDERS, label: "Try endpoints from the console (recorded and billed like API calls)" },
   "keys.manage": { roles: BUILDERS, label: "Create and revoke API keys" },
+  "prompts.manage": { roles: BUILDERS, label: "Save, restore and delete prompts in the library" },
   "rollouts.approve": { roles: ["APPROVER"], label: "Approve or reject canary promotions" },
   "audit.read": { roles: OVERSIGHT, label: "Read the audit trail" },
   "audit.verify": { roles: OVERSIGHT, label: "Verify and export the audit trail" },

@@ -6,7 +6,7 @@ import type { GatewayVersion } from "./endpoints";
 import type { GatewayKey } from "./keys";
 import type { Usage } from "./tokens";
 
-export type Route = "chat.completions" | "embeddings" | "models";
+export type Route = "chat.completions" | "embeddings" | "models" | "prompts";
 
 /** sha256 of the canonical JSON of a request body: equal inputs hash equal whatever the key order. */
 export const hashInput = (body: unknown): string => crypto.createHash("sha256").update(canonicalJson(body)).digest("hex");
@@ -27,7 +27,7 @@ export class CallTrace implements AttemptCounter {
 
 /**
  * One gateway request as it goes: what its RequestRecord will say. Only the pipelines (chat.ts,
- * embeddings.ts, models.ts) and the handler write it, from the steps' outputs; the record step
+ * embeddings.ts, models.ts, prompts.ts) and the handler write it, from the steps' outputs; the record step
  * reads it. A request failing at any step is recorded with what was known by then.
  */
 export class Exchange {

@@ -8,6 +8,8 @@ import { createEndpointLookup, type EndpointLookup } from "./endpoints";
 import { invalidationChannel, linkInvalidations, type InvalidationLink } from "./invalidation-link";
 import { createKeyLookup, createTenantLookup, type Authenticators } from "./keys";
 import { LastUsed } from "./last-used";
+import { PromptFetches } from "./prompt-fetches";
+import { createPromptLookup, type PromptLookup } from "./prompt-lookup";
 import { Limits } from "./limits";
 import { RecordWriter, recordInserter } from "./record-writer";
 
@@ -16,14 +18,17 @@ export type Gateway = {
   config: ResolvedGatewayConfig;
   auth: Authenticators;
   lookupEndpoint: EndpointLookup;
+  lookupPrompt: PromptLookup;
   limits: Limits;
   budget: Budget;
   records: RecordWriter;
   /** One provider per kind; the call step picks by the version's provider kind. */
   providers: Providers;
   lastUsed: LastUsed;
+  /** Prompt fetches, counted in memory and written in batches. */
+  promptFetches: PromptFetches;
   redis: Redis | null;
-  /** Drops cached keys, tenants and endpoints as the console changes them, on this instance and, through Redis, on the others. */
+  /** Drops cached keys, tenants, endpoints and prompts as the console changes them, on this instance and, through Redis, on the others. */
   invalidation: InvalidationLink;
 };
 
@@ -33,10 +38,12 @@ export function createGateway(given: GatewayConfig): Gateway {
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : null;
   const auth = { lookupKey: createKeyLookup(config.cacheTtlMs), lookupTenant: createTenantLookup(config.cacheTtlMs), consoleSecret: config.consoleSecret };
   const lookupEndpoint = createEndpointLookup(config.cacheTtlMs, parseMasterKeys(config.masterKey));
+  const lookupPrompt = createPromptLookup(config.cacheTtlMs);
   return {
     config,
     auth,
     lookupEndpoint,
+    lookupPrompt,
     limits: new Limits({ tenantRpm: config.tenantRpm, tenantTpm: config.tenantTpm, redis, prefix: config.redisPrefix }),
     budget: new Budget(config.budgetRefreshMs),
     records: new RecordWriter(recordInserter(config.auditSigningKey)),
@@ -49,8 +56,9 @@ export function createGateway(given: GatewayConfig): Gateway {
       modelsDir: config.modelsDir,
     }),
     lastUsed: new LastUsed(),
+    promptFetches: new PromptFetches(),
     redis,
-    invalidation: linkInvalidations({ ...auth, lookupEndpoint }, redis, invalidationChannel(config.redisPrefix)),
+    invalidation: linkInvalidations({ ...auth, lookupEndpoint, lookupPrompt }, redis, invalidationChannel(config.redisPrefix)),
   };
 }
 
@@ -94,6 +102,7 @@ export async function gatewayReady(gw: Gateway, timeoutMs = 3_000): Promise<void
 export async function closeGateway(gw: Gateway): Promise<void> {
   await gw.records.flush();
   await gw.lastUsed.flush();
+  await gw.promptFetches.flush();
   await closeProviders(gw.providers);
   await gw.invalidation.close();
   if (gw.redis) await gw.redis.quit().catch(() => gw.redis?.disconnect());

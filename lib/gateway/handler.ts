@@ -7,6 +7,7 @@ import { Exchange } from "./exchange";
 import { closeGateway, createGateway, gatewayReady, type Gateway } from "./gateway";
 import { requestIdFor } from "./http-body";
 import { listModels, retrieveModel } from "./models";
+import { fetchPrompt } from "./prompts";
 import type { GatewayConfig } from "./config";
 import { record } from "./steps/record";
 
@@ -87,6 +88,8 @@ function dispatch(req: IncomingMessage): Pipeline {
   if (rest === "models") return only(method, "GET", (gw, ex, rq, rs) => listModels(gw, ex, rq, rs));
   const model = /^models\/([^/]+)$/.exec(rest);
   if (model) return only(method, "GET", (gw, ex, rq, rs) => retrieveModel(gw, ex, rq, rs, safeDecode(model[1])));
+  const prompt = /^prompts\/([^/]+)$/.exec(rest);
+  if (prompt) return only(method, "GET", (gw, ex, rq, rs) => fetchPrompt(gw, ex, rq, rs, safeDecode(prompt[1])));
   return () => Promise.reject(new GatewayError(404, "invalid_request_error", "unknown_url", `Unknown request URL: ${method} ${path}.`));
 }
 

@@ -3,9 +3,10 @@ import type { Redis } from "ioredis";
 import type { EndpointLookup } from "./endpoints";
 import { onInvalidation, parseInvalidation, type Invalidation } from "./invalidation";
 import type { KeyLookup, TenantLookup } from "./keys";
+import type { PromptLookup } from "./prompt-lookup";
 
 /** The caches a console change can make stale. */
-export type InvalidatedCaches = { lookupKey: KeyLookup; lookupTenant: TenantLookup; lookupEndpoint: EndpointLookup };
+export type InvalidatedCaches = { lookupKey: KeyLookup; lookupTenant: TenantLookup; lookupEndpoint: EndpointLookup; lookupPrompt: PromptLookup };
 
 /** A gateway's link to changes: `ready` once Redis delivers them to it (at once without Redis); `close` lets go. */
 export type InvalidationLink = { ready: (timeoutMs: number) => Promise<void>; close: () => Promise<void> };
@@ -29,6 +30,9 @@ export function forgetChanged(caches: InvalidatedCaches, change: Invalidation): 
       // All of the tenant's endpoints go, a handful: that covers a rename, a name cached as
       // unknown, and every endpoint using a provider, without knowing any names.
       caches.lookupEndpoint.forgetTenant(change.tenantId);
+      return;
+    case "prompt":
+      caches.lookupPrompt.forget(change.tenantId, change.name);
       return;
   }
 }

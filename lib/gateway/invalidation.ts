@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * Changes to what the gateway caches (keys, tenants, endpoints), announced so that a gateway drops
+ * Changes to what the gateway caches (keys, tenants, endpoints, prompts), announced so that a gateway drops
  * what it holds at once instead of waiting out its cache's TTL. The console publishes them here;
  * each gateway in the process applies them, and relays them to other instances over Redis
  * (invalidation-link.ts). They name what changed, not what to drop: each gateway decides that.
@@ -20,6 +20,8 @@ export const invalidationSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("endpoint"), tenantId: id, endpointId: id }),
   // A provider's URL and key are copied into every cached endpoint whose versions use it.
   z.object({ kind: z.literal("provider"), tenantId: id, providerId: id }),
+  // A prompt saved, restored, created or deleted: named, since gateways cache prompts by name.
+  z.object({ kind: z.literal("prompt"), tenantId: id, name: z.string().min(1).max(64) }),
 ]);
 
 export type Invalidation = z.infer<typeof invalidationSchema>;

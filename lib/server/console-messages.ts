@@ -4,11 +4,13 @@ import { z } from "zod";
 export const consoleMessageSchema = z.discriminatedUnion("type", [
   // Next is prepared and the socket listens.
   z.object({ type: z.literal("ready") }),
+  // The answer to a ping: the console's event loop still turns.
+  z.object({ type: z.literal("pong") }),
   // A committed console change the gateway's caches must drop (checked again as an Invalidation).
   z.object({ type: z.literal("invalidate"), change: z.unknown() }),
 ]);
 export type ConsoleMessage = z.infer<typeof consoleMessageSchema>;
 
-/** What the front process tells the console: where its gateway listens, for the console's own calls. */
-export const frontMessageSchema = z.object({ type: z.literal("gateway"), url: z.url() });
+/** What the front process tells the console: are you alive, and stop (it alone decides when). */
+export const frontMessageSchema = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") }), z.object({ type: z.literal("stop") })]);
 export type FrontMessage = z.infer<typeof frontMessageSchema>;

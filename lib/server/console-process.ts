@@ -1,16 +1,21 @@
 import { fork, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { invalidationSchema, publishInvalidation } from "@/lib/gateway/invalidation";
 import { consoleMessageSchema, type FrontMessage } from "./console-messages";
+import { makeSocketFolder, type SocketFolder } from "./socket-folder";
 
 /** How long a console that does not come up may take before the start fails. */
 const READY_TIMEOUT_MS = 120_000;
 /** Waits between restarts of a console that keeps exiting, growing to the last. */
-const RESTART_DELAYS_MS = [500, 1_000, 2_000, 5_000];
+const RESTART_DELAYS_MS = [500, 2_000, 5_000, 15_000, 30_000];
+/** A console that has answered this long is healthy again: the next restart waits the shortest time. */
+const STABLE_MS = 60_000;
+/** How often the console is asked whether its event loop still turns, and how long it may stay silent. */
+const PING_MS = 10_000;
+const SILENT_MS = 35_000;
+/** A console page whose headers have not come by then gets a 504, so a stuck console holds no one forever. */
+const ANSWER_TIMEOUT_MS = 120_000;
 /** Headers that describe one connection, never passed on by a proxy (RFC 9110, 7.6.1). */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"]);
 
@@ -19,95 +24,133 @@ export type ConsoleProcess = {
   ready: Promise<void>;
   /** Serves one console request through the child (the client address already settled). */
   handle: (req: http.IncomingMessage, res: http.ServerResponse) => void;
-  /** Tells the console where its gateway listens, now and after every restart. */
-  setGatewayUrl: (url: string) => void;
+  /** From now on an exit of the console is the end, not a crash to restart from. */
+  beginStop: () => void;
   /** Stops the child and waits for it. */
   close: () => Promise<void>;
 };
 
+const plain = (res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}) =>
+  res.writeHead(status, { ...headers, "content-type": "text/plain; charset=utf-8" }).end(`${text}\n`);
+
 /**
  * Runs the console (Next) in a child process, reached over a Unix socket in a folder only this
- * user can open, and restarted when it exits. The front process owns the port and the gateway;
- * Next's rendering and its garbage stay in the child (DESIGN.md: the gateway keeps 0.85–0.98 of
- * a bare proxy's throughput that way, against a quarter less once Next shares its process).
+ * user can open, and restarted when it exits or stops answering. The front process owns the port
+ * and the gateway; Next's rendering and its garbage stay in the child (DESIGN.md).
  *
  * The child is trusted as this process is: it has the same secrets and database. What crosses
  * between them is the settled client address (in `x-forwarded-for`, which only this process
  * writes) and, from the child, the cache invalidations of the console's committed changes, which
  * this process applies to its gateway and relays to other instances over Redis.
  */
-export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessEnv }): ConsoleProcess {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "keel-console-"));
-  const socketPath = path.join(folder, "console.sock");
-  // One keep-alive pool of connections to the child's socket.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessEnv; home: string; gatewayUrl: string }): ConsoleProcess {
+  let folder: SocketFolder = makeSocketFolder(opts.home);
+  // No cap on connections to the child: a cap would let a few hundred slow clients hold every one.
+  const agent = new http.Agent({ keepAlive: true });
   let child: ChildProcess | null = null;
   let answering = false;
+  let answeringSince = 0;
+  let lastHeard = 0;
   let stopping = false;
-  let gatewayUrl: string | null = null;
   let restarts = 0;
   let started!: { resolve: () => void; reject: (error: Error) => void };
   const ready = new Promise<void>((resolve, reject) => (started = { resolve, reject }));
 
-  const send = (message: FrontMessage) => {
-    if (child?.connected) child.send(message);
+  const send = (proc: ChildProcess, message: FrontMessage) => {
+    if (!proc.connected) return;
+    // A child that has just died fails the write; its exit brings the restart.
+    proc.send(message, (error) => error && console.error(`[keel] could not reach the console process: ${error.message}`));
+  };
+
+  const restartLater = (why: string) => {
+    if (stopping) return;
+    const delay = RESTART_DELAYS_MS[Math.min(restarts, RESTART_DELAYS_MS.length - 1)];
+    restarts++;
+    console.error(`[keel] the console process ${why}; restarting it in ${delay} ms`);
+    void sleep(delay).then(spawn);
   };
 
   const spawn = () => {
-    fs.rmSync(socketPath, { force: true });
+    if (stopping) return;
+    try {
+      try {
+        folder.check();
+      } catch (error) {
+        console.error(`[keel] ${(error as Error).message} Making a new one.`);
+        folder = makeSocketFolder(opts.home);
+      }
+      launch(folder.socketPath);
+    } catch (error) {
+      restartLater(`could not be started (${(error as Error).message})`);
+    }
+  };
+
+  const launch = (socketPath: string) => {
     const proc = fork(opts.script, [], {
       // The same node flags as this process (tsx's loader, V8 settings).
       execArgv: process.execArgv,
-      env: { ...opts.env, KEEL_CONSOLE_SOCKET: socketPath },
+      env: { ...opts.env, KEEL_CONSOLE_SOCKET: socketPath, KEEL_CONSOLE_GATEWAY_URL: opts.gatewayUrl },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     child = proc;
+    let gone = false;
     const timer = setTimeout(() => {
       if (!answering) proc.kill("SIGKILL");
     }, READY_TIMEOUT_MS);
+    const pinger = setInterval(() => {
+      if (!answering) return;
+      if (Date.now() - lastHeard > SILENT_MS) {
+        console.error(`[keel] the console process has not answered for ${Math.round((Date.now() - lastHeard) / 1000)} s; stopping it`);
+        proc.kill("SIGKILL");
+        return;
+      }
+      if (Date.now() - answeringSince > STABLE_MS) restarts = 0;
+      send(proc, { type: "ping" });
+    }, PING_MS);
     proc.on("message", (raw: unknown) => {
+      lastHeard = Date.now();
       const message = consoleMessageSchema.safeParse(raw);
       if (!message.success) return;
       if (message.data.type === "ready") {
         clearTimeout(timer);
         answering = true;
-        restarts = 0;
-        if (gatewayUrl) send({ type: "gateway", url: gatewayUrl });
+        answeringSince = Date.now();
         started.resolve();
         return;
       }
-      // The child sends only well-formed changes; they are checked all the same before a cache drops them.
+      if (message.data.type !== "invalidate") return;
       const change = invalidationSchema.safeParse(message.data.change);
       if (change.success) publishInvalidation([change.data]);
+      else console.error(`[keel] ignored a cache invalidation from the console that is not one: ${change.error.issues[0]?.message}`);
     });
-    proc.once("exit", (code, signal) => {
+    const ended = (why: string) => {
+      if (gone) return;
+      gone = true;
       clearTimeout(timer);
+      clearInterval(pinger);
       const wasAnswering = answering;
       answering = false;
       if (child === proc) child = null;
       if (stopping) return;
-      if (!wasAnswering && restarts === 0) {
-        started.reject(new Error(`the console process exited before it was ready (${signal ?? `exit code ${code}`})`));
-      }
-      const delay = RESTART_DELAYS_MS[Math.min(restarts, RESTART_DELAYS_MS.length - 1)];
-      restarts++;
-      console.error(`[keel] the console process exited (${signal ?? `exit code ${code}`}); restarting it in ${delay} ms`);
-      void sleep(delay).then(() => {
-        if (!stopping) spawn();
-      });
-    });
+      if (!wasAnswering && restarts === 0) started.reject(new Error(`the console process ${why} before it was ready`));
+      restartLater(why);
+    };
+    proc.once("exit", (code, signal) => ended(`exited (${signal ?? `exit code ${code}`})`));
+    // fork's own failures (EMFILE, EAGAIN) arrive here, sometimes with no exit to follow.
+    proc.on("error", (error) => ended(`failed (${error.message})`));
   };
   spawn();
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (!answering) {
-      res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "2" }).end("Keel's console is starting; try again in a moment.\n");
       req.resume();
+      plain(res, 503, "Keel's console is starting; try again in a moment.", { "retry-after": "2" });
       return;
     }
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
-    const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers }, (answer) => {
+    const upstream = http.request({ socketPath: folder.socketPath, agent, method: req.method, path: req.url, headers }, (answer) => {
+      upstream.setTimeout(0);
       const raw: string[] = [];
       for (let i = 0; i < answer.rawHeaders.length; i += 2) {
         if (!HOP_BY_HOP.has(answer.rawHeaders[i].toLowerCase())) raw.push(answer.rawHeaders[i], answer.rawHeaders[i + 1]);
@@ -116,13 +159,17 @@ export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessE
       answer.pipe(res);
       answer.on("error", () => res.destroy());
     });
+    upstream.setTimeout(ANSWER_TIMEOUT_MS, () => upstream.destroy(new Error("timed out")));
     upstream.on("error", (error) => {
+      // The caller left first: nothing to answer and nothing wrong with the console.
+      if (res.destroyed || req.destroyed) return;
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      console.error(`[keel] the console process did not answer: ${error.message}`);
-      res.writeHead(502, { "content-type": "text/plain; charset=utf-8" }).end("Keel's console did not answer; try again in a moment.\n");
+      console.error(`[keel] the console process did not answer ${req.method} ${req.url?.split("?")[0]}: ${error.message}`);
+      const timedOut = error.message === "timed out";
+      plain(res, timedOut ? 504 : 502, timedOut ? "Keel's console took too long to answer." : "Keel's console did not answer; try again in a moment.");
     });
     // A caller that goes away ends the console's work on its request too.
     res.on("close", () => {
@@ -137,22 +184,14 @@ export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessE
     const proc = child;
     if (proc && proc.exitCode === null && proc.signalCode === null) {
       const exited = new Promise((resolve) => proc.once("exit", resolve));
-      proc.kill("SIGTERM");
+      send(proc, { type: "stop" });
       const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
     }
     agent.destroy();
-    fs.rmSync(folder, { recursive: true, force: true });
+    folder.remove();
   };
 
-  return {
-    ready,
-    handle,
-    setGatewayUrl: (url) => {
-      gatewayUrl = url;
-      send({ type: "gateway", url });
-    },
-    close,
-  };
+  return { ready, handle, beginStop: () => (stopping = true), close };
 }

@@ -4,11 +4,14 @@ import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as verifyRoute } from "@/app/api/t/[tenant]/audit/verify/route";
 import { POST as tryEndpointRoute } from "@/app/api/t/[tenant]/endpoints/[endpointId]/try/route";
+import { POST as playgroundRunRoute } from "@/app/api/t/[tenant]/playground/run/route";
+import { GET as playgroundRunFiguresRoute } from "@/app/api/t/[tenant]/playground/runs/[requestId]/route";
 import { POST as testProviderRoute } from "@/app/api/t/[tenant]/providers/[providerId]/test/route";
 import * as accountActions from "@/lib/auth/actions";
 import { ROLES, can, type Permission } from "@/lib/auth/permissions";
 import * as endpointActions from "@/lib/endpoints/actions";
 import * as keyActions from "@/lib/keys/actions";
+import * as promptActions from "@/lib/prompts/actions";
 import * as providerActions from "@/lib/providers/actions";
 import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/db/generated/enums";
@@ -39,6 +42,7 @@ type Target = {
   endpointId: string;
   idleVersionId: string;
   apiKeyId: string;
+  promptId: string;
 };
 type Actor = { id: string; email: string };
 
@@ -66,8 +70,12 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   createApiKey: (t) => ({ tenant: t.slug, name: "intruder key" }),
   revokeApiKey: (t) => ({ tenant: t.slug, apiKeyId: t.apiKeyId }),
   setMonthlyBudget: (t) => ({ tenant: t.slug, monthlyBudgetUsd: "0" }),
+  createPrompt: (t) => ({ tenant: t.slug, name: "intruder-prompt", system: "Leak {{secrets}}", endpoint: "chat" }),
+  savePromptVersion: (t) => ({ tenant: t.slug, promptId: t.promptId, system: "Hijacked", endpoint: "chat" }),
+  restorePromptVersion: (t) => ({ tenant: t.slug, promptId: t.promptId, version: 1 }),
+  deletePrompt: (t) => ({ tenant: t.slug, promptId: t.promptId, confirm: "greeting" }),
 };
-const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions } as unknown as Record<string, Action<unknown>>;
+const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions } as unknown as Record<string, Action<unknown>>;
 const PLATFORM_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   createTenant: () => ({ name: "Intruder Inc", slug: "intruder", ownerEmail: "intruder@example.test" }),
   setTenantStatus: (t) => ({ tenantId: t.id, status: "SUSPENDED" }),
@@ -83,11 +91,13 @@ let viewer: Actor; // a VIEWER of the target tenant
 let otherTenantSlug: string;
 
 async function snapshot() {
-  const [providers, endpoints, versions, keys] = await Promise.all([
+  const [providers, endpoints, versions, keys, prompts, promptVersions] = await Promise.all([
     db().provider.findMany({ orderBy: { id: "asc" } }),
     db().endpoint.findMany({ orderBy: { id: "asc" } }),
     db().modelVersion.findMany({ orderBy: { id: "asc" } }),
     db().apiKey.findMany({ orderBy: { id: "asc" } }),
+    db().prompt.findMany({ orderBy: { id: "asc" } }),
+    db().promptVersion.findMany({ orderBy: { id: "asc" } }),
   ]);
   const [tenants, memberships, users, events, invitations] = await Promise.all([
     db().tenant.findMany({ orderBy: { id: "asc" }, select: { id: true, slug: true, status: true, auditSeq: true, monthlyBudgetUsd: true } }),
@@ -96,7 +106,7 @@ async function snapshot() {
     db().auditEvent.count(),
     db().invitation.count(),
   ]);
-  return { tenants, memberships, users, events, invitations, providers, endpoints, versions, keys };
+  return { tenants, memberships, users, events, invitations, providers, endpoints, versions, keys, prompts, promptVersions };
 }
 
 beforeAll(async () => {
@@ -111,9 +121,14 @@ beforeAll(async () => {
   const idle = await version("v2");
   await db().endpoint.update({ where: { id: endpoint.id }, data: { activeVersionId: active.id } });
   const key = await db().apiKey.create({ data: { tenantId: tenant.id, name: "app", prefix: "keel_abc", secretHash: "h".repeat(64) } });
+  const prompt = await db().prompt.create({ data: { tenantId: tenant.id, name: "greeting", latestVersion: 2 } });
+  for (const n of [1, 2]) {
+    const content = { system: `Greeting ${n}`, messages: [], parameters: {} };
+    await db().promptVersion.create({ data: { tenantId: tenant.id, promptId: prompt.id, version: n, content, endpointName: "chat" } });
+  }
   target = {
     slug: tenant.slug, id: tenant.id, ownerMembershipId: owner.membership.id, viewerMembershipId: v.membership.id,
-    providerId: provider.id, endpointId: endpoint.id, idleVersionId: idle.id, apiKeyId: key.id,
+    providerId: provider.id, endpointId: endpoint.id, idleVersionId: idle.id, apiKeyId: key.id, promptId: prompt.id,
   };
   viewer = v.user;
   for (const role of ROLES) byRole[role] = role === "OWNER" ? owner.user : role === "VIEWER" ? v.user : (await seedMember(tenant, role)).user;
@@ -196,6 +211,7 @@ describe("attack matrix", () => {
       ["setFallbackVersions", { ...mine, endpointId: outsiderOwn.endpointId, versionIds: [target.idleVersionId] }],
       ["setVersionPrices", { ...TENANT_MATRIX.setVersionPrices(target), ...mine, endpointId: outsiderOwn.endpointId }],
       ["createApiKey", { ...mine, name: "mixed", allowedEndpoints: ["chat"] }],
+      ["createPrompt", { ...TENANT_MATRIX.createPrompt(target), ...mine }],
     ];
     for (const [name, payload] of attempts) {
       const before = await snapshot();
@@ -229,7 +245,10 @@ describe("attack matrix", () => {
   });
 
   it("a forged id: an owner of another tenant naming the target's resources under their own tenant gets not found", async () => {
-    const byId = ["changeMemberRole", "removeMember", "updateProvider", "deleteProvider", "addVersion", "activateVersion", "setFallbackVersions", "setVersionPrices", "updateEndpoint", "revokeApiKey"];
+    const byId = [
+      "changeMemberRole", "removeMember", "updateProvider", "deleteProvider", "addVersion", "activateVersion", "setFallbackVersions", "setVersionPrices",
+      "updateEndpoint", "revokeApiKey", "savePromptVersion", "restorePromptVersion", "deletePrompt",
+    ];
     for (const name of byId) {
       const before = await snapshot();
       const payload = { ...TENANT_MATRIX[name](target), tenant: otherTenantSlug };
@@ -311,7 +330,27 @@ describe("attack matrix", () => {
             { params: Promise.resolve({ tenant: slug, endpointId: target.endpointId }) },
           ),
       },
+      "POST /api/t/[tenant]/playground/run": {
+        handler: playgroundRunRoute,
+        send: (slug) => playgroundRun(slug, { endpointId: target.endpointId, versionId: target.idleVersionId }),
+      },
+      "GET /api/t/[tenant]/playground/runs/[requestId]": {
+        handler: playgroundRunFiguresRoute,
+        send: (slug) =>
+          playgroundRunFiguresRoute(new Request(`http://keel.test/api/t/${slug}/playground/runs/req_none`), {
+            params: Promise.resolve({ tenant: slug, requestId: "req_none" }),
+          }),
+      },
     };
+    function playgroundRun(slug: string, body: Record<string, unknown>) {
+      return playgroundRunRoute(
+        new Request(`http://keel.test/api/t/${slug}/playground/run`, {
+          method: "POST",
+          body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], ...body }),
+        }),
+        { params: Promise.resolve({ tenant: slug }) },
+      );
+    }
 
     it("covers every route under /api/t", () => {
       const root = path.resolve(import.meta.dirname, "../../app/api/t");
@@ -357,11 +396,25 @@ describe("attack matrix", () => {
       const { user } = await seedMember(suspended, "OWNER");
       await signInAs(user);
       expect((await ROUTES["GET /api/t/[tenant]/audit/verify"].send(suspended.slug)).status).toBe(200);
-      for (const route of ["POST /api/t/[tenant]/providers/[providerId]/test", "POST /api/t/[tenant]/endpoints/[endpointId]/try"]) {
+      for (const route of ["POST /api/t/[tenant]/providers/[providerId]/test", "POST /api/t/[tenant]/endpoints/[endpointId]/try", "POST /api/t/[tenant]/playground/run"]) {
         const res = await ROUTES[route].send(suspended.slug);
         expect(res.status, route).toBe(403);
         expect((await res.json()).error.code).toBe("tenant_suspended");
       }
+    });
+
+    it("POST /api/t/[tenant]/playground/run: an owner runs nothing of another tenant's, nor a version of another endpoint", async () => {
+      await signInAs(outsider);
+      const before = await snapshot();
+      for (const body of [
+        { endpointId: target.endpointId },
+        { endpointId: outsiderOwn.endpointId, versionId: target.idleVersionId },
+      ]) {
+        const res = await playgroundRun(otherTenantSlug, body);
+        expect(res.status, JSON.stringify(body)).toBe(404);
+        expect((await res.json()).error.message).toBe("No such endpoint or version in this tenant.");
+      }
+      expect(await snapshot()).toEqual(before);
     });
 
     it("GET /api/t/[tenant]/audit/verify: an auditor gets the verdict", async () => {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { jsonSchemaProblem } from "./json-schema";
+
+describe("jsonSchemaProblem", () => {
+  it("accepts well-formed schemas, nested ones included", () => {
+    const schema = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      properties: {
+        answer: { type: "string", minLength: 1, pattern: "^[A-Z]" },
+        score: { type: ["number", "null"], minimum: 0, maximum: 1, multipleOf: 0.5 },
+        tags: { type: "array", items: { enum: ["a", "b"] }, uniqueItems: true, maxItems: 3 },
+        nested: { anyOf: [{ $ref: "#/$defs/x" }, true] },
+      },
+      required: ["answer"],
+      additionalProperties: false,
+      $defs: { x: { type: "integer", exclusiveMinimum: 0 } },
+      "x-vendor": { anything: 1 },
+    };
+    expect(jsonSchemaProblem(schema)).toBeNull();
+    expect(jsonSchemaProblem({})).toBeNull();
+  });
+
+  it("refuses what is not an object at the root", () => {
+    for (const value of [null, [], "object", 1, true]) expect(jsonSchemaProblem(value)).toMatch(/must be a JSON object/);
+  });
+
+  it("names the misshapen keyword and where it is", () => {
+    const cases: [unknown, string][] = [
+      [{ type: "text" }, 'at type: "text" is not a JSON Schema type'],
+      [{ type: [] }, "at type: must name at least one type"],
+      [{ type: ["string", "string"] }, "at type: names a type more than once"],
+      [{ properties: { age: { type: "int" } } }, 'at properties.age.type: "int" is not a JSON Schema type'],
+      [{ properties: [] }, "at properties: must be an object whose values are schemas"],
+      [{ properties: { a: 5 } }, "at properties.a: a schema must be an object or true/false"],
+      [{ items: [{ type: "string" }, { minLength: -1 }] }, "at items.1.minLength: must be a whole number, 0 or more"],
+      [{ required: "name" }, "at required: must be an array of property names"],
+      [{ required: ["a", "a"] }, "at required: names a property more than once"],
+      [{ enum: [] }, "at enum: must be a non-empty array"],
+      [{ anyOf: [] }, "at anyOf: must be a non-empty array of schemas"],
+      [{ minimum: "0" }, "at minimum: must be a number"],
+      [{ multipleOf: 0 }, "at multipleOf: must be a number greater than 0"],
+      [{ pattern: "([a-z" }, 'at pattern: "([a-z" is not a valid regular expression'],
+      [{ description: 5 }, "at description: must be a string"],
+      [{ additionalProperties: "no" }, "at additionalProperties: a schema must be an object or true/false"],
+    ];
+    for (const [schema, message] of cases) expect(jsonSchemaProblem(schema), JSON.stringify(schema)).toContain(message);
+  });
+
+  it("refuses a schema nested deeper than anyone writes, without overflowing the stack", () => {
+    let schema: Record<string, unknown> = { type: "string" };
+    for (let i = 0; i < 10_000; i++) schema = { items: schema };
+    expect(jsonSchemaProblem(schema)).toMatch(/nested more than 32 levels/);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * A structural check that a value is a well-formed JSON Schema (draft 2020-12, with the draft-7
+ * forms OpenAI's structured outputs accept). Ajv is not a dependency of Keel, and a check of the
+ * keywords' shapes is what a person editing a schema needs: it names the first misshapen keyword
+ * and where it is. It does not validate data against the schema. Safe for the browser.
+ */
+
+const TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
+const SCHEMA_KEYWORDS = ["additionalProperties", "additionalItems", "unevaluatedProperties", "unevaluatedItems", "contains", "propertyNames", "not", "if", "then", "else"];
+const SCHEMA_MAP_KEYWORDS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+const SCHEMA_LIST_KEYWORDS = ["allOf", "anyOf", "oneOf"];
+const COUNT_KEYWORDS = ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties", "minContains", "maxContains"];
+const STRING_KEYWORDS = ["$ref", "$id", "$schema", "$comment", "$anchor", "format", "title", "description", "contentMediaType", "contentEncoding"];
+/** Deeper than any schema a person writes; bounds the work a hostile one can cause. */
+const MAX_DEPTH = 32;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const join = (path: string, key: string | number) => (path ? `${path}.${key}` : String(key));
+
+/** The first problem with `schema` as a JSON Schema, as "at <path>: <what>", or null when it is well-formed. */
+export function jsonSchemaProblem(schema: unknown): string | null {
+  if (!isObject(schema)) return "A JSON Schema must be a JSON object, e.g. {\"type\": \"object\"}.";
+  const problem = check(schema, "", 0);
+  return problem && (problem.path ? `at ${problem.path}: ${problem.message}` : problem.message);
+}
+
+type Problem = { path: string; message: string } | null;
+
+function check(schema: unknown, path: string, depth: number): Problem {
+  if (typeof schema === "boolean") return null;
+  if (!isObject(schema)) return { path, message: "a schema must be an object or true/false" };
+  if (depth > MAX_DEPTH) return { path, message: `the schema is nested more than ${MAX_DEPTH} levels deep` };
+  for (const [key, value] of Object.entries(schema)) {
+    const at = join(path, key);
+    const problem = checkKeyword(key, value, at, depth);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function checkKeyword(key: string, value: unknown, at: string, depth: number): Problem {
+  if (key === "type") return checkType(value, at);
+  if (SCHEMA_KEYWORDS.includes(key)) return check(value, at, depth + 1);
+  if (SCHEMA_MAP_KEYWORDS.includes(key)) {
+    if (!isObject(value)) return { path: at, message: "must be an object whose values are schemas" };
+    for (const [name, sub] of Object.entries(value)) {
+      const problem = check(sub, join(at, name), depth + 1);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  if (SCHEMA_LIST_KEYWORDS.includes(key) || key === "prefixItems") {
+    if (!Array.isArray(value) || value.length === 0) return { path: at, message: "must be a non-empty array of schemas" };
+    return checkEach(value, at, depth);
+  }
+  if (key === "items") return Array.isArray(value) ? checkEach(value, at, depth) : check(value, at, depth + 1);
+  if (key === "required") {
+    if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) return { path: at, message: "must be an array of property names" };
+    if (new Set(value).size !== value.length) return { path: at, message: "names a property more than once" };
+    return null;
+  }
+  if (key === "enum") return Array.isArray(value) && value.length > 0 ? null : { path: at, message: "must be a non-empty array" };
+  if (key === "minimum" || key === "maximum") return typeof value === "number" ? null : { path: at, message: "must be a number" };
+  // Draft 4 spelled these as booleans beside minimum/maximum; both forms are still in use.
+  if (key === "exclusiveMinimum" || key === "exclusiveMaximum") {
+    return typeof value === "number" || typeof value === "boolean" ? null : { path: at, message: "must be a number" };
+  }
+  if (key === "multipleOf") return typeof value === "number" && value > 0 ? null : { path: at, message: "must be a number greater than 0" };
+  if (COUNT_KEYWORDS.includes(key)) return Number.isInteger(value) && (value as number) >= 0 ? null : { path: at, message: "must be a whole number, 0 or more" };
+  if (key === "uniqueItems") return typeof value === "boolean" ? null : { path: at, message: "must be true or false" };
+  if (key === "pattern") return checkPattern(value, at);
+  if (STRING_KEYWORDS.includes(key)) return typeof value === "string" ? null : { path: at, message: "must be a string" };
+  // Anything else (const, default, examples, vendor keywords) is allowed, as JSON Schema allows it.
+  return null;
+}
+
+function checkEach(list: unknown[], at: string, depth: number): Problem {
+  for (const [i, sub] of list.entries()) {
+    const problem = check(sub, join(at, i), depth + 1);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function checkType(value: unknown, at: string): Problem {
+  const list = Array.isArray(value) ? value : [value];
+  const named = `one of ${[...TYPES].join(", ")}`;
+  if (list.length === 0) return { path: at, message: `must name at least one type: ${named}` };
+  for (const t of list) {
+    if (typeof t !== "string" || !TYPES.has(t)) return { path: at, message: `${JSON.stringify(t)} is not a JSON Schema type; use ${named}` };
+  }
+  if (new Set(list).size !== list.length) return { path: at, message: "names a type more than once" };
+  return null;
+}
+
+function checkPattern(value: unknown, at: string): Problem {
+  if (typeof value !== "string") return { path: at, message: "must be a regular expression, as a string" };
+  try {
+    new RegExp(value, "u");
+    return null;
+  } catch {
+    return { path: at, message: `${JSON.stringify(value)} is not a valid regular expression` };
+  }
+}
