@@ -175,12 +175,14 @@ async function main(): Promise<number> {
 
   let keel: KeelChild | null = null;
   let keelPort = 0;
+  // A request's own page needs a request: the first one sent through Keel (see below) names it.
+  let firstRequestId = "";
   const consoleVisit = (seed: Seeded) => ({
     origin: `http://127.0.0.1:${keelPort}`,
     appDir: path.join(ROOT, "app"),
     email: seed.owner.email,
     password: seed.owner.password,
-    params: { tenant: seed.tenantSlug, endpointId: seed.endpointId },
+    params: { tenant: seed.tenantSlug, endpointId: seed.endpointId, name: seed.promptName, requestId: firstRequestId },
   });
   let database: KeelDatabase | null = null;
   let seeded: Seeded | null = null;
@@ -213,6 +215,14 @@ async function main(): Promise<number> {
       },
     });
     console.log(`[bench] Keel is ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    const first = await request(`http://127.0.0.1:${keelPort}/api/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${seeded.apiKey}` },
+      body: JSON.stringify({ model: seeded.endpointName, messages: [{ role: "user", content: "Say hello." }], max_tokens: 16 }),
+    });
+    await first.body.text();
+    firstRequestId = String(first.headers["x-request-id"] ?? "");
+    if (first.statusCode !== 200 || !firstRequestId) throw new Error(`Keel's first request failed (HTTP ${first.statusCode})`);
     if (opts.consolePasses > 0) {
       const rendered = await renderConsolePages({ ...consoleVisit(seeded), passes: opts.consolePasses });
       const routes = rendered.pages.map((p) => p.route.replace(/^\/t\/\[tenant\]/, "") || "/").join(" ");
@@ -239,7 +249,8 @@ async function main(): Promise<number> {
   });
 
   // One request per variant first, so a broken target shows its answer before the numbers.
-  let keelSent = 0;
+  // The first request, sent before the console was rendered, counts too.
+  let keelSent = firstRequestId ? 1 : 0;
   for (const t of opts.targets) {
     for (const mode of opts.modes) {
       const target = targetFor(t, mode);

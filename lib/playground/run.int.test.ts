@@ -100,7 +100,7 @@ describe("playground runs through the gateway", () => {
       AbortSignal.timeout(10_000),
     );
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/JSON Schema is not valid/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Not a valid JSON Schema/);
     expect(harness.fake.requests).toHaveLength(0);
   });
 

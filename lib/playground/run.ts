@@ -1,6 +1,6 @@
-import { Ajv } from "ajv";
 import { throughGateway } from "@/lib/endpoints/through-gateway";
 import { problem } from "@/lib/tenancy/route";
+import { jsonSchemaProblem } from "./json-schema";
 import type { PlaygroundParams, PlaygroundRun } from "./schemas";
 
 /** The OpenAI chat request a playground run sends: the parameters under OpenAI's names, streamed with usage. */
@@ -26,14 +26,6 @@ export function chatRequestFor(endpointName: string, run: Pick<PlaygroundRun, "m
   };
 }
 
-/** Why a response format's JSON Schema is not one, or null when it is (checked again here: the form's check runs in the browser). */
-export function jsonSchemaProblem(params: PlaygroundParams): string | null {
-  const format = params.responseFormat;
-  if (format?.type !== "json_schema") return null;
-  const ajv = new Ajv({ strict: false });
-  return ajv.validateSchema(format.schema) ? null : `The JSON Schema is not valid: ${ajv.errorsText(ajv.errors)}`;
-}
-
 /**
  * Runs a playground prompt through Keel's own gateway as the signed-in user: limited, budgeted and
  * recorded like an API call, on the version the user picked or else the one the endpoint routes to.
@@ -44,7 +36,9 @@ export async function runPlayground(
   run: PlaygroundRun,
   signal: AbortSignal,
 ): Promise<Response> {
-  const schemaProblem = jsonSchemaProblem(run.params);
+  // The form checked the schema as it was typed; the server checks again before anything is sent.
+  const format = run.params.responseFormat;
+  const schemaProblem = format?.type === "json_schema" ? jsonSchemaProblem(format.schema) : null;
   if (schemaProblem) return problem(400, "invalid", schemaProblem, { "params.responseFormat.schema": [schemaProblem] });
   const claims = target.versionId ? { ...who, versionId: target.versionId } : who;
   return throughGateway(claims, "chat/completions", chatRequestFor(target.endpointName, run), signal);

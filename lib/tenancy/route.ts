@@ -39,7 +39,7 @@ export function tenantRoute(
       }
       const caller = await currentCaller();
       const res = await handler(req, { ...m, caller, userId: user.id, params: routeParams });
-      res.headers.set("x-request-id", caller.requestId);
+      if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", caller.requestId);
       return res;
     } catch (error) {
       console.error("[route] unexpected failure:", error);

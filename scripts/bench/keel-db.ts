@@ -22,6 +22,8 @@ export type Seeded = {
   apiKey: string;
   endpointName: string;
   endpointId: string;
+  /** A saved prompt of the tenant, so that the prompt pages render too. */
+  promptName: string;
   /** The tenant's owner, who signs in to the console before the bench measures. */
   owner: { email: string; password: string };
 };
@@ -160,7 +162,11 @@ export async function seedKeel(target: KeelDatabase, opts: { upstreamPort: numbe
         tokensPerMinute: null,
       },
     });
-    return { tenantId: tenant.id, endpointId: endpoint.id };
+    const prompt = await prisma.prompt.create({ data: { tenantId: tenant.id, name: "bench-prompt", latestVersion: 1 } });
+    await prisma.promptVersion.create({
+      data: { tenantId: tenant.id, promptId: prompt.id, version: 1, endpointName, content: { system: "You are brief.", messages: [{ role: "user", content: "Say hello to {{name}}." }], parameters: { max_tokens: 16 } } },
+    });
+    return { tenantId: tenant.id, endpointId: endpoint.id, promptName: prompt.name };
   });
   return { ...ids, tenantSlug, apiKey: key.secret, endpointName, owner };
 }

@@ -14,6 +14,7 @@ export default async function TenantLayout({ children, params }: { children: Rea
   const nav: NavItem[] = [
     { href: base, label: "Overview", icon: "overview", exact: true },
     { href: `${base}/endpoints`, label: "Endpoints", icon: "endpoints" },
+    { href: `${base}/playground`, label: "Playground", icon: "playground" },
     { href: `${base}/prompts`, label: "Prompts", icon: "prompts" },
     { href: `${base}/keys`, label: "API keys", icon: "keys" },
     { href: `${base}/providers`, label: "Providers", icon: "providers" },

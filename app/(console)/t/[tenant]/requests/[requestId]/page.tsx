@@ -1,0 +1,61 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/shell/page-header";
+import { Card, CardContent } from "@/components/ui/card";
+import { findRequestDetail } from "@/lib/audit/request-detail";
+import { requireTenant } from "@/lib/tenancy/page";
+
+export const metadata: Metadata = { title: "Request" };
+
+/** One request record: what was asked of which version, what it cost, and the seal that proves it. */
+export default async function RequestPage({ params }: { params: Promise<{ tenant: string; requestId: string }> }) {
+  const { tenant, requestId } = await params;
+  const { user, scope } = await requireTenant(tenant);
+  const r = await findRequestDetail({ tenantId: scope.tenantId, userId: user.id, role: scope.role }, requestId);
+  if (!r) notFound();
+  const base = `/t/${scope.tenantSlug}`;
+  const rows: [string, React.ReactNode][] = [
+    ["Outcome", r.errorCode ? `${r.status} ${r.errorCode === "client_closed" ? "cancelled by the caller" : r.errorCode}` : `${r.status} OK`],
+    ["When", <time key="t" dateTime={r.createdAt.toISOString()}>{r.createdAt.toISOString().replace("T", " ").slice(0, 23)} UTC</time>],
+    ["Caller", r.actor ? (r.actor.kind === "key" ? `API key ${r.actor.name} (${r.actor.prefix}…)` : `${r.actor.email}, from the console`) : "unknown"],
+    ["Route", `${r.route}${r.stream ? ", streamed" : ""}`],
+    ["Endpoint", r.endpointName ?? "none"],
+    ["Version that answered", r.version ? r.version.label : "none (refused before a version was chosen)"],
+    ["Tokens", `${r.inputTokens} in, ${r.outputTokens} out${r.tokensEstimated ? " (estimated: the provider reported none)" : ""}`],
+    ["Cost", `$${r.costUsd}`],
+    ["Latency", `${r.latencyMs} ms${r.ttftMs !== null ? `, first token after ${r.ttftMs} ms` : ""}`],
+    ["Attempts", String(r.attempts)],
+    ["Input hash", r.inputHash ?? "none"],
+    [
+      "Seal",
+      r.seal ? (
+        `In seal #${r.seal.seq} of ${r.seal.count} records, whose root is audit event #${r.seal.auditSeq} of this tenant's signed chain`
+      ) : (
+        "Not sealed yet: the sealer adds records to the tenant's chain every few seconds"
+      ),
+    ],
+  ];
+  return (
+    <>
+      <PageHeader crumbs={[{ label: scope.tenantName, href: base }, { label: "Requests" }, { label: r.id }]} title={`Request ${r.id}`} />
+      <Card>
+        <CardContent className="pt-6">
+          <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-[12rem_1fr]">
+            {rows.map(([label, value]) => (
+              <div key={label} className="contents">
+                <dt className="text-muted-foreground">{label}</dt>
+                <dd className="break-all font-mono text-xs sm:text-sm" data-testid={`request-${label.toLowerCase().replaceAll(" ", "-")}`}>
+                  {value}
+                </dd>
+              </div>
+            ))}
+          </dl>
+          <p className="mt-6 text-sm text-muted-foreground">
+            Keel stores a hash of the input, never the prompt itself. <Link className="underline underline-offset-2" href={`${base}/playground`}>Back to the playground</Link>
+          </p>
+        </CardContent>
+      </Card>
+    </>
+  );
+}
