@@ -89,7 +89,7 @@ test("a developer runs a prompt on the built-in chat model: text appears while i
   await expect(col.getByTestId("run-status")).toHaveText("completed");
   await expect(col.getByTestId("run-version")).toHaveText("builtin-1");
   for (const term of ["Input tokens", "Output tokens", "Latency", "First token", "Cost"]) await expect(figures).toContainText(term);
-  await expect(figures.getByRole("link")).toHaveAttribute("href", /\/t\/acme\/audit\?request=/);
+  await expect(figures.getByRole("link")).toHaveAttribute("href", /\/t\/acme\/requests\/[^/]+$/);
   expect((await col.getByTestId("column-output").textContent())!.trim().length).toBeGreaterThan(20);
   expect(await page.evaluate(() => (window as unknown as { sawPartial: boolean }).sawPartial)).toBe(true);
   await expect(col.getByRole("alert")).toHaveCount(0);

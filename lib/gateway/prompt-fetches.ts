@@ -52,7 +52,7 @@ async function addFetchCounts(batch: Map<string, number>): Promise<void> {
   const ids = [...batch.keys()];
   const counts = [...batch.values()];
   await db().$executeRaw`
-    UPDATE "Prompt" AS p SET "fetchCount" = p."fetchCount" + c.n
+    UPDATE "Prompt" AS p SET "fetchCount" = LEAST(p."fetchCount"::int8 + c.n, 2147483647)
     FROM unnest(${ids}::text[], ${counts}::int4[]) AS c(id, n)
     WHERE p."id" = c.id`;
 }

@@ -21,8 +21,10 @@ export async function fetchPrompt(gw: Gateway, ex: Exchange, req: IncomingMessag
   ex.route = "prompts";
   const key = await admitCaller(gw, req);
   ex.attribute(key);
-  const problem = promptNameSchema.safeParse(name);
-  if (!problem.success) throw invalidRequest(`The prompt name is not valid: ${problem.error.issues[0].message}.`, "name");
+  const checked = promptNameSchema.safeParse(name);
+  if (!checked.success) throw invalidRequest(`The prompt name is not valid: ${checked.error.issues[0].message}.`, "name");
+  // Names are stored as the schema leaves them; a name it would change (spaces around it) is no name.
+  if (checked.data !== name) throw invalidRequest("The prompt name is not valid: it has spaces around it.", "name");
   const version = versionAsked(req.url ?? "");
   const admission = await admitRequestOnly(gw, key);
   const found = await gw.lookupPrompt(key.tenantId, name, version);
@@ -30,7 +32,7 @@ export async function fetchPrompt(gw: Gateway, ex: Exchange, req: IncomingMessag
   if (!found.served) throw promptNotFound(name, `has no version ${version}; its newest is version ${found.latestVersion}`);
   gw.promptFetches.count(found.id);
   await record(gw.records, ex, OK);
-  sendJson(res, 200, found.served.body, admission.headers);
+  sendJson(res, 200, found.served.body, { ...admission.headers, "cache-control": "no-store" });
 }
 
 /**

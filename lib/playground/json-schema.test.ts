@@ -19,20 +19,25 @@ describe("checkJsonSchema", () => {
     expect(checkJsonSchema("true")).toMatchObject({ ok: false, error: expect.stringContaining("must be a JSON object") });
   });
 
-  it("names the keyword the meta-schema refuses, with the values it allows", () => {
-    expect(checkJsonSchema('{"type": "objekt"}')).toEqual({
+  it("names the keyword that is misshapen, and where", () => {
+    expect(checkJsonSchema('{"type": "objekt"}')).toMatchObject({ ok: false, error: expect.stringMatching(/^Not a valid JSON Schema: at type: "objekt" is not a JSON Schema type/) });
+    expect(checkJsonSchema('{"type": "object", "properties": {"n": {"type": "string", "minLength": -1}}}')).toMatchObject({
       ok: false,
-      error: "Not a valid JSON Schema: type must be equal to one of the allowed values (array, boolean, integer, null, number, object, string)",
-    });
-    expect(checkJsonSchema('{"type": "object", "properties": {"n": {"type": "string", "minLength": -1}}}')).toEqual({
-      ok: false,
-      error: "Not a valid JSON Schema: properties.n.minLength must be >= 0",
+      error: expect.stringContaining("at properties.n.minLength"),
     });
   });
 
-  it("refuses a schema Ajv cannot compile, such as a reference to nothing", () => {
-    const result = checkJsonSchema('{"type": "object", "properties": {"a": {"$ref": "#/definitions/missing"}}}');
-    expect(result).toMatchObject({ ok: false, error: expect.stringContaining("can't resolve reference #/definitions/missing") });
+  it("checks a schema built to make a compiling validator work for minutes (many references) without compiling it", () => {
+    const props = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`p${i}`, { type: "string" }]));
+    const text = JSON.stringify({ $defs: { a: { type: "object", properties: props } }, anyOf: Array.from({ length: 600 }, () => ({ $ref: "#/$defs/a" })) });
+    expect(text.length).toBeLessThan(32_000);
+    expect(checkJsonSchema(text)).toMatchObject({ ok: true });
+  });
+
+  it("refuses a schema nested deeper than any a person writes, as an error rather than a crash", () => {
+    let schema: Record<string, unknown> = { type: "string" };
+    for (let i = 0; i < 1_000; i++) schema = { items: schema };
+    expect(checkJsonSchema(JSON.stringify(schema))).toMatchObject({ ok: false, error: expect.stringContaining("nested more than") });
   });
 
   it("refuses text longer than any schema a person writes, before parsing it", () => {

@@ -1,6 +1,6 @@
 import { throughGateway } from "@/lib/endpoints/through-gateway";
 import { problem } from "@/lib/tenancy/route";
-import { jsonSchemaProblem } from "./json-schema";
+import { jsonSchemaProblem } from "@/lib/prompts/json-schema";
 import type { PlaygroundParams, PlaygroundRun } from "./schemas";
 
 /** The OpenAI chat request a playground run sends: the parameters under OpenAI's names, streamed with usage. */
@@ -39,7 +39,10 @@ export async function runPlayground(
   // The form checked the schema as it was typed; the server checks again before anything is sent.
   const format = run.params.responseFormat;
   const schemaProblem = format?.type === "json_schema" ? jsonSchemaProblem(format.schema) : null;
-  if (schemaProblem) return problem(400, "invalid", schemaProblem, { "params.responseFormat.schema": [schemaProblem] });
+  if (schemaProblem) {
+    const message = `Not a valid JSON Schema: ${schemaProblem}`;
+    return problem(400, "invalid", message, { "params.responseFormat.schema": [message] });
+  }
   const claims = target.versionId ? { ...who, versionId: target.versionId } : who;
   return throughGateway(claims, "chat/completions", chatRequestFor(target.endpointName, run), signal);
 }

@@ -10,6 +10,9 @@ export const playgroundMessageSchema = z.object({
 });
 export type PlaygroundMessage = z.infer<typeof playgroundMessageSchema>;
 
+/** Longer than any response schema a person writes; bounds the work one check may cause. */
+export const MAX_SCHEMA_CHARS = 32_000;
+
 const jsonSchemaName = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "The schema's name may use letters, digits, _ and -, up to 64 characters");
@@ -20,8 +23,10 @@ export const responseFormatSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("json_schema"),
     name: jsonSchemaName,
-    // Checked as a JSON Schema by the form (Ajv) and again by the server before any run.
-    schema: z.record(z.string(), z.unknown()),
+    // Checked as a JSON Schema by the form as it is typed, and again by the server before any run.
+    schema: z
+      .record(z.string(), z.unknown())
+      .refine((schema) => JSON.stringify(schema).length <= MAX_SCHEMA_CHARS, `The JSON Schema may hold at most ${MAX_SCHEMA_CHARS.toLocaleString("en-US")} characters`),
     strict: z.boolean().optional(),
   }),
 ]);

@@ -69,6 +69,8 @@ export const restorePromptVersion = tenantAction({
       where: { tenantId_promptId_version: { tenantId: ctx.tenantId, promptId: prompt.id, version: input.version } },
     });
     if (!source) throw new ActionError(`Not found: ${prompt.name} has no version ${input.version}.`, "not_found", { version: ["No such version"] });
+    // The endpoint it targeted may be gone, or another kind now; the newest version must still target a chat endpoint.
+    await requireChatEndpoint(ctx, source.endpointName);
     // The very JSON the old version holds, so that the new one reads exactly as it did.
     const version = await appendVersion(ctx, prompt, {
       content: source.content,

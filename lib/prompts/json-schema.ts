@@ -1,6 +1,7 @@
 /**
  * A structural check that a value is a well-formed JSON Schema (draft 2020-12, with the draft-7
- * forms OpenAI's structured outputs accept). Ajv is not a dependency of Keel, and a check of the
+ * forms OpenAI's structured outputs accept). No compiling validator: a few references can make one
+ * work for minutes, and the console's security policy forbids one in the browser. A check of the
  * keywords' shapes is what a person editing a schema needs: it names the first misshapen keyword
  * and where it is. It does not validate data against the schema. Safe for the browser.
  */

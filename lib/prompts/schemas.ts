@@ -44,6 +44,11 @@ const jsonSchemaValue = z.unknown().transform((value, ctx) => {
       return z.NEVER;
     }
   }
+  // A forged call may send an object rather than the form's text: the same size limit applies.
+  if (typeof value !== "string" && (JSON.stringify(schema) ?? "").length > MAX_SCHEMA_CHARS) {
+    ctx.addIssue({ code: "custom", message: `The JSON Schema may be at most ${MAX_SCHEMA_CHARS} characters` });
+    return z.NEVER;
+  }
   const problem = jsonSchemaProblem(schema);
   if (problem) {
     ctx.addIssue({ code: "custom", message: `Not a valid JSON Schema: ${problem}` });

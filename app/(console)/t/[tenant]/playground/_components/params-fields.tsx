@@ -13,7 +13,7 @@ type Props = {
   errors: Partial<Record<keyof ParamsForm, string>>;
 };
 
-/** The JSON Schema editor: checked by the server (with Ajv) a moment after each pause in typing. */
+/** The JSON Schema editor: checked a moment after each pause in typing. */
 function SchemaEditor({ idPrefix, form, onChange, errors }: Props) {
   const check = useQuery(schemaCheckQuery(form.schemaText, form.format === "json_schema"));
   const verdict = schemaVerdict(form, check);

@@ -1,6 +1,5 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { JsonSchemaCheck } from "@/lib/playground/json-schema";
-import { checkJsonSchemaText } from "./check-schema";
+import { checkJsonSchema, type JsonSchemaCheck } from "@/lib/playground/json-schema";
 import type { ParamsForm } from "./column-state";
 
 /** Waits this long after the last keystroke before asking the server; a keystroke sooner cancels the wait. */
@@ -19,14 +18,14 @@ function pause(ms: number, signal: AbortSignal) {
 /**
  * The check of one schema text, shared by the editor that shows it and the Run button that waits
  * for it. Each text is its own query, so typing moves to a new one and react-query cancels the
- * old one's pause: only a text left alone for a moment reaches the server.
+ * old one's pause: only a text left alone for a moment is checked.
  */
 export function schemaCheckQuery(text: string, enabled: boolean) {
   return queryOptions({
     queryKey: ["playground", "json-schema", text],
     queryFn: async ({ signal }): Promise<JsonSchemaCheck> => {
       await pause(TYPING_PAUSE_MS, signal);
-      return checkJsonSchemaText(text);
+      return checkJsonSchema(text);
     },
     enabled,
     staleTime: Infinity,
