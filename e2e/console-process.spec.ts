@@ -1,21 +1,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
-import pg from "pg";
+import { adminQuery, databaseUrl } from "../lib/testing/postgres-admin";
 import { signIn } from "./helpers";
 import { startKeel, type KeelProcess } from "./keel-process";
-
-const ADMIN_URL = process.env.KEEL_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The processes whose parent is `pid`, from /proc. */
 function childrenOf(pid: number): number[] {
@@ -47,14 +35,14 @@ const dbName = `keel_e2e_${crypto.randomBytes(4).toString("hex")}`;
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  await admin(`CREATE DATABASE "${dbName}"`);
-  keel = await startKeel({ port: 3102, databaseUrl: ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`) });
+  await adminQuery(`CREATE DATABASE "${dbName}"`);
+  keel = await startKeel({ port: 3102, databaseUrl: databaseUrl(dbName) });
 });
 
 test.afterAll(async () => {
   await keel?.stop();
   if (keel) fs.rmSync(keel.home, { recursive: true, force: true });
-  await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await adminQuery(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
 });
 
 test("on a PostgreSQL server the console runs in its own process, and a key it revokes is refused by the gateway at once", async ({ page }) => {

@@ -5,8 +5,17 @@ import { useState, useTransition } from "react";
 import { Button, type ButtonProps } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/tenancy/result";
 
-/** A button that runs a server action, refreshes the page, and shows the action's refusal under it. */
-export function ActionButton({ run, children, disabled, ...button }: Omit<ButtonProps, "onClick"> & { run: () => Promise<ActionResult<unknown>> }) {
+/**
+ * A button that runs a server action, refreshes the page, and shows the action's refusal under it;
+ * `onSuccess` runs first when the action went through (to move to another page, say).
+ */
+export function ActionButton({
+  run,
+  onSuccess,
+  children,
+  disabled,
+  ...button
+}: Omit<ButtonProps, "onClick"> & { run: () => Promise<ActionResult<unknown>>; onSuccess?: () => void }) {
   const router = useRouter();
   const [error, setError] = useState<string>();
   const [pending, start] = useTransition();
@@ -19,6 +28,7 @@ export function ActionButton({ run, children, disabled, ...button }: Omit<Button
           start(async () => {
             const r = await run();
             setError(r.ok ? undefined : r.error);
+            if (r.ok) onSuccess?.();
             router.refresh();
           })
         }

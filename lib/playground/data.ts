@@ -1,4 +1,5 @@
 import "server-only";
+import { findRequestRecord } from "@/lib/audit/request-detail";
 import { db } from "@/lib/db/client";
 import type { PlaygroundEndpoint, PlaygroundRunRecord } from "./schemas";
 
@@ -32,17 +33,9 @@ export async function findRunTarget(ctx: { tenantId: string }, endpointId: strin
  * rather than trusted from the stream, so tokens and cost are what budgets and exports count.
  */
 export async function findPlaygroundRun(ctx: { tenantId: string; userId: string }, requestId: string): Promise<PlaygroundRunRecord | null> {
-  const r = await db().requestRecord.findFirst({
-    where: { tenantId: ctx.tenantId, userId: ctx.userId, id: requestId },
-    select: {
-      id: true, status: true, errorCode: true, inputTokens: true, outputTokens: true, tokensEstimated: true, costUsd: true,
-      latencyMs: true, ttftMs: true, endpointName: true, modelVersionId: true, createdAt: true,
-    },
-  });
-  if (!r) return null;
-  const version = r.modelVersionId
-    ? await db().modelVersion.findFirst({ where: { id: r.modelVersionId, tenantId: ctx.tenantId }, select: { id: true, label: true } })
-    : null;
+  const found = await findRequestRecord({ tenantId: ctx.tenantId, userId: ctx.userId, id: requestId });
+  if (!found) return null;
+  const { record: r, version } = found;
   return {
     requestId: r.id,
     status: r.status,

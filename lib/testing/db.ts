@@ -1,11 +1,10 @@
 import crypto from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/client";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/schema-engine";
+import { adminQuery, databaseUrl } from "./postgres-admin";
 
-const ADMIN_URL = process.env.KEEL_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export type TestDatabase = { kind: "embedded" | "postgres"; url: string; database: Database };
 
@@ -35,7 +34,7 @@ export function useTestDatabase(): TestDatabase {
     } else {
       const name = `keel_test_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
       await adminQuery(`CREATE DATABASE "${name}"`);
-      handle.url = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+      handle.url = databaseUrl(name);
       await applyMigrations(handle.url);
       handle.database = openDatabase(handle.url, 4);
       teardown = async () => {
@@ -46,14 +45,4 @@ export function useTestDatabase(): TestDatabase {
   });
   afterAll(() => teardown());
   return handle;
-}
-
-async function adminQuery(sql: string) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
