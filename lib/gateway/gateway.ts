@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { parseAuditKeys, publicKeysOf } from "@/lib/audit/signer";
 import { createOutboundPolicy } from "@/lib/net/outbound";
 import { closeProviders, providersFor, type Providers } from "@/lib/providers/kinds";
 import { parseMasterKeys } from "@/lib/secrets/secrets";
@@ -38,7 +39,8 @@ export function createGateway(given: GatewayConfig): Gateway {
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : null;
   const auth = { lookupKey: createKeyLookup(config.cacheTtlMs), lookupTenant: createTenantLookup(config.cacheTtlMs), consoleSecret: config.consoleSecret };
   const lookupEndpoint = createEndpointLookup(config.cacheTtlMs, parseMasterKeys(config.masterKey));
-  const lookupPrompt = createPromptLookup(config.cacheTtlMs);
+  // Served prompts are checked against their signed audit events: only the public halves are needed.
+  const lookupPrompt = createPromptLookup(config.cacheTtlMs, config.auditSigningKey ? publicKeysOf(parseAuditKeys(config.auditSigningKey)) : null);
   return {
     config,
     auth,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { promptNameSchema } from "@/lib/prompts/schemas";
-import { GatewayError, invalidRequest, sendJson } from "./errors";
+import { GatewayError, apiError, invalidRequest, sendJson } from "./errors";
 import type { Exchange } from "./exchange";
 import type { Gateway } from "./gateway";
 import type { GatewayKey } from "./keys";
@@ -11,11 +11,16 @@ import { OK, record } from "./steps/record";
 const promptNotFound = (name: string, why = "does not exist or you do not have access to it") =>
   new GatewayError(404, "not_found_error", "prompt_not_found", `The prompt \`${name}\` ${why}.`, "name");
 
+/** The stored prompt does not match Keel's audit trail (the lookup logged why); the caller learns only that. */
+const promptRefused = (name: string) =>
+  apiError(500, "prompt_integrity", `The prompt \`${name}\` is not served: its stored version does not match Keel's audit trail, so it may have been changed behind Keel's back. Ask an administrator to verify the tenant's audit trail.`);
+
 /**
  * GET /api/v1/prompts/{name}[?version=N]: the newest version of a prompt of the key's tenant, or
  * version N, for an application to fill in and send rather than hard-code. Steps: admit the
- * caller, check the request, the request limits, the cached lookup, the key's scope, count the
- * fetch, record, respond. No database read once the prompt is cached.
+ * caller, check the request, the request limits, the cached lookup (which checks the versions
+ * against their audit events), the key's scope, count the fetch, record, respond. No database read
+ * once the prompt is cached.
  */
 export async function fetchPrompt(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
   ex.route = "prompts";
@@ -29,6 +34,7 @@ export async function fetchPrompt(gw: Gateway, ex: Exchange, req: IncomingMessag
   const admission = await admitRequestOnly(gw, key);
   const found = await gw.lookupPrompt(key.tenantId, name, version);
   if (!found || !mayRead(key, found)) throw promptNotFound(name);
+  if (found.refused) throw promptRefused(name);
   if (!found.served) throw promptNotFound(name, `has no version ${version}; its newest is version ${found.latestVersion}`);
   gw.promptFetches.count(found.id);
   await record(gw.records, ex, OK);

@@ -1,7 +1,7 @@
-import crypto from "node:crypto";
 import { canonicalJson } from "@/lib/audit/chain";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { TenantContext } from "@/lib/tenancy/action";
+import { contentHash } from "./integrity";
 import type { PromptContent } from "./schemas";
 
 /** What a new version holds besides its number. */
@@ -43,7 +43,7 @@ export function describeVersion(v: { version: number; content: unknown; endpoint
     endpointName: v.endpointName,
     note: v.note,
     restoredFrom: v.restoredFrom,
-    contentSha256: crypto.createHash("sha256").update(canonicalJson(v.content)).digest("hex"),
+    contentSha256: contentHash(v.content),
     content: v.content,
   };
 }

@@ -4,6 +4,7 @@ import { useState, useTransition } from "react";
 import { ShieldCheck, ShieldX } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import type { ChainVerdict } from "@/lib/audit/verify";
+import type { PromptVerdict } from "@/lib/audit/verify-prompts";
 import type { RequestVerdict } from "@/lib/audit/verify-requests";
 import type { TrailsVerdict } from "@/lib/audit/verify-trails";
 
@@ -12,8 +13,8 @@ type Verdict = TrailsVerdict;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
- * Asks the server to verify the audit chain against Keel's signed head and the request records
- * against their seals, and shows where either breaks.
+ * Asks the server to verify the audit chain against Keel's signed head, the request records
+ * against their seals and the prompt library against its events, and shows where any breaks.
  */
 export function VerifyChainButton({ tenant }: { tenant: string }) {
   const [verdict, setVerdict] = useState<Verdict | { error: string } | null>(null);
@@ -38,6 +39,7 @@ export function VerifyChainButton({ tenant }: { tenant: string }) {
         <div role="status" className="flex max-w-md flex-col items-end gap-1 text-right text-xs">
           <ChainLine verdict={verdict.audit} />
           <RecordsLine verdict={verdict.requests} />
+          <PromptsLine verdict={verdict.prompts} />
           <details className="text-muted-foreground">
             <summary className="cursor-pointer">Public key for offline verification</summary>
             <code className="break-all" data-testid="audit-public-key">{verdict.publicKeys}</code>
@@ -85,6 +87,27 @@ function RecordsLine({ verdict }: { verdict: RequestVerdict }) {
           <ShieldX className="mt-0.5 size-3.5 shrink-0" aria-hidden />
           <span>
             Request records: {verdict.problem.reason}
+            {verdict.problems.length > 1 || verdict.more ? ` (and ${verdict.more ? "more than " : ""}${verdict.problems.length - 1} more)` : ""}. {counts}.
+          </span>
+        </span>
+      )}
+    </p>
+  );
+}
+
+function PromptsLine({ verdict }: { verdict: PromptVerdict }) {
+  const counts =
+    `${plural(verdict.prompts, "prompt")} with ${plural(verdict.versions, "version")}` +
+    (verdict.changed ? `, ${verdict.changed} changed while verifying (verify again to check their newest versions)` : "");
+  return (
+    <p data-testid="prompts-verdict">
+      {verdict.ok || !verdict.problem ? (
+        <span className="text-success">Prompt library matches the trail: {counts}</span>
+      ) : (
+        <span className="inline-flex items-start gap-1 text-destructive">
+          <ShieldX className="mt-0.5 size-3.5 shrink-0" aria-hidden />
+          <span>
+            Prompt library: {verdict.problem.reason}
             {verdict.problems.length > 1 || verdict.more ? ` (and ${verdict.more ? "more than " : ""}${verdict.problems.length - 1} more)` : ""}. {counts}.
           </span>
         </span>
