@@ -180,7 +180,7 @@ test("an empty thread or an invalid JSON Schema gives an inline error and sends 
 
   await page.getByLabel("Message 1 (user)").fill("answer in JSON");
   await expect(runButton(page)).toBeEnabled();
-  await col.getByLabel("Response format").selectOption({ label: "JSON Schema" });
+  await col.getByLabel("Response format").selectOption({ label: "JSON following a schema" });
   const schema = col.getByLabel("JSON Schema", { exact: true });
   await schema.fill('{"type": "object",');
   await expect(col.getByRole("alert")).toContainText("Not valid JSON");
@@ -205,10 +205,80 @@ test("a viewer sees the playground without a Run button, and a forged run is ref
   await expect(column(page, 1).getByLabel("Temperature")).toBeVisible();
   await expect(runButton(page)).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Stop" })).toHaveCount(0);
+  // Saving to the prompt library is for those who manage prompts.
+  await expect(page.getByRole("button", { name: "Save as prompt" })).toHaveCount(0);
 
   const endpointId = await column(page, 1).getByLabel("Endpoint", { exact: true }).inputValue();
   const forged = await page.request.post(`${baseURL}/api/t/acme/playground/run`, {
     data: { endpointId, messages: [{ role: "user", content: "hi" }], params: {} },
   });
   expect(forged.status()).toBe(403);
+});
+
+test("opens a library version in the playground with its variables filled in, runs it, and saves it as a new prompt", async ({ page, baseURL }) => {
+  await ensureTwoVersionEndpoint(page, baseURL!);
+  const dev = printedSignIn("DEVELOPER");
+  await signIn(page.request, baseURL!, dev.email, dev.password);
+  const library = `pg-library-${SUFFIX}`;
+  const saved = `pg-saved-${SUFFIX}`;
+
+  await page.goto("/t/acme/prompts/new");
+  const editor = page.getByTestId("prompt-editor");
+  await editor.getByLabel("Name", { exact: true }).fill(library);
+  await editor.getByLabel("System prompt").fill("You greet {{name}} warmly.");
+  await editor.getByLabel("Message 1", { exact: true }).fill("Say hello to {{name}} from {{city}}.");
+  await editor.getByLabel("Temperature").fill("0.4");
+  await editor.getByLabel("Target endpoint").selectOption(ENDPOINT);
+  await editor.getByRole("button", { name: "Create prompt" }).click();
+  await expect(page.getByTestId("shown-version")).toContainText("Version 1");
+
+  // Only {{name}} is filled in: {{city}} reaches the playground as written.
+  const preview = page.getByTestId("variables-preview");
+  await preview.getByLabel("{{name}}").fill("Ada");
+  await preview.getByRole("link", { name: "Open in playground" }).click();
+  await expect(page.getByRole("heading", { name: "Playground", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("library-notice")).toContainText(`Opened version 1 of ${library} from the prompt library. Filled in {{name}}`);
+  await expect(page.getByLabel("System prompt")).toHaveValue("You greet Ada warmly.");
+  await expect(page.getByLabel("Message 1 (user)")).toHaveValue("Say hello to Ada from {{city}}.");
+  const col = column(page, 1);
+  await expect(col.getByLabel("Endpoint", { exact: true }).locator("option:checked")).toHaveText(ENDPOINT);
+  await expect(col.getByLabel("Temperature")).toHaveValue("0.4");
+
+  upstream.reset();
+  await page.getByLabel("Message 1 (user)").fill("Say hello to Ada from Lyon.");
+  await runButton(page).click();
+  await expect(col.getByTestId("column-output")).toHaveText("echo: Say hello to Ada from Lyon.");
+  expect(upstream.requests.find((r) => r.path === "/v1/chat/completions")?.body).toMatchObject({ temperature: 0.4, messages: [{ role: "system", content: "You greet Ada warmly." }, { role: "user", content: "Say hello to Ada from Lyon." }] });
+
+  // Opened from a version, the dialog offers its next version first, and warns that the values would be saved.
+  await col.getByRole("button", { name: "Save as prompt" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByLabel("New version of a prompt")).toBeChecked();
+  await expect(dialog.getByLabel("Prompt", { exact: true }).locator("option:checked")).toHaveText(`${library} (newest v1)`);
+  await expect(dialog).toContainText("saving keeps those values, not the variables");
+  await dialog.getByLabel("New prompt").check();
+  await dialog.getByLabel("Name", { exact: true }).fill(saved);
+  await dialog.getByLabel("Note").fill("from the playground");
+  await dialog.getByRole("button", { name: "Create prompt" }).click();
+  await expect(dialog.getByRole("status")).toHaveText(`Saved as version 1 of ${saved}.`);
+  await dialog.getByRole("link", { name: `Open version 1 of ${saved}` }).click();
+
+  await expect(page.getByRole("heading", { name: saved })).toBeVisible();
+  await expect(page.getByTestId("shown-version")).toContainText("Version 1");
+  await expect(page.getByTestId("view-system")).toHaveText("You greet Ada warmly.");
+  await expect(page.getByTestId("view-message-1")).toContainText("Say hello to Ada from Lyon.");
+  await expect(page.getByTestId("view-endpoint")).toHaveText(ENDPOINT);
+  await expect(page.getByTestId("view-parameters")).toContainText('"temperature": 0.4');
+  await expect(page.getByTestId("version-1")).toContainText("from the playground");
+});
+
+test("a link to a prompt or version that does not exist says so, and the playground still works", async ({ page, baseURL }) => {
+  await openPlayground(page, baseURL!, "DEVELOPER");
+  await page.goto("/t/acme/playground?prompt=no-such-prompt&version=1");
+  await expect(page.getByTestId("library-notice")).toHaveText("The prompt could not be opened: No prompt named “no-such-prompt” in this tenant. The playground starts empty instead.");
+  await page.goto("/t/acme/playground?prompt=no-such-prompt&version=abc");
+  await expect(page.getByTestId("library-notice")).toContainText("version “abc” of no-such-prompt: version must be a number");
+  await expect(page.getByLabel("Message 1 (user)")).toHaveValue("");
+  await page.getByLabel("Message 1 (user)").fill("still works");
+  await expect(runButton(page)).toBeEnabled();
 });

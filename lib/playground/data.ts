@@ -1,6 +1,8 @@
 import "server-only";
 import { findRequestRecord } from "@/lib/audit/request-detail";
 import { db } from "@/lib/db/client";
+import { findPromptVersionByName } from "@/lib/prompts/data";
+import { startFromVersion, type OpenRequest, type PlaygroundStart } from "./library";
 import type { PlaygroundEndpoint, PlaygroundRunRecord } from "./schemas";
 
 /** The tenant's chat endpoints with their versions, newest version first, for the playground's pickers. */
@@ -50,4 +52,23 @@ export async function findPlaygroundRun(ctx: { tenantId: string; userId: string 
     version,
     createdAt: r.createdAt.toISOString(),
   };
+}
+
+/**
+ * The prompt version a playground link asks for, ready to open, or what to tell the person when the
+ * tenant has no such prompt or version. Any member may open one; running it is another permission.
+ */
+export async function openPromptVersion(
+  ctx: { tenantId: string },
+  request: OpenRequest,
+  endpoints: PlaygroundEndpoint[],
+): Promise<{ ok: true; start: PlaygroundStart } | { ok: false; problem: string }> {
+  const found = await findPromptVersionByName(ctx, request.name, request.version);
+  if (!found) return { ok: false, problem: `No prompt named “${request.name}” in this tenant.` };
+  const { prompt, version } = found;
+  if (!version) {
+    const range = prompt.latestVersion === 1 ? "only version 1" : `versions 1 to ${prompt.latestVersion}`;
+    return { ok: false, problem: `${prompt.name} has no version ${request.version}; it has ${range}.` };
+  }
+  return { ok: true, start: startFromVersion({ name: prompt.name, ...version }, request.values, endpoints) };
 }

@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { readChatStream } from "@/lib/endpoints/chat-stream-reader";
 import { publishConsoleGateway } from "@/lib/endpoints/console-gateway";
 import { mintConsoleToken } from "@/lib/gateway/console-token";
+import { fieldErrorsOf } from "@/lib/tenancy/result";
 import { useTestDatabase } from "@/lib/testing/db";
 import { seedMember } from "@/lib/testing/factories";
 import { seedEndpoint, seedGatewayTenant, useGatewayHarness } from "@/lib/testing/gateway-factories";
@@ -36,7 +37,7 @@ describe("playground runs through the gateway", () => {
     const res = await runPlayground(
       s.who,
       { endpointName: s.endpoint.name, versionId: target!.versionId },
-      run({ endpointId: s.endpoint.id, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello there" }], params: { temperature: 0.2, topP: 0.9, maxTokens: 30, stop: ["END"], seed: 7, responseFormat: { type: "json_object" } } }),
+      run({ endpointId: s.endpoint.id, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello there" }], params: { temperature: 0.2, top_p: 0.9, max_tokens: 30, stop: ["END"], seed: 7, response_format: { type: "json_object" } } }),
       AbortSignal.timeout(10_000),
     );
     expect(res.status).toBe(200);
@@ -91,17 +92,12 @@ describe("playground runs through the gateway", () => {
     expect(harness.fake.requests).toHaveLength(0);
   });
 
-  it("refuses an invalid JSON Schema before anything reaches the provider", async () => {
-    const s = await seedTwoVersions();
-    const res = await runPlayground(
-      s.who,
-      { endpointName: s.endpoint.name, versionId: null },
-      run({ endpointId: s.endpoint.id, messages: [{ role: "user", content: "hi" }], params: { responseFormat: { type: "json_schema", name: "answer", schema: { type: "objekt" } } } }),
-      AbortSignal.timeout(10_000),
-    );
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Not a valid JSON Schema/);
-    expect(harness.fake.requests).toHaveLength(0);
+  it("refuses an invalid JSON Schema, given as an object or as text, with the library's own check and where it is", () => {
+    for (const schema of [{ type: "objekt" }, '{"type": "objekt"}']) {
+      const parsed = playgroundRunSchema.safeParse({ endpointId: "e", messages: [{ role: "user", content: "hi" }], params: { response_format: { type: "json_schema", json_schema: { name: "answer", schema } } } });
+      expect(parsed.success).toBe(false);
+      expect(fieldErrorsOf(parsed.error!)).toEqual({ "params.response_format.json_schema.schema": [expect.stringMatching(/^Not a valid JSON Schema: at type: "objekt"/)] });
+    }
   });
 
   it("refuses an empty thread with a clear message", () => {

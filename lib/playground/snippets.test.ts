@@ -13,11 +13,11 @@ const input: SnippetInput = {
   ],
   params: {
     temperature: 0.3,
-    topP: 0.9,
-    maxTokens: 200,
+    top_p: 0.9,
+    max_tokens: 200,
     stop: ["END", "\n\n"],
     seed: 42,
-    responseFormat: { type: "json_schema", name: "answer", schema: { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"] }, strict: true },
+    response_format: { type: "json_schema", json_schema: { name: "answer", schema: { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"] }, strict: true } },
   },
 };
 
@@ -33,16 +33,13 @@ const expectedBody = {
 };
 
 describe("the request body", () => {
-  it("maps every parameter to OpenAI's snake_case name", () => {
+  it("sends every parameter under the name it already has, OpenAI's", () => {
     expect(chatRequestBody(input.endpointName, input.messages, input.params)).toEqual(expectedBody);
   });
 
   it("leaves unset parameters out, so the endpoint's defaults apply", () => {
-    expect(chatRequestBody("m", [{ role: "user", content: "hi" }], { stop: [], responseFormat: { type: "text" } })).toEqual({
-      model: "m",
-      messages: [{ role: "user", content: "hi" }],
-    });
-    expect(chatRequestBody("m", [], { responseFormat: { type: "json_object" }, temperature: 0 })).toMatchObject({ temperature: 0, response_format: { type: "json_object" } });
+    expect(chatRequestBody("m", [{ role: "user", content: "hi" }], {})).toEqual({ model: "m", messages: [{ role: "user", content: "hi" }] });
+    expect(chatRequestBody("m", [], { response_format: { type: "json_object" }, temperature: 0 })).toMatchObject({ temperature: 0, response_format: { type: "json_object" } });
   });
 
   it("points at Keel's OpenAI-compatible API, whatever the public URL ends with", () => {

@@ -1,30 +1,17 @@
-import type { PlaygroundMessage, PlaygroundParams } from "./schemas";
+import type { PromptParameters } from "@/lib/prompts/schemas";
+import type { PlaygroundMessage } from "./schemas";
 
 /** What "Use in code" writes a snippet for: one endpoint, the thread and a column's parameters. */
-export type SnippetInput = { publicUrl: string; endpointName: string; messages: PlaygroundMessage[]; params: PlaygroundParams };
+export type SnippetInput = { publicUrl: string; endpointName: string; messages: PlaygroundMessage[]; params: PromptParameters };
 
 export type Snippets = { typescript: string; python: string; curl: string };
 
 /** The environment variable every snippet reads the API key from; no key is ever written into one. */
 export const API_KEY_VARIABLE = "KEEL_API_KEY";
 
-/**
- * The chat request body under OpenAI's own (snake_case) names, with unset parameters left out so
- * the endpoint's defaults apply, as they do in the playground.
- */
-export function chatRequestBody(endpointName: string, messages: PlaygroundMessage[], params: PlaygroundParams): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: endpointName, messages };
-  if (params.temperature !== undefined) body.temperature = params.temperature;
-  if (params.topP !== undefined) body.top_p = params.topP;
-  if (params.maxTokens !== undefined) body.max_tokens = params.maxTokens;
-  if (params.stop?.length) body.stop = params.stop;
-  if (params.seed !== undefined) body.seed = params.seed;
-  const format = params.responseFormat;
-  if (format?.type === "json_object") body.response_format = { type: "json_object" };
-  if (format?.type === "json_schema") {
-    body.response_format = { type: "json_schema", json_schema: { name: format.name, schema: format.schema, ...(format.strict === undefined ? {} : { strict: format.strict }) } };
-  }
-  return body;
+/** The chat request body: the parameters already carry OpenAI's names and only what was set, so the endpoint's defaults apply to the rest. */
+export function chatRequestBody(endpointName: string, messages: PlaygroundMessage[], params: PromptParameters): Record<string, unknown> {
+  return { model: endpointName, messages, ...params };
 }
 
 /** The base URL applications give the openai client: Keel's OpenAI-compatible API. */

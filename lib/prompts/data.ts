@@ -80,6 +80,21 @@ export async function getPromptVersion(ctx: Ctx, promptId: string, version: numb
   return view ?? null;
 }
 
+/**
+ * A version of the tenant's prompt found by name: the one asked for, or the newest when `version` is
+ * null. Null when the tenant has no prompt by that name; `version` null when the prompt has no such version.
+ */
+export async function findPromptVersionByName(ctx: Ctx, name: string, version: number | null) {
+  const prompt = await db().prompt.findFirst({ where: { tenantId: ctx.tenantId, name }, select: { id: true, name: true, latestVersion: true } });
+  if (!prompt) return null;
+  return { prompt, version: await getPromptVersion(ctx, prompt.id, version ?? prompt.latestVersion) };
+}
+
+/** The tenant's prompts by name, A to Z: what a new version may be saved to. */
+export async function listPromptNames(ctx: Ctx): Promise<{ id: string; name: string; latestVersion: number }[]> {
+  return db().prompt.findMany({ where: { tenantId: ctx.tenantId }, orderBy: { name: "asc" }, select: { id: true, name: true, latestVersion: true } });
+}
+
 /** Two versions of one prompt for a side-by-side diff; null unless the tenant's prompt has both. */
 export async function getVersionPair(ctx: Ctx, promptId: string, before: number, after: number) {
   const views = await getPromptVersions(ctx, promptId, [before, after]);

@@ -15,6 +15,11 @@ const STRING_KEYWORDS = ["$ref", "$id", "$schema", "$comment", "$anchor", "forma
 /** Deeper than any schema a person writes; bounds the work a hostile one can cause. */
 const MAX_DEPTH = 32;
 
+/** Longer than any response schema a person writes; bounds the work one check may cause. */
+export const MAX_SCHEMA_CHARS = 32_000;
+/** What a schema longer than MAX_SCHEMA_CHARS is told, as text or as an object. */
+export const SCHEMA_TOO_LONG = `The JSON Schema may hold at most ${MAX_SCHEMA_CHARS.toLocaleString("en-US")} characters.`;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const join = (path: string, key: string | number) => (path ? `${path}.${key}` : String(key));
 
@@ -102,4 +107,33 @@ function checkPattern(value: unknown, at: string): Problem {
   } catch {
     return { path: at, message: `${JSON.stringify(value)} is not a valid regular expression` };
   }
+}
+
+/** What a JSON Schema editor's text comes to: the parsed schema, or what is wrong with it. */
+export type JsonSchemaCheck = { ok: true; schema: Record<string, unknown> } | { ok: false; error: string };
+
+/** The first part of a check: the text parses as JSON and is an object. */
+export function parseJsonSchemaText(text: string): JsonSchemaCheck {
+  if (!text.trim()) return { ok: false, error: "Write a JSON Schema, e.g. {\"type\": \"object\"}." };
+  if (text.length > MAX_SCHEMA_CHARS) return { ok: false, error: SCHEMA_TOO_LONG };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (!isObject(value)) return { ok: false, error: "A response schema must be a JSON object, e.g. {\"type\": \"object\"}." };
+  return { ok: true, schema: value };
+}
+
+/**
+ * Checks a JSON Schema as typed: it parses, is an object, and every keyword has its shape. The
+ * editors run it on every keystroke and the server runs it again on what is saved or run: the
+ * check is linear in the schema's size and bounded in depth, so that is cheap.
+ */
+export function checkJsonSchema(text: string): JsonSchemaCheck {
+  const parsed = parseJsonSchemaText(text);
+  if (!parsed.ok) return parsed;
+  const problem = jsonSchemaProblem(parsed.schema);
+  return problem ? { ok: false, error: `Not a valid JSON Schema: ${problem}` } : parsed;
 }

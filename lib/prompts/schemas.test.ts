@@ -59,7 +59,9 @@ describe("createPromptSchema", () => {
   it("refuses an invalid JSON Schema and says what is wrong with it", () => {
     const schemaError = (schema: unknown) =>
       errorsOf({ ...valid, parameters: { response_format: { type: "json_schema", json_schema: { name: "a", schema } } } })["parameters.response_format.json_schema.schema"];
-    expect(schemaError("{not json")).toEqual(["The JSON Schema is not valid JSON"]);
+    expect(schemaError("{not json")).toEqual([expect.stringMatching(/^Not valid JSON: /)]);
+    expect(schemaError("  ")).toEqual([expect.stringContaining("Write a JSON Schema")]);
+    expect(schemaError({ description: "x".repeat(40_000) })).toEqual([expect.stringContaining("at most 32,000")]);
     expect(schemaError('{"type":"strin"}')).toEqual([expect.stringContaining('Not a valid JSON Schema: at type: "strin" is not a JSON Schema type')]);
     expect(schemaError("[1]")).toEqual([expect.stringContaining("must be a JSON object")]);
   });

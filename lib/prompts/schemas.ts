@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { endpointNameSchema } from "@/lib/endpoints/schemas";
-import { jsonSchemaProblem } from "./json-schema";
+import { checkJsonSchema, jsonSchemaProblem, MAX_SCHEMA_CHARS, SCHEMA_TOO_LONG } from "./json-schema";
 import { extractVariables } from "./template";
 
 /** A prompt's name follows the rules of endpoint names: applications send it in a URL, as they send `model`. */
@@ -9,8 +9,6 @@ export const promptNameSchema = endpointNameSchema;
 export const MAX_MESSAGES = 50;
 export const MAX_TEXT = 32_000;
 export const MAX_STOP = 4;
-/** The largest JSON Schema kept with a version, as JSON text. */
-export const MAX_SCHEMA_CHARS = 32_000;
 
 const blankToUndefined = (value: unknown) => (value === null || (typeof value === "string" && value.trim() === "") ? undefined : value);
 
@@ -29,32 +27,28 @@ export const promptMessageSchema = z.object({
     .refine((text) => text.trim() !== "", "Write the message, or remove it"),
 });
 
-/** A JSON Schema given as JSON text (from a form) or as an object (from a stored version). */
+/**
+ * A JSON Schema given as JSON text (from a form) or as an object (from a stored version, or a
+ * playground run), checked by the one JSON Schema check the editors also run as it is typed.
+ */
 const jsonSchemaValue = z.unknown().transform((value, ctx) => {
-  let schema = value;
   if (typeof value === "string") {
-    if (value.length > MAX_SCHEMA_CHARS) {
-      ctx.addIssue({ code: "custom", message: `The JSON Schema may be at most ${MAX_SCHEMA_CHARS} characters` });
-      return z.NEVER;
-    }
-    try {
-      schema = JSON.parse(value);
-    } catch {
-      ctx.addIssue({ code: "custom", message: "The JSON Schema is not valid JSON" });
-      return z.NEVER;
-    }
-  }
-  // A forged call may send an object rather than the form's text: the same size limit applies.
-  if (typeof value !== "string" && (JSON.stringify(schema) ?? "").length > MAX_SCHEMA_CHARS) {
-    ctx.addIssue({ code: "custom", message: `The JSON Schema may be at most ${MAX_SCHEMA_CHARS} characters` });
+    const checked = checkJsonSchema(value);
+    if (checked.ok) return checked.schema;
+    ctx.addIssue({ code: "custom", message: checked.error });
     return z.NEVER;
   }
-  const problem = jsonSchemaProblem(schema);
+  // A forged call may send an object rather than the form's text: the same size limit applies.
+  if ((JSON.stringify(value) ?? "").length > MAX_SCHEMA_CHARS) {
+    ctx.addIssue({ code: "custom", message: SCHEMA_TOO_LONG });
+    return z.NEVER;
+  }
+  const problem = jsonSchemaProblem(value);
   if (problem) {
     ctx.addIssue({ code: "custom", message: `Not a valid JSON Schema: ${problem}` });
     return z.NEVER;
   }
-  return schema as Record<string, unknown>;
+  return value as Record<string, unknown>;
 });
 
 /** OpenAI's response_format: text, any JSON object, or JSON that follows a schema. */
@@ -161,9 +155,10 @@ export const createPromptSchema = withContentChecks(
 
 export const savePromptVersionSchema = withContentChecks(z.object({ promptId: z.string().min(1, "Prompt is required").max(64), ...versionShape }));
 
-const versionNumber = z.coerce.number({ error: "Version must be a number" }).int("Version must be a whole number").min(1, "Versions count from 1").max(2_147_483_647, "No such version");
+/** A version number, as a form or a URL gives it. */
+export const promptVersionNumberSchema = z.coerce.number({ error: "Version must be a number" }).int("Version must be a whole number").min(1, "Versions count from 1").max(2_147_483_647, "No such version");
 
-export const restorePromptVersionSchema = z.object({ promptId: z.string().min(1, "Prompt is required").max(64), version: versionNumber });
+export const restorePromptVersionSchema = z.object({ promptId: z.string().min(1, "Prompt is required").max(64), version: promptVersionNumberSchema });
 
 export const deletePromptSchema = z.object({
   promptId: z.string().min(1, "Prompt is required").max(64),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MissingVariablesError, extractVariables, renderAll, renderTemplate } from "./template";
+import { MissingVariablesError, extractVariables, fillVariables, renderAll, renderTemplate } from "./template";
 
 describe("extractVariables", () => {
   it("finds each variable once, in order of first use, across texts, with spaces inside the braces allowed", () => {
@@ -43,5 +43,15 @@ describe("renderTemplate", () => {
 
   it("does not take a value from Object.prototype", () => {
     expect(() => renderTemplate("{{toString}}", {})).toThrow(MissingVariablesError);
+  });
+});
+
+describe("fillVariables", () => {
+  it("fills the variables it has values for and leaves the others as written, spaces included", () => {
+    expect(fillVariables("Hi {{name}} from {{ city }}, {{name}}!", { name: "Ada" })).toBe("Hi Ada from {{ city }}, Ada!");
+  });
+
+  it("inserts values as they are, in one pass, and takes none from Object.prototype", () => {
+    expect(fillVariables("{{a}} {{b}} {{toString}}", { a: "{{b}}", b: "$&" })).toBe("{{b}} $& {{toString}}");
   });
 });

@@ -31,5 +31,10 @@ export function renderTemplate(text: string, values: Readonly<Record<string, str
 export function renderAll(texts: readonly string[], values: Readonly<Record<string, string>>): string[] {
   const missing = extractVariables(texts).filter((name) => !Object.hasOwn(values, name));
   if (missing.length) throw new MissingVariablesError(missing);
-  return texts.map((text) => text.replace(VARIABLE, (_all, name: string) => values[name]));
+  return texts.map((text) => fillVariables(text, values));
+}
+
+/** The text with each variable that has a value replaced by it, and every other left as written; same single pass. */
+export function fillVariables(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(VARIABLE, (all, name: string) => (Object.hasOwn(values, name) ? values[name] : all));
 }

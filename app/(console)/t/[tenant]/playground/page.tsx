@@ -6,16 +6,27 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
-import { listPlaygroundEndpoints } from "@/lib/playground/data";
+import { listPlaygroundEndpoints, openPromptVersion } from "@/lib/playground/data";
+import { readOpenRequest } from "@/lib/playground/library";
+import { listPromptNames } from "@/lib/prompts/data";
 import { requireTenant } from "@/lib/tenancy/page";
+import { LibraryNotice } from "./_components/library-notice";
 import { Playground } from "./_components/playground";
 
 export const metadata: Metadata = { title: "Playground" };
 
-export default async function PlaygroundPage({ params }: { params: Promise<{ tenant: string }> }) {
+type Search = Record<string, string | string[] | undefined>;
+
+export default async function PlaygroundPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Search> }) {
   const { scope } = await requireTenant((await params).tenant);
   const endpoints = await listPlaygroundEndpoints(scope);
+  // ?prompt=NAME&version=N opens a version of the library; any member who reads prompts may open one.
+  const request = readOpenRequest(await searchParams);
+  const opening = request && (request.ok ? await openPromptVersion(scope, request.request, endpoints) : request);
   const canRun = can(scope.role, "endpoints.try") && scope.status === "ACTIVE";
+  const canSave = can(scope.role, "prompts.manage") && scope.status === "ACTIVE";
+  const prompts = canSave ? await listPromptNames(scope) : null;
+  const start = opening?.ok ? opening.start : null;
   const base = `/t/${scope.tenantSlug}`;
   return (
     <>
@@ -24,6 +35,11 @@ export default async function PlaygroundPage({ params }: { params: Promise<{ ten
         title="Playground"
         description="Try prompts against your chat endpoints and compare versions side by side. Runs go through the gateway as you: limited, recorded and billed like API calls."
       />
+      {opening && (
+        <div className="mb-6">
+          <LibraryNotice tenant={scope.tenantSlug} opening={opening} />
+        </div>
+      )}
       {endpoints.length === 0 ? (
         <EmptyState
           icon={<MessagesSquare className="size-6" aria-hidden />}
@@ -38,12 +54,16 @@ export default async function PlaygroundPage({ params }: { params: Promise<{ ten
       ) : (
         <QueryProvider>
           <Playground
+            // Another link opens another start; a refresh after saving keeps what is on the page.
+            key={start && request?.ok ? JSON.stringify(request.request) : "blank"}
             tenant={scope.tenantSlug}
             endpoints={endpoints}
             canRun={canRun}
             roleLabel={ROLE_LABELS[scope.role]}
             // server.ts always sets it (lib/server/console-environment.ts); a server component has no request origin to fall back on.
             publicUrl={process.env.KEEL_PUBLIC_URL ?? ""}
+            start={start}
+            prompts={prompts}
           />
         </QueryProvider>
       )}

@@ -1,14 +1,14 @@
 "use client";
 
-import { useImperativeHandle, type Ref } from "react";
+import { useImperativeHandle, type ReactNode, type Ref } from "react";
 import { Copy, X } from "lucide-react";
+import { ParametersFields } from "@/components/prompts/parameters-fields";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { NativeSelect } from "@/components/ui/input";
 import type { PlaygroundEndpoint, PlaygroundRun } from "@/lib/playground/schemas";
-import type { Column, ParamsForm } from "./column-state";
-import { ParamsFields } from "./params-fields";
+import type { Column } from "./column-state";
 import { RunOutput } from "./run-output";
 import { useColumnRun } from "./use-column-run";
 
@@ -21,15 +21,18 @@ type Props = {
   index: number;
   column: Column;
   endpoints: PlaygroundEndpoint[];
-  errors: Partial<Record<keyof ParamsForm, string>>;
+  /** Every error at or under a parameter's path, from the library's parameter schema. */
+  errors: (path: string) => string[] | undefined;
   onChange: (column: Column) => void;
+  /** "Save as prompt", for those who may. */
+  saveAction?: ReactNode;
   onRemove?: () => void;
   onCopySettings?: () => void;
   onContinue?: (answer: string) => void;
 };
 
 /** One side of the comparison: its endpoint, version and parameters, and its own answer and figures. */
-export function ColumnPanel({ ref, tenant, index, column, endpoints, errors, onChange, onRemove, onCopySettings, onContinue }: Props) {
+export function ColumnPanel({ ref, tenant, index, column, endpoints, errors, onChange, saveAction, onRemove, onCopySettings, onContinue }: Props) {
   const run = useColumnRun(tenant, column.id);
   useImperativeHandle(ref, () => ({ run: (body, signal) => run.mutation.mutate({ body, signal }) }), [run.mutation]);
   const endpoint = endpoints.find((e) => e.id === column.endpointId);
@@ -39,9 +42,10 @@ export function ColumnPanel({ ref, tenant, index, column, endpoints, errors, onC
   const id = column.id;
   return (
     <Card role="region" aria-label={name} className="min-w-0">
-      <CardHeader className="flex-row items-center justify-between gap-2 space-y-0 pb-3">
-        <CardTitle className="text-sm">{name}</CardTitle>
-        <div className="flex items-center gap-1">
+      <CardHeader className="flex-row flex-wrap items-center justify-between gap-2 space-y-0 pb-3">
+        <CardTitle className="whitespace-nowrap text-sm">{name}</CardTitle>
+        <div className="flex flex-wrap items-center justify-end gap-1">
+          {saveAction}
           {onCopySettings && (
             <Button variant="ghost" size="sm" onClick={onCopySettings}>
               <Copy className="size-4" aria-hidden /> Copy settings to other columns
@@ -77,7 +81,7 @@ export function ColumnPanel({ ref, tenant, index, column, endpoints, errors, onC
             </NativeSelect>
           </Field>
         </div>
-        <ParamsFields idPrefix={id} form={column.form} errors={errors} onChange={(change) => onChange({ ...column, form: { ...column.form, ...change } })} />
+        <ParametersFields idPrefix={id} form={column.form} errors={errors} onChange={(change) => onChange({ ...column, form: { ...column.form, ...change } })} />
         <RunOutput tenant={tenant} run={run} versionLabel={(v) => labels.get(v) ?? v} onContinue={onContinue} />
       </CardContent>
     </Card>

@@ -1,23 +1,31 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { useIsMutating, useQueries } from "@tanstack/react-query";
+import { useIsMutating } from "@tanstack/react-query";
 import { Play, Plus, Square } from "lucide-react";
 import { Button } from "@/components/ui/button";
+import { promptInputFromColumn, type PlaygroundStart } from "@/lib/playground/library";
 import type { PlaygroundEndpoint } from "@/lib/playground/schemas";
 import { continueWithAnswer, runMessages, threadProblem, type ThreadMessage } from "@/lib/playground/thread";
+import { checkParametersForm, EMPTY_PARAMETERS_FORM, errorsUnder } from "@/lib/prompts/parameters-form";
 import { CodeDialog } from "./code-dialog";
 import { ColumnPanel, type ColumnHandle } from "./column-panel";
-import { defaultEndpointId, EMPTY_FORM, MAX_COLUMNS, paramsFromForm, type Column, type ParamsResult } from "./column-state";
-import { schemaCheckQuery, schemaVerdict } from "./schema-check";
+import { defaultEndpointId, MAX_COLUMNS, type Column } from "./column-state";
+import { SavePromptDialog, type PromptChoice } from "./save-prompt-dialog";
 import { ThreadEditor } from "./thread-editor";
 import { RUN_KEY } from "./use-column-run";
 
-type Props = { tenant: string; endpoints: PlaygroundEndpoint[]; canRun: boolean; roleLabel: string; publicUrl: string };
-
-const errorsOf = (r: ParamsResult) => (r.ok ? {} : r.errors);
-
-type Problem = { message: string; waiting?: boolean };
+type Props = {
+  tenant: string;
+  endpoints: PlaygroundEndpoint[];
+  canRun: boolean;
+  roleLabel: string;
+  publicUrl: string;
+  /** A prompt version to start from, opened from the library. */
+  start: PlaygroundStart | null;
+  /** The tenant's prompts, for "Save as prompt"; null for a role that may not save prompts. */
+  prompts: PromptChoice[] | null;
+};
 
 const GRID = ["", "grid-cols-1", "lg:grid-cols-2", "lg:grid-cols-3"];
 
@@ -25,36 +33,34 @@ const GRID = ["", "grid-cols-1", "lg:grid-cols-2", "lg:grid-cols-3"];
  * The prompt playground: one shared thread, run against one to three columns (endpoint, version
  * and parameters each) in parallel through the gateway. Stop aborts every running column.
  */
-export function Playground({ tenant, endpoints, canRun, roleLabel, publicUrl }: Props) {
+export function Playground({ tenant, endpoints, canRun, roleLabel, publicUrl, start, prompts }: Props) {
   const counter = useRef(0);
   // Ids made only in event handlers, so server and browser render the same first ids.
   const newId = () => `n${++counter.current}`;
-  const [system, setSystem] = useState("");
-  const [thread, setThread] = useState<ThreadMessage[]>([{ id: "m0", role: "user", content: "" }]);
-  const [columns, setColumns] = useState<Column[]>([{ id: "c0", endpointId: defaultEndpointId(endpoints), versionId: null, form: EMPTY_FORM }]);
+  const [system, setSystem] = useState(start?.system ?? "");
+  const [thread, setThread] = useState<ThreadMessage[]>(start?.thread ?? [{ id: "m0", role: "user", content: "" }]);
+  const [columns, setColumns] = useState<Column[]>([
+    { id: "c0", endpointId: start?.endpointId ?? defaultEndpointId(endpoints), versionId: null, form: start?.parameters ?? EMPTY_PARAMETERS_FORM },
+  ]);
   const handles = useRef(new Map<string, ColumnHandle>());
   const stopper = useRef<AbortController | null>(null);
   const focusNext = useRef<string | null>(null);
   const running = useIsMutating({ mutationKey: RUN_KEY }) > 0;
 
-  const checks = useQueries({ queries: columns.map((c) => schemaCheckQuery(c.form.schemaText, c.form.format === "json_schema")) });
-  const verdicts = columns.map((c, i) => schemaVerdict(c.form, checks[i]));
-  const params = columns.map((c, i) => {
-    const v = verdicts[i];
-    return paramsFromForm(c.form, v.state === "ok" ? v.schema : null);
-  });
-
-  // What keeps Run disabled; a schema still being checked is a wait, not a fault.
-  const columnProblem = (i: number): Problem | null => {
-    const v = verdicts[i];
+  // The library's parameter schema, the JSON Schema check included, as the run route will apply it.
+  const params = columns.map((c) => checkParametersForm(c.form));
+  const errorsOf = (i: number) => {
     const p = params[i];
-    if (!columns[i].endpointId) return { message: `Column ${i + 1}: pick an endpoint.` };
-    if (v.state === "invalid") return { message: `Column ${i + 1}: the JSON Schema is not valid; its editor says why.` };
-    if (v.state === "checking") return { message: `Column ${i + 1}: checking the JSON Schema…`, waiting: true };
-    return p.ok ? null : { message: `Column ${i + 1}: fix the parameters marked in red.` };
+    return (path: string) => (p.ok ? undefined : errorsUnder(p.errors, path));
   };
-  const threadIssue = threadProblem(thread);
-  const problem: Problem | null = threadIssue ? { message: threadIssue } : (columns.map((_, i) => columnProblem(i)).find((x) => x !== null) ?? null);
+
+  // What keeps Run disabled.
+  const columnProblem = (i: number): string | null => {
+    if (!columns[i].endpointId) return `Column ${i + 1}: pick an endpoint.`;
+    if (errorsOf(i)("response_format.json_schema.schema")) return `Column ${i + 1}: the JSON Schema is not valid; its editor says why.`;
+    return params[i].ok ? null : `Column ${i + 1}: fix the parameters marked in red.`;
+  };
+  const problem = threadProblem(thread) ?? columns.map((_, i) => columnProblem(i)).find((x) => x !== null) ?? null;
 
   useEffect(() => {
     if (!focusNext.current) return;
@@ -69,7 +75,7 @@ export function Playground({ tenant, endpoints, canRun, roleLabel, publicUrl }: 
     const messages = runMessages(system, thread);
     columns.forEach((c, i) => {
       const p = params[i];
-      if (p.ok) handles.current.get(c.id)?.run({ endpointId: c.endpointId, versionId: c.versionId, messages, params: p.params }, controller.signal);
+      if (p.ok) handles.current.get(c.id)?.run({ endpointId: c.endpointId, versionId: c.versionId, messages, params: p.parameters }, controller.signal);
     });
   };
 
@@ -88,15 +94,26 @@ export function Playground({ tenant, endpoints, canRun, roleLabel, publicUrl }: 
   const firstParams = params[0];
   const snippet =
     firstEndpoint && firstParams.ok
-      ? { publicUrl, endpointName: firstEndpoint.name, messages: runMessages(system, thread), params: firstParams.params }
+      ? { publicUrl, endpointName: firstEndpoint.name, messages: runMessages(system, thread), params: firstParams.parameters }
       : { problem: "Fix the first column's endpoint and parameters to get its code." };
-  const pinned = first.versionId ? (firstEndpoint?.versions.find((v) => v.id === first.versionId)?.label ?? null) : null;
+  const pinnedLabel = (c: Column) => (c.versionId ? (endpoints.find((e) => e.id === c.endpointId)?.versions.find((v) => v.id === c.versionId)?.label ?? null) : null);
+  const saveAction = (c: Column) =>
+    prompts && (
+      <SavePromptDialog
+        tenant={tenant}
+        prompts={prompts}
+        input={promptInputFromColumn(system, thread, c.form, endpoints.find((e) => e.id === c.endpointId)?.name ?? null)}
+        pinnedVersion={pinnedLabel(c)}
+        source={start && { ...start.source, filled: start.filled }}
+      />
+    );
 
   return (
     <div
       className="space-y-6"
       onKeyDown={(e) => {
-        if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
+        // React passes on keys typed in a dialog's portal too; Ctrl+Enter there is the dialog's own.
+        if (e.key === "Enter" && (e.metaKey || e.ctrlKey) && e.currentTarget.contains(e.target as Node)) {
           e.preventDefault();
           runAll();
         }
@@ -119,10 +136,10 @@ export function Playground({ tenant, endpoints, canRun, roleLabel, publicUrl }: 
             <Plus className="size-4" aria-hidden /> Add column to compare
           </Button>
         )}
-        <CodeDialog input={snippet} pinnedVersion={pinned} />
+        <CodeDialog input={snippet} pinnedVersion={pinnedLabel(first)} />
         {canRun && problem && !running && (
-          <p id="run-problem" data-testid="run-problem" className={problem.waiting ? "text-sm text-muted-foreground" : "text-sm text-destructive"}>
-            {problem.message}
+          <p id="run-problem" data-testid="run-problem" className="text-sm text-destructive">
+            {problem}
           </p>
         )}
       </div>
@@ -143,8 +160,9 @@ export function Playground({ tenant, endpoints, canRun, roleLabel, publicUrl }: 
             index={i}
             column={c}
             endpoints={endpoints}
-            errors={errorsOf(params[i])}
+            errors={errorsOf(i)}
             onChange={setColumn}
+            saveAction={saveAction(c)}
             onRemove={columns.length > 1 && !running ? () => setColumns((cs) => cs.filter((x) => x.id !== c.id)) : undefined}
             onCopySettings={columns.length > 1 ? () => copySettings(c) : undefined}
             onContinue={canRun ? onContinue : undefined}

@@ -56,7 +56,13 @@ export default async function PromptPage({ params, searchParams }: { params: Pro
             <PromptView content={version.content} endpointName={version.endpointName} />
           </CardContent>
         </Card>
-        <VariablesPreview key={version.version} content={version.content} variables={version.variables} />
+        <VariablesPreview
+          key={version.version}
+          tenant={scope.tenantSlug}
+          prompt={{ name: prompt.name, version: version.version }}
+          content={version.content}
+          variables={version.variables}
+        />
         {manage && (
           <Card>
             <CardHeader>

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
+import { ParametersFields } from "@/components/prompts/parameters-fields";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, FormSuccess } from "@/components/ui/field";
 import { Input, NativeSelect, Textarea } from "@/components/ui/input";
@@ -10,7 +11,6 @@ import type { PromptContent } from "@/lib/prompts/schemas";
 import type { ActionResult } from "@/lib/tenancy/result";
 import { errorReader, inputFrom, stateFrom, type EditorState } from "./editor-state";
 import { MessagesEditor } from "./messages-editor";
-import { ParametersFields } from "./parameters-fields";
 
 type Mode = { kind: "create" } | { kind: "version"; promptId: string; name: string; fromVersion: number };
 
@@ -75,7 +75,12 @@ export function PromptEditor(props: {
         <Textarea id="prompt-system" rows={4} value={state.system} onChange={(e) => set({ system: e.target.value })} aria-invalid={!!errors.at("system")} />
       </Field>
       <MessagesEditor messages={state.messages} onChange={(messages) => set({ messages })} errorAt={errors.at} />
-      <ParametersFields state={state} set={set} errorUnder={errors.under} />
+      <ParametersFields
+        idPrefix="param"
+        form={state.parameters}
+        onChange={(change) => setState((s) => ({ ...s, parameters: { ...s.parameters, ...change } }))}
+        errors={(path) => errors.under(`parameters.${path}`)}
+      />
       <div className="grid gap-3 sm:grid-cols-2">
         <Field label="Target endpoint" htmlFor="prompt-endpoint" error={errors.at("endpoint")} hint="The chat endpoint applications send it to, as `model`.">
           <NativeSelect id="prompt-endpoint" value={state.endpoint} onChange={(e) => set({ endpoint: e.target.value })} aria-invalid={!!errors.at("endpoint")}>
