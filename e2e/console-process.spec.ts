@@ -45,6 +45,7 @@ test.afterAll(async () => {
   await adminQuery(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
 });
 
+test.setTimeout(180_000);
 test("on a PostgreSQL server the console runs in its own process, and a key it revokes is refused by the gateway at once", async ({ page }) => {
   expect(keel.output()).toContain("console in its own process");
   const [consolePid] = childrenOf(keel.pid);
@@ -74,7 +75,21 @@ test("on a PostgreSQL server the console runs in its own process, and a key it r
   // Refused on the first try: the console's change crossed to the gateway's process, not waited out.
   expect((await listModels()).status()).toBe(401);
 
+  // A console that dies is restarted while the gateway answers. A page asked for in the moment of
+  // the kill is answered (503 while the console restarts), not left waiting for the proxy's timeout.
+  process.kill(consolePid, "SIGKILL");
+  const caught = await page.request.get(`${keel.url}/t/acme/keys`, { timeout: 30_000 });
+  expect([200, 503]).toContain(caught.status());
+  const unauthorized = await page.request.get(`${keel.url}/api/v1/models`);
+  expect(unauthorized.status()).toBe(401);
+  await expect(async () => {
+    expect((await page.request.get(`${keel.url}/t/acme/keys`, { timeout: 10_000 })).status()).toBe(200);
+  }).toPass({ timeout: 60_000 });
+  const [restarted] = childrenOf(keel.pid);
+  expect(restarted).not.toBe(consolePid);
+  expect(keel.output()).toContain("the console process exited");
+
   // A console process never outlives Keel, even one killed with -9.
   await keel.stop("SIGKILL");
-  await expect.poll(() => alive(consolePid), { timeout: 15_000 }).toBe(false);
+  await expect.poll(() => alive(restarted), { timeout: 15_000 }).toBe(false);
 });

@@ -16,6 +16,7 @@ const PING_MS = 10_000;
 const SILENT_MS = 35_000;
 /** A console page whose headers have not come by then gets a 504, so a stuck console holds no one forever. */
 const ANSWER_TIMEOUT_MS = 120_000;
+const CONSOLE_GONE = "the console process exited";
 /** Headers that describe one connection, never passed on by a proxy (RFC 9110, 7.6.1). */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"]);
 
@@ -48,6 +49,9 @@ export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessE
   // No cap on connections to the child: a cap would let a few hundred slow clients hold every one.
   const agent = new http.Agent({ keepAlive: true });
   let child: ChildProcess | null = null;
+  // Requests handed to the running child; when it dies they fail at once rather than wait out
+  // ANSWER_TIMEOUT_MS (a request proxied in the moment the child is killed can otherwise hang).
+  let inflight = new Set<http.ClientRequest>();
   let answering = false;
   let answeringSince = 0;
   let lastHeard = 0;
@@ -93,6 +97,8 @@ export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessE
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     child = proc;
+    const handed = new Set<http.ClientRequest>();
+    inflight = handed;
     let gone = false;
     const timer = setTimeout(() => {
       if (!answering) proc.kill("SIGKILL");
@@ -131,6 +137,8 @@ export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessE
       const wasAnswering = answering;
       answering = false;
       if (child === proc) child = null;
+      for (const request of handed) request.destroy(new Error(CONSOLE_GONE));
+      handed.clear();
       if (stopping) return;
       if (!wasAnswering && restarts === 0) started.reject(new Error(`the console process ${why} before it was ready`));
       restartLater(why);
@@ -159,17 +167,23 @@ export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessE
       answer.pipe(res);
       answer.on("error", () => res.destroy());
     });
+    const handed = inflight;
+    handed.add(upstream);
+    upstream.once("close", () => handed.delete(upstream));
     upstream.setTimeout(ANSWER_TIMEOUT_MS, () => upstream.destroy(new Error("timed out")));
     upstream.on("error", (error) => {
       // The caller left first: nothing to answer and nothing wrong with the console.
-      if (res.destroyed || req.destroyed) return;
+      // (Not `req.destroyed`: a request whose body has been read is destroyed already.)
+      if (res.destroyed) return;
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      console.error(`[keel] the console process did not answer ${req.method} ${req.url?.split("?")[0]}: ${error.message}`);
       const timedOut = error.message === "timed out";
-      plain(res, timedOut ? 504 : 502, timedOut ? "Keel's console took too long to answer." : "Keel's console did not answer; try again in a moment.");
+      if (error.message !== CONSOLE_GONE) console.error(`[keel] the console process did not answer ${req.method} ${req.url?.split("?")[0]}: ${error.message}`);
+      // A console that cannot be reached is one that died or is dying: it is being restarted.
+      if (timedOut) plain(res, 504, "Keel's console took too long to answer.");
+      else plain(res, 503, "Keel's console is restarting; try again in a moment.", { "retry-after": "2" });
     });
     // A caller that goes away ends the console's work on its request too.
     res.on("close", () => {
