@@ -10,6 +10,7 @@ import { openDatabase, type PrismaClient } from "../../lib/db/client";
 import { startEmbeddedDatabase } from "../../lib/db/embedded";
 import { applyMigrations } from "../../lib/db/schema-engine";
 import { generateApiKey } from "../../lib/keys/secret";
+import { describeVersion } from "../../lib/prompts/write";
 import { encryptSecret, parseMasterKeys, providerKeyBinding } from "../../lib/secrets/secrets";
 import { onCleanup } from "./processes";
 
@@ -162,9 +163,19 @@ export async function seedKeel(target: KeelDatabase, opts: { upstreamPort: numbe
         tokensPerMinute: null,
       },
     });
-    const prompt = await prisma.prompt.create({ data: { tenantId: tenant.id, name: "bench-prompt", latestVersion: 1 } });
-    await prisma.promptVersion.create({
-      data: { tenantId: tenant.id, promptId: prompt.id, version: 1, endpointName, content: { system: "You are brief.", messages: [{ role: "user", content: "Say hello to {{name}}." }], parameters: { max_tokens: 16 } } },
+    // As the console's action writes it: the gateway serves a prompt only as its audit events say.
+    const prompt = await prisma.$transaction(async (tx) => {
+      const created = await tx.prompt.create({ data: { tenantId: tenant.id, name: "bench-prompt", latestVersion: 1 } });
+      const version = await tx.promptVersion.create({
+        data: { tenantId: tenant.id, promptId: created.id, version: 1, endpointName, content: { system: "You are brief.", messages: [{ role: "user", content: "Say hello to {{name}}." }], parameters: { max_tokens: 16 } } },
+      });
+      await recordAudit(tx, tenant.id, SYSTEM, NO_REQUEST, {
+        action: "prompt.created",
+        resourceType: "prompt",
+        resourceId: created.id,
+        after: { name: created.name, description: null, version: describeVersion(version) },
+      });
+      return created;
     });
     return { tenantId: tenant.id, endpointId: endpoint.id, promptName: prompt.name };
   });
