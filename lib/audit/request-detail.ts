@@ -25,8 +25,16 @@ export type RequestDetail = {
   seal: { seq: number; auditSeq: number; count: number; createdAt: Date } | null;
 };
 
+/**
+ * What a request record's id can be: a request id (lib/net/request-id.ts), with "~" and a suffix
+ * when a caller reused one. Anything else (a NUL from a crafted URL, say) is no record, and the
+ * database is not asked: PostgreSQL refuses a NUL in a parameter with an error, a 500.
+ */
+const RECORD_ID = /^[\x21-\x7e]{1,200}$/;
+
 /** A request record of the tenant with the version that answered it; `userId` narrows it to that person's own requests. */
 export async function findRequestRecord(where: { tenantId: string; id: string; userId?: string }) {
+  if (!RECORD_ID.test(where.id)) return null;
   const record = await db().requestRecord.findFirst({ where });
   if (!record) return null;
   const version = record.modelVersionId
@@ -47,7 +55,7 @@ export async function findRequestDetail(scope: { tenantId: string; userId: strin
   const [key, user, seal] = await Promise.all([
     r.apiKeyId ? db().apiKey.findFirst({ where: { tenantId: scope.tenantId, id: r.apiKeyId }, select: { name: true, prefix: true } }) : null,
     r.userId ? db().user.findUnique({ where: { id: r.userId }, select: { email: true } }) : null,
-    db().requestSeal.findFirst({ where: { tenantId: scope.tenantId, recordIds: { has: r.id } }, select: { seq: true, auditSeq: true, count: true, createdAt: true } }),
+    findSealOf(scope.tenantId, r.id),
   ]);
   return {
     ...pick(r),
@@ -56,6 +64,30 @@ export async function findRequestDetail(scope: { tenantId: string; userId: strin
     actor: key ? { kind: "key", ...key } : user ? { kind: "user", email: user.email } : null,
     seal,
   };
+}
+
+/**
+ * The seal that covers a record. Seals cover a tenant's records in (insertedAt, id) order, each
+ * a range of it, so only a seal whose range holds the record has its list of ids read (OFFSET 0
+ * keeps the range test below the list test). Searching the lists alone read every seal's list,
+ * the tenant's whole history of record ids (up to 5,000 a seal, a seal a minute while traffic
+ * lasts), on every request page.
+ */
+export const SEAL_OF_RECORD_SQL = `
+  SELECT s."seq", s."auditSeq", s."count", s."createdAt"
+  FROM "RequestRecord" r
+  CROSS JOIN LATERAL (
+    SELECT "seq", "auditSeq", "count", "createdAt", "recordIds" FROM "RequestSeal"
+    WHERE "tenantId" = r."tenantId"
+      AND ("firstInsertedAt", "firstId") <= (r."insertedAt", r."id") AND ("lastInsertedAt", "lastId") >= (r."insertedAt", r."id")
+    OFFSET 0
+  ) s
+  WHERE r."tenantId" = $1 AND r."id" = $2 AND r."id" = ANY(s."recordIds")
+  ORDER BY s."seq" LIMIT 1`;
+
+async function findSealOf(tenantId: string, recordId: string): Promise<RequestDetail["seal"]> {
+  const [seal] = await db().$queryRawUnsafe<NonNullable<RequestDetail["seal"]>[]>(SEAL_OF_RECORD_SQL, tenantId, recordId);
+  return seal ?? null;
 }
 
 function pick(r: NonNullable<Awaited<ReturnType<typeof findRequestRecord>>>["record"]) {

@@ -36,6 +36,12 @@ type LiveVersion = { id: string; version: number; sha256: string; endpointName: 
 type EventRow = { resourceId: string; seq: number; action: string; name: string | null; version: unknown };
 
 const PAGE = { prompts: 100, rows: 1000 };
+/**
+ * Versions read per statement, at most, whatever `rows` says: each comes with its content, up to
+ * 100,000 characters of template and a 32,000-character schema, so 1,000 at once could hold 130 MB
+ * of text as the driver read it and again as parsed JSON, only to be hashed.
+ */
+export const MAX_VERSIONS_PER_READ = 100;
 
 /**
  * Compares a tenant's live prompts and versions with the prompt events of its audit chain, and
@@ -159,7 +165,8 @@ async function readTrails(prisma: PrismaClient, tenantId: string, ids: string[],
 }
 
 /** These prompts' stored versions, paged by (prompt, version), each kept as its content's hash. */
-async function readVersions(prisma: PrismaClient, tenantId: string, ids: string[], limit: number, report: (p: PromptProblem) => void) {
+async function readVersions(prisma: PrismaClient, tenantId: string, ids: string[], pageRows: number, report: (p: PromptProblem) => void) {
+  const limit = Math.min(pageRows, MAX_VERSIONS_PER_READ);
   const byPrompt = new Map<string, Map<number, LiveVersion>>();
   for (let cursor: { promptId: string; version: number; id: string } | null = null; ; ) {
     const rows: (Omit<LiveVersion, "sha256"> & { promptId: string; content: unknown })[] = await prisma.promptVersion.findMany({

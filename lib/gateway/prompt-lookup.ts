@@ -47,7 +47,7 @@ async function loadPrompt(tenantId: string, name: string, version: number | null
   });
   const latest = rows.find((r) => r.version === prompt.latestVersion);
   const found = { id: prompt.id, latestVersion: prompt.latestVersion, latestEndpoint: latest?.endpointName ?? null };
-  const refused = servingProblem(prompt, wanted, rows, await readPromptTrail(tenantId, prompt.id, [prompt.latestVersion, wanted]), check.publicKeys);
+  const refused = servingProblem(prompt, wanted, rows, await readPromptTrail(tenantId, prompt.id, prompt.latestVersion, wanted), check.publicKeys);
   if (refused) {
     check.warn(`[gateway] not serving prompt "${name}" (${prompt.id}) of tenant ${tenantId}: ${refused}; verify the tenant's audit trail`);
     return { ...found, served: null, refused };

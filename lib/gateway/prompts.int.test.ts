@@ -138,6 +138,26 @@ describe("GET /api/v1/prompts/{name}", () => {
     for (const path of ["out-of-scope", "no-endpoint", "moved-away?version=1"]) expect(await status(path, s.secret), path).toBe(200);
   });
 
+  it("answers names no prompt can have (NUL, other scripts, encoded slashes, bidi controls) with 400, and a suspended tenant's key with 403", async () => {
+    const s = await setup();
+    await seedPrompt(s.tenant, { name: "support" });
+    for (const name of ["support%00", "caf%C3%A9", "support%2Fx", "support%20", "%E2%80%AEtroppus", "%ZZ", "-support"]) {
+      const res = await get(s.secret, name);
+      expect(res.status, name).toBe(400);
+      expect((await res.json()).error, name).toMatchObject({ type: "invalid_request_error", param: "name" });
+    }
+    expect((await get(s.secret, "support/extra")).status).toBe(404);
+    await db().tenant.update({ where: { id: s.tenant.id }, data: { status: "SUSPENDED" } });
+    const suspended = await startTestGateway({ cacheTtlMs: LONG_TTL_MS });
+    try {
+      const res = await get(s.secret, "support", suspended);
+      expect(res.status).toBe(403);
+      expect((await res.json()).error).toMatchObject({ code: "tenant_suspended" });
+    } finally {
+      await suspended.close();
+    }
+  });
+
   it("refuses a missing, revoked or expired key with 401", async () => {
     const s = await setup();
     await seedPrompt(s.tenant, { name: "support" });

@@ -60,7 +60,7 @@ describe("saving a playground column to the prompt library", () => {
     expect(await db().auditEvent.count({ where: { tenantId: s.tenant.id, action: "prompt.created", resourceId: promptId } })).toBe(1);
 
     // The dialog picks the prompt from the tenant's list by name and saves the next version to it.
-    const [choice] = await listPromptNames(s.ctx);
+    const [choice] = (await listPromptNames(s.ctx)).prompts;
     expect(choice).toEqual({ id: promptId, name: "support-reply", latestVersion: 1 });
     const changed = { ...column, parameters: { ...column.parameters, temperature: "0.9" } };
     const saved = await savePromptVersion.runAs(callerFor(s.dev), { tenant: s.tenant.slug, promptId: choice.id, note: "warmer", ...inputOf(changed) });
@@ -106,7 +106,7 @@ describe("saving a playground column to the prompt library", () => {
     const theirs = await seedPrompt(other.tenant, { name: "their-secret", versions: [{ content: { system: "Their {{secret}}" } }] });
     await seedPrompt(s.tenant, { name: "ours" });
 
-    expect((await listPromptNames(s.ctx)).map((p) => p.name)).toEqual(["ours"]);
+    expect(await listPromptNames(s.ctx, { include: "their-secret" })).toEqual({ prompts: [expect.objectContaining({ name: "ours" })], more: false });
     const opened = await openPromptVersion(s.ctx, { name: "their-secret", version: 1, values: {} }, await listPlaygroundEndpoints(s.ctx));
     expect(opened).toEqual({ ok: false, problem: "No prompt named “their-secret” in this tenant." });
 
@@ -122,6 +122,21 @@ describe("saving a playground column to the prompt library", () => {
     const ours = await createPrompt.runAs(callerFor(s.dev), { tenant: s.tenant.slug, name: "their-secret", description: "", note: "", ...inputOf(column) });
     expect(ours).toMatchObject({ ok: true, data: { version: 1 } });
     expect(await db().prompt.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({ tenantId: other.tenant.id, latestVersion: 1 });
+  });
+
+  it("offers the most recently changed prompts to save to, not the whole library, and always the one the playground opened", async () => {
+    const s = await setup();
+    const old = await seedPrompt(s.tenant, { name: "opened-long-ago", updatedAt: new Date("2020-01-01") });
+    for (const [i, name] of ["delta", "alpha", "charlie", "bravo"].entries()) await seedPrompt(s.tenant, { name, updatedAt: new Date(Date.UTC(2026, 0, 1 + i)) });
+    const names = async (opts: Parameters<typeof listPromptNames>[1]) => {
+      const { prompts, more } = await listPromptNames(s.ctx, opts);
+      return { names: prompts.map((p) => p.name), more };
+    };
+    expect(await names({ limit: 3 })).toEqual({ names: ["alpha", "bravo", "charlie"], more: true });
+    expect(await names({ limit: 3, include: "opened-long-ago" })).toEqual({ names: ["alpha", "bravo", "charlie", "opened-long-ago"], more: true });
+    expect(await names({ limit: 3, include: "bravo" })).toEqual({ names: ["alpha", "bravo", "charlie"], more: true });
+    expect(await names({ limit: 5 })).toEqual({ names: ["alpha", "bravo", "charlie", "delta", "opened-long-ago"], more: false });
+    expect((await listPromptNames(s.ctx, { include: "opened-long-ago" })).prompts.find((p) => p.name === old.name)).toEqual({ id: old.id, name: old.name, latestVersion: 1 });
   });
 
   it("says which versions a prompt has when a link asks for one it does not", async () => {

@@ -45,7 +45,26 @@ describe("opening a version in the playground", () => {
     expect(readOpenRequest({ prompt: "greeting" })).toEqual({ ok: true, request: { name: "greeting", version: null, values: {} } });
     expect(readOpenRequest({ prompt: "greeting", version: "abc" })).toEqual({ ok: false, problem: "The link asks for version “abc” of greeting: version must be a number." });
     expect(readOpenRequest({ prompt: "greeting", version: "0" })).toMatchObject({ ok: false, problem: expect.stringContaining("versions count from 1") });
+    for (const [version, problem] of [["-1", "versions count from 1"], ["1.5", "whole number"], ["99999999999", "no such version"], ["0x10", "must be a number"], ["1e3", "must be a number"], ["", "must be a number"]]) {
+      expect(readOpenRequest({ prompt: "greeting", version }), version).toMatchObject({ ok: false, problem: expect.stringContaining(problem) });
+    }
+    expect(readOpenRequest({ prompt: "greeting", version: "12" })).toMatchObject({ ok: true, request: { version: 12 } });
     expect(readOpenRequest({ prompt: "Not A Name!" })).toEqual({ ok: false, problem: "No prompt named “Not A Name!” in this tenant." });
+  });
+
+  it("carries values for variables named like Object's own properties, without touching any prototype", () => {
+    const tricky = promptContentSchema.parse({ system: "{{__proto__}} {{constructor}} {{toString}} {{other}}" });
+    const given = Object.fromEntries([["__proto__", "p"], ["constructor", "c"], ["toString", "t"]]);
+    const { href } = playgroundHref("acme", { name: "tricky", version: 1 }, given);
+    const read = readOpenRequest(searchOf(href));
+    expect(read).toMatchObject({ ok: true });
+    const values = read!.ok ? read!.request.values : {};
+    expect(Object.entries(values)).toEqual([["__proto__", "p"], ["constructor", "c"], ["toString", "t"]]);
+    expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
+    const start = startFromVersion({ name: "tricky", version: 1, content: tricky, endpointName: null }, values, endpoints);
+    expect(start.system).toBe("p c t {{other}}");
+    expect(start.filled).toEqual(["__proto__", "constructor", "toString"]);
+    expect(({} as Record<string, unknown>).p).toBeUndefined();
   });
 
   it("fills the variables given and leaves the others as written, with the version's parameters and endpoint", () => {

@@ -52,11 +52,14 @@ export function readOpenRequest(search: Search): { ok: true; request: OpenReques
     if (!parsed.success) return { ok: false, problem: `The link asks for version ${quoted(rawVersion)} of ${name}: ${parsed.error.issues[0].message.toLowerCase()}.` };
     version = parsed.data;
   }
-  const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(search)) {
-    const v = first(value);
-    if (key.startsWith(VARIABLE_PARAM) && v !== undefined && v !== "") values[key.slice(VARIABLE_PARAM.length)] = v;
-  }
+  // Built as entries, not by assignment: `values["__proto__"] = v` would set the object's prototype
+  // (and drop the value), and {{__proto__}} is as valid a variable name as any.
+  const values = Object.fromEntries(
+    Object.entries(search)
+      .map(([key, value]) => [key, first(value)] as const)
+      .filter((entry): entry is readonly [string, string] => entry[0].startsWith(VARIABLE_PARAM) && entry[1] !== undefined && entry[1] !== "")
+      .map(([key, v]) => [key.slice(VARIABLE_PARAM.length), v]),
+  );
   return { ok: true, request: { name, version, values } };
 }
 

@@ -12,10 +12,13 @@ export const playgroundMessageSchema = z.object({
 });
 export type PlaygroundMessage = z.infer<typeof playgroundMessageSchema>;
 
+/** An id as the pickers send it; one that no id can be (a NUL, say) is refused here, not by the database with a 500. */
+const pickedId = (missing: string, unknown: string) => z.string({ error: missing }).min(1, missing).max(64, unknown).regex(/^[\w-]+$/, unknown);
+
 export const playgroundRunSchema = z.object({
-  endpointId: z.string().min(1, "Pick an endpoint").max(64),
+  endpointId: pickedId("Pick an endpoint", "No such endpoint"),
   /** A specific version of the endpoint; unset runs whatever the endpoint routes to (its active version). */
-  versionId: z.string().min(1).max(64).nullish(),
+  versionId: pickedId("Pick a version", "No such version").nullish(),
   messages: z
     .array(playgroundMessageSchema)
     .max(100, "At most 100 messages")

@@ -1,4 +1,4 @@
-import { diffLines, sideBySide, type DiffRow } from "./diff";
+import { MAX_CELLS, diffLines, sideBySide, type DiffRow } from "./diff";
 import type { PromptContent } from "./schemas";
 
 /** A version as compared: its content and target endpoint. */
@@ -10,11 +10,13 @@ export type CompareSection = { title: string; changed: boolean; rows: DiffRow[] 
 /**
  * Two versions part by part: the target endpoint, the system prompt, each message by its place
  * (role and text), and the parameters as indented JSON, so that a changed temperature shows as a
- * changed line. A message only one side has is compared with nothing.
+ * changed line. A message only one side has is compared with nothing. The parts share one diff
+ * budget, so two versions cost a bounded time to compare however many long messages they hold.
  */
 export function compareVersions(before: ComparedVersion, after: ComparedVersion): CompareSection[] {
+  const budget = { cells: MAX_CELLS };
   const section = (title: string, a: string, b: string): CompareSection => {
-    const rows = sideBySide(diffLines(a, b));
+    const rows = sideBySide(diffLines(a, b, budget));
     return { title, changed: rows.some((r) => r.kind !== "same"), rows };
   };
   const sections = [

@@ -1,8 +1,14 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import { promptContentSchema, variablesOf, type PromptContent } from "./schemas";
+import { promptContentSchema, promptNameSchema, variablesOf, type PromptContent } from "./schemas";
 
 type Ctx = { tenantId: string };
+
+/**
+ * Whether a name from a URL could be a prompt's (names are stored as the schema leaves them). Any
+ * other finds nothing without asking the database, which answers a NUL in a parameter with an error.
+ */
+const couldBeName = (name: string) => promptNameSchema.safeParse(name).data === name;
 
 export type PromptListParams = {
   /** Part of the name or the description, any case. */
@@ -19,6 +25,8 @@ export type PromptListParams = {
  */
 export async function listPrompts(ctx: Ctx, params: PromptListParams) {
   const q = params.q?.trim();
+  // PostgreSQL refuses a NUL in a parameter; no name or description holds one.
+  if (q?.includes("\u0000")) return { rows: [], total: 0 };
   const where = {
     tenantId: ctx.tenantId,
     ...(q ? { OR: [{ name: { contains: q, mode: "insensitive" as const } }, { description: { contains: q, mode: "insensitive" as const } }] } : {}),
@@ -44,22 +52,36 @@ export async function listPrompts(ctx: Ctx, params: PromptListParams) {
   return { rows: rows.map((r) => ({ ...r, endpointName: endpoints.get(r.id) ?? null })), total };
 }
 
-/** A prompt found by name, with a summary of every version, newest first; null when the tenant has none by that name. */
-export async function getPromptByName(ctx: Ctx, name: string) {
+/** How many versions a prompt's page lists, newest first; older ones open by number. */
+export const VERSIONS_LISTED = 100;
+
+/**
+ * A prompt found by name, with a summary of its newest `limit` versions, newest first, and how many
+ * older ones were left out (a prompt saved thousands of times would otherwise send every one with
+ * each view of its page); null when the tenant has none by that name.
+ */
+export async function getPromptByName(ctx: Ctx, name: string, limit = VERSIONS_LISTED) {
+  if (!couldBeName(name)) return null;
   const prompt = await db().prompt.findFirst({
     where: { tenantId: ctx.tenantId, name },
     select: { id: true, name: true, description: true, latestVersion: true, fetchCount: true, createdAt: true, updatedAt: true },
   });
   if (!prompt) return null;
-  const versions = await db().promptVersion.findMany({
-    where: { tenantId: ctx.tenantId, promptId: prompt.id },
-    orderBy: { version: "desc" },
-    select: { version: true, note: true, endpointName: true, createdById: true, restoredFrom: true, createdAt: true },
-  });
+  const where = { tenantId: ctx.tenantId, promptId: prompt.id };
+  const [versions, count] = await Promise.all([
+    db().promptVersion.findMany({
+      where,
+      orderBy: { version: "desc" },
+      take: limit,
+      select: { version: true, note: true, endpointName: true, createdById: true, restoredFrom: true, createdAt: true },
+    }),
+    db().promptVersion.count({ where }),
+  ]);
   const authors = await authorEmails(versions.map((v) => v.createdById));
   return {
     ...prompt,
     versions: versions.map(({ createdById, ...v }) => ({ ...v, author: createdById ? (authors.get(createdById) ?? "a removed user") : null })),
+    olderVersions: count - versions.length,
   };
 }
 
@@ -85,14 +107,32 @@ export async function getPromptVersion(ctx: Ctx, promptId: string, version: numb
  * null. Null when the tenant has no prompt by that name; `version` null when the prompt has no such version.
  */
 export async function findPromptVersionByName(ctx: Ctx, name: string, version: number | null) {
+  if (!couldBeName(name)) return null;
   const prompt = await db().prompt.findFirst({ where: { tenantId: ctx.tenantId, name }, select: { id: true, name: true, latestVersion: true } });
   if (!prompt) return null;
   return { prompt, version: await getPromptVersion(ctx, prompt.id, version ?? prompt.latestVersion) };
 }
 
-/** The tenant's prompts by name, A to Z: what a new version may be saved to. */
-export async function listPromptNames(ctx: Ctx): Promise<{ id: string; name: string; latestVersion: number }[]> {
-  return db().prompt.findMany({ where: { tenantId: ctx.tenantId }, orderBy: { name: "asc" }, select: { id: true, name: true, latestVersion: true } });
+/** How many prompts "Save as prompt" offers to save a new version to, at most. */
+export const PROMPT_CHOICES = 200;
+
+export type PromptChoice = { id: string; name: string; latestVersion: number };
+
+/**
+ * The prompts a new version may be saved to, A to Z: the `limit` most recently changed, and
+ * `include` (the prompt the playground was opened from) whatever its age. `more` says others were
+ * left out: a library may hold thousands, and the list comes with every playground page.
+ */
+export async function listPromptNames(ctx: Ctx, opts: { include?: string; limit?: number } = {}): Promise<{ prompts: PromptChoice[]; more: boolean }> {
+  const limit = opts.limit ?? PROMPT_CHOICES;
+  const select = { id: true, name: true, latestVersion: true };
+  const recent = await db().prompt.findMany({ where: { tenantId: ctx.tenantId }, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: limit + 1, select });
+  const prompts = recent.slice(0, limit);
+  if (opts.include !== undefined && !prompts.some((p) => p.name === opts.include)) {
+    const included = await db().prompt.findFirst({ where: { tenantId: ctx.tenantId, name: opts.include }, select });
+    if (included) prompts.push(included);
+  }
+  return { prompts: prompts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), more: recent.length > limit };
 }
 
 /** Two versions of one prompt for a side-by-side diff; null unless the tenant's prompt has both. */

@@ -1,7 +1,8 @@
 /**
  * A small line diff (longest common subsequence) for comparing prompt versions side by side. A
- * prompt's texts are short, so the quadratic table is cheap; past MAX_CELLS lines² the middle is
- * shown as removed-then-added rather than spending time on a minimal diff. Safe for the browser.
+ * prompt's texts are short, so the quadratic table is cheap; past a budget of lines² (MAX_CELLS,
+ * shared by every text of one comparison) the middle is shown as removed-then-added rather than
+ * spending time on a minimal diff. Safe for the browser.
  */
 
 export type DiffOp = { kind: "same" | "removed" | "added"; text: string };
@@ -13,12 +14,20 @@ export type DiffRow = {
   right: { line: number; text: string } | null;
 };
 
-const MAX_CELLS = 4_000_000;
+/**
+ * Cells of the LCS table one comparison may fill, all its texts together: about 70 ms. Per text it
+ * would not bound a page: 25 messages of 2,000 short lines each fit a version's limits and took
+ * 1.8 s of the server's thread to compare (measured), for anyone who opened the diff.
+ */
+export const MAX_CELLS = 4_000_000;
+
+/** What is left of a comparison's cells; diffLines takes from it, so texts compared later may get less. */
+export type DiffBudget = { cells: number };
 
 const split = (text: string) => (text === "" ? [] : text.replace(/\r\n/g, "\n").split("\n"));
 
-/** The edits that turn `before` into `after`, line by line, unchanged lines included. */
-export function diffLines(before: string, after: string): DiffOp[] {
+/** The edits that turn `before` into `after`, line by line, unchanged lines included; `budget` is shared by the texts of one comparison. */
+export function diffLines(before: string, after: string, budget: DiffBudget = { cells: MAX_CELLS }): DiffOp[] {
   const a = split(before);
   const b = split(after);
   // Common ends are matched directly: most edits touch a few lines in the middle.
@@ -31,13 +40,14 @@ export function diffLines(before: string, after: string): DiffOp[] {
     endB--;
   }
   const same = (lines: string[]) => lines.map((text): DiffOp => ({ kind: "same", text }));
-  return [...same(a.slice(0, start)), ...diffMiddle(a.slice(start, endA), b.slice(start, endB)), ...same(a.slice(endA))];
+  return [...same(a.slice(0, start)), ...diffMiddle(a.slice(start, endA), b.slice(start, endB), budget), ...same(a.slice(endA))];
 }
 
-function diffMiddle(a: string[], b: string[]): DiffOp[] {
+function diffMiddle(a: string[], b: string[], budget: DiffBudget): DiffOp[] {
   const removed = (text: string): DiffOp => ({ kind: "removed", text });
   const added = (text: string): DiffOp => ({ kind: "added", text });
-  if (a.length === 0 || b.length === 0 || a.length * b.length > MAX_CELLS) return [...a.map(removed), ...b.map(added)];
+  if (a.length === 0 || b.length === 0 || a.length * b.length > budget.cells) return [...a.map(removed), ...b.map(added)];
+  budget.cells -= a.length * b.length;
   // lcs[i][j]: the length of the longest common subsequence of a[i..] and b[j..].
   const width = b.length + 1;
   const lcs = new Uint32Array((a.length + 1) * width);

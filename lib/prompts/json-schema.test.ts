@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkJsonSchema, jsonSchemaProblem, parseJsonSchemaText } from "./json-schema";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "@/lib/gateway/http-body";
+import { MAX_SCHEMA_NESTING, checkJsonSchema, jsonSchemaProblem, parseJsonSchemaText } from "./json-schema";
 
 describe("jsonSchemaProblem", () => {
   it("accepts well-formed schemas, nested ones included", () => {
@@ -51,6 +52,28 @@ describe("jsonSchemaProblem", () => {
     let schema: Record<string, unknown> = { type: "string" };
     for (let i = 0; i < 10_000; i++) schema = { items: schema };
     expect(jsonSchemaProblem(schema)).toMatch(/nested more than 32 levels/);
+  });
+});
+
+describe("a schema's nesting", () => {
+  /** A schema whose arrays and objects nest `levels` deep, the schema object itself the first. */
+  const nested = (levels: number) => {
+    let value: unknown = "x";
+    for (let i = 1; i < levels; i++) value = [value];
+    return { type: "array", default: value };
+  };
+
+  it("goes as deep as a chat request may carry it through the gateway, and no deeper", () => {
+    expect(jsonSchemaProblem(nested(MAX_SCHEMA_NESTING))).toBeNull();
+    expect(jsonSchemaProblem(nested(MAX_SCHEMA_NESTING + 1))).toMatch(/more than 60 levels deep$/);
+    const body = (schema: unknown) => ({ model: "m", messages: [], response_format: { type: "json_schema", json_schema: { name: "a", schema } } });
+    expect(nestedDeeperThan(body(nested(MAX_SCHEMA_NESTING)), MAX_JSON_DEPTH)).toBe(false);
+  });
+
+  it("is checked without recursing once per level of what it holds", () => {
+    let value: unknown = 1;
+    for (let i = 0; i < 200_000; i++) value = [value];
+    expect(jsonSchemaProblem({ const: value })).toMatch(/more than 60 levels deep$/);
   });
 });
 

@@ -6,6 +6,8 @@
  * and where it is. It does not validate data against the schema. Safe for the browser.
  */
 
+import { unstorableText } from "./storable-text";
+
 const TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
 const SCHEMA_KEYWORDS = ["additionalProperties", "additionalItems", "unevaluatedProperties", "unevaluatedItems", "contains", "propertyNames", "not", "if", "then", "else"];
 const SCHEMA_MAP_KEYWORDS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
@@ -14,6 +16,15 @@ const COUNT_KEYWORDS = ["minLength", "maxLength", "minItems", "maxItems", "minPr
 const STRING_KEYWORDS = ["$ref", "$id", "$schema", "$comment", "$anchor", "format", "title", "description", "contentMediaType", "contentEncoding"];
 /** Deeper than any schema a person writes; bounds the work a hostile one can cause. */
 const MAX_DEPTH = 32;
+/**
+ * The deepest a schema's arrays and objects may nest, values of const, default or examples
+ * included (the outermost counts as 1). A chat request carries the schema three levels down (body,
+ * response_format, json_schema) and the gateway refuses bodies nested deeper than 64
+ * (lib/gateway/http-body.ts), so a deeper schema could never be sent. It also bounds what showing
+ * one costs: indented JSON grows with the square of the depth (a 6 KB schema nested 2,000 deep
+ * printed as 8 MB on every page that showed it, and Prisma overflowed its stack saving 3,000).
+ */
+export const MAX_SCHEMA_NESTING = 60;
 
 /** Longer than any response schema a person writes; bounds the work one check may cause. */
 export const MAX_SCHEMA_CHARS = 32_000;
@@ -26,7 +37,7 @@ const join = (path: string, key: string | number) => (path ? `${path}.${key}` : 
 /** The first problem with `schema` as a JSON Schema, as "at <path>: <what>", or null when it is well-formed. */
 export function jsonSchemaProblem(schema: unknown): string | null {
   if (!isObject(schema)) return "A JSON Schema must be a JSON object, e.g. {\"type\": \"object\"}.";
-  const problem = check(schema, "", 0);
+  const problem = check(schema, "", 0) ?? checkValues(schema, "", 1);
   return problem && (problem.path ? `at ${problem.path}: ${problem.message}` : problem.message);
 }
 
@@ -77,6 +88,28 @@ function checkKeyword(key: string, value: unknown, at: string, depth: number): P
   if (key === "pattern") return checkPattern(value, at);
   if (STRING_KEYWORDS.includes(key)) return typeof value === "string" ? null : { path: at, message: "must be a string" };
   // Anything else (const, default, examples, vendor keywords) is allowed, as JSON Schema allows it.
+  return null;
+}
+
+/**
+ * What no keyword's shape says: nesting past MAX_SCHEMA_NESTING, and text (names or values) that
+ * cannot be stored. Recurses at most MAX_SCHEMA_NESTING + 1 levels, whatever the value holds.
+ */
+function checkValues(value: unknown, path: string, depth: number): Problem {
+  if (typeof value === "string") {
+    const why = unstorableText(value);
+    return why === null ? null : { path, message: `the text ${why}` };
+  }
+  if (typeof value !== "object" || value === null) return null;
+  if (depth > MAX_SCHEMA_NESTING) return { path, message: `the schema nests arrays and objects more than ${MAX_SCHEMA_NESTING} levels deep` };
+  const entries: [string | number, unknown][] = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
+  for (const [key, child] of entries) {
+    const at = join(path, key);
+    const why = typeof key === "string" ? unstorableText(key) : null;
+    if (why) return { path: at, message: `the name ${why}` };
+    const problem = checkValues(child, at, depth + 1);
+    if (problem) return problem;
+  }
   return null;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/lib/testing/db";
 import { seedTenant } from "@/lib/testing/factories";
-import { getPromptByName, getPromptVersion, getVersionPair, listPrompts, type PromptListParams } from "./data";
+import { findPromptVersionByName, getPromptByName, getPromptVersion, getVersionPair, listPrompts, type PromptListParams } from "./data";
 import { seedPrompt } from "./test-factories";
 
 useTestDatabase();
@@ -91,5 +91,25 @@ describe("one prompt", () => {
     expect(await getPromptByName(theirs, "private")).toBeNull();
     expect(await getPromptVersion(theirs, seeded.id, 1)).toBeNull();
     expect(await getVersionPair(theirs, seeded.id, 1, 2)).toBeNull();
+  });
+
+  it("finds nothing for a name or search from a crafted URL, rather than failing in the database", async () => {
+    const tenant = await setup();
+    const ctx = { tenantId: tenant.id };
+    for (const name of ["al\u0000pha", " alpha", "ALPHA", "x".repeat(10_000)]) {
+      expect(await getPromptByName(ctx, name), JSON.stringify(name.slice(0, 12))).toBeNull();
+      expect(await findPromptVersionByName(ctx, name, 1)).toBeNull();
+    }
+    expect(await list(tenant, { q: "al\u0000pha" })).toEqual({ rows: [], total: 0 });
+    expect(names(await list(tenant, { q: "ALPHA" }))).toEqual(["alpha"]);
+  });
+
+  it("lists a prompt's newest versions, not all of them, and counts those left out", async () => {
+    const tenant = await seedTenant();
+    await seedPrompt(tenant, { name: "often-saved", versions: [{}, {}, {}, {}, {}] });
+    const prompt = await getPromptByName({ tenantId: tenant.id }, "often-saved", 3);
+    expect(prompt?.versions.map((v) => v.version)).toEqual([5, 4, 3]);
+    expect(prompt?.olderVersions).toBe(2);
+    expect((await getPromptByName({ tenantId: tenant.id }, "often-saved"))?.olderVersions).toBe(0);
   });
 });

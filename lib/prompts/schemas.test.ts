@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorsOf } from "@/lib/tenancy/result";
-import { createPromptSchema, promptContentSchema, templateMessages, variablesOf } from "./schemas";
+import { createPromptSchema, deletePromptSchema, promptContentSchema, restorePromptVersionSchema, savePromptVersionSchema, templateMessages, variablesOf } from "./schemas";
 
 const valid = { name: "support-reply", system: "You help {{customer}}.", messages: [{ role: "user", content: "Hi" }] };
 
@@ -66,6 +66,41 @@ describe("createPromptSchema", () => {
     expect(schemaError("[1]")).toEqual([expect.stringContaining("must be a JSON object")]);
   });
 
+  it("refuses a schema nested past what the gateway takes, values of const included, before measuring or storing it", () => {
+    const schemaError = (schema: unknown) =>
+      errorsOf({ ...valid, parameters: { response_format: { type: "json_schema", json_schema: { name: "a", schema } } } })["parameters.response_format.json_schema.schema"];
+    // 6 KB of text that printed as 8 MB of indented JSON wherever the version was shown, and 3,000 levels overflowed Prisma's stack.
+    let deep: unknown = 1;
+    for (let i = 0; i < 3_000; i++) deep = [deep];
+    for (const schema of [JSON.stringify({ type: "array", const: deep }), { type: "array", const: deep }]) {
+      expect(schemaError(schema)).toEqual([expect.stringMatching(/^Not a valid JSON Schema: at const\.0\.0.*: the schema nests arrays and objects more than 60 levels deep$/)]);
+    }
+  });
+
+  it("names text the database cannot store (NUL, half a surrogate pair) rather than failing to save it", () => {
+    const errors = errorsOf({
+      name: "nul-text",
+      description: "a\u0000b",
+      system: "before\u0000after",
+      messages: [{ role: "user", content: "broken \ud800 pair" }],
+      parameters: {
+        stop: ["\u0000"],
+        response_format: { type: "json_schema", json_schema: { name: "a", schema: '{"type":"object","properties":{"a\\u0000":{"type":"string"}}}' } },
+      },
+      note: "\udc00",
+    });
+    expect(errors).toEqual({
+      description: ["The description holds a NUL character (\\u0000), which cannot be stored"],
+      system: ["The system prompt holds a NUL character (\\u0000), which cannot be stored"],
+      "messages.0.content": ["The message holds half of a surrogate pair, which is not a character"],
+      "parameters.stop.0": ["The stop sequence holds a NUL character (\\u0000), which cannot be stored"],
+      "parameters.response_format.json_schema.schema": ["Not a valid JSON Schema: at properties.a\u0000: the name holds a NUL character (\\u0000), which cannot be stored"],
+      note: ["The note holds half of a surrogate pair, which is not a character"],
+    });
+    // A whole pair is one character, and welcome.
+    expect(createPromptSchema.safeParse({ ...valid, system: "Answer with 👍 or 👎." }).success).toBe(true);
+  });
+
   it("refuses a version that says nothing, alongside the other errors", () => {
     const errors = errorsOf({ name: "Bad Name", system: "   ", messages: [] });
     expect(errors.messages).toEqual(["Write a system prompt or add a message"]);
@@ -84,6 +119,22 @@ describe("createPromptSchema", () => {
 
   it("refuses an unknown response format", () => {
     expect(Object.keys(errorsOf({ ...valid, parameters: { response_format: { type: "xml" } } }))).toEqual(["parameters.response_format.type"]);
+  });
+});
+
+describe("a prompt's id in a forged call", () => {
+  it("is refused as no such prompt when no id can look like it, before any query", () => {
+    for (const promptId of ["cm\u0000x", "a b", "x".repeat(65)]) {
+      for (const [schema, input] of [
+        [savePromptVersionSchema, { promptId, system: "x" }],
+        [restorePromptVersionSchema, { promptId, version: 1 }],
+        [deletePromptSchema, { promptId, confirm: "x" }],
+      ] as const) {
+        const r = schema.safeParse(input);
+        expect(r.success).toBe(false);
+        expect(fieldErrorsOf(r.error!).promptId).toEqual(["No such prompt"]);
+      }
+    }
   });
 });
 

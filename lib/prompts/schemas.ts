@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { endpointNameSchema } from "@/lib/endpoints/schemas";
 import { checkJsonSchema, jsonSchemaProblem, MAX_SCHEMA_CHARS, SCHEMA_TOO_LONG } from "./json-schema";
+import { unstorableText } from "./storable-text";
 import { extractVariables } from "./template";
 
 /** A prompt's name follows the rules of endpoint names: applications send it in a URL, as they send `model`. */
@@ -19,12 +20,17 @@ const optionalNumber = (what: string, min: number, max: number, integer = false)
   return z.preprocess(blankToUndefined, n.optional());
 };
 
+/** A refinement refusing text the database cannot store, naming the field (`what`) and why. */
+const storable = (what: string) =>
+  [(text: string) => unstorableText(text) === null, { error: (issue: { input?: unknown }) => `${what} ${unstorableText(String(issue.input))}` }] as const;
+
 export const promptMessageSchema = z.object({
   role: z.enum(["user", "assistant"], { error: "Role must be user or assistant" }),
   content: z
     .string({ error: "Write the message" })
     .max(MAX_TEXT, `A message may hold at most ${MAX_TEXT} characters`)
-    .refine((text) => text.trim() !== "", "Write the message, or remove it"),
+    .refine((text) => text.trim() !== "", "Write the message, or remove it")
+    .refine(...storable("The message")),
 });
 
 /**
@@ -38,14 +44,15 @@ const jsonSchemaValue = z.unknown().transform((value, ctx) => {
     ctx.addIssue({ code: "custom", message: checked.error });
     return z.NEVER;
   }
-  // A forged call may send an object rather than the form's text: the same size limit applies.
-  if ((JSON.stringify(value) ?? "").length > MAX_SCHEMA_CHARS) {
-    ctx.addIssue({ code: "custom", message: SCHEMA_TOO_LONG });
-    return z.NEVER;
-  }
+  // A forged call may send an object rather than the form's text: the same checks apply, the
+  // nesting first (it bounds what serializing the object to measure it may cost).
   const problem = jsonSchemaProblem(value);
   if (problem) {
     ctx.addIssue({ code: "custom", message: `Not a valid JSON Schema: ${problem}` });
+    return z.NEVER;
+  }
+  if ((JSON.stringify(value) ?? "").length > MAX_SCHEMA_CHARS) {
+    ctx.addIssue({ code: "custom", message: SCHEMA_TOO_LONG });
     return z.NEVER;
   }
   return value as Record<string, unknown>;
@@ -81,7 +88,7 @@ export const promptParametersSchema = z
     stop: z.preprocess(
       (v) => (v === undefined || v === null ? undefined : [v].flat().filter((s) => s !== "")),
       z
-        .array(z.string({ error: "Each stop sequence must be text" }).max(200, "A stop sequence may hold at most 200 characters"))
+        .array(z.string({ error: "Each stop sequence must be text" }).max(200, "A stop sequence may hold at most 200 characters").refine(...storable("The stop sequence")))
         .max(MAX_STOP, `At most ${MAX_STOP} stop sequences`)
         .optional(),
     ),
@@ -101,7 +108,12 @@ type PromptParametersOut = {
 };
 
 const contentShape = {
-  system: z.string({ error: "The system prompt must be text" }).max(MAX_TEXT, `The system prompt may hold at most ${MAX_TEXT} characters`).optional().default(""),
+  system: z
+    .string({ error: "The system prompt must be text" })
+    .max(MAX_TEXT, `The system prompt may hold at most ${MAX_TEXT} characters`)
+    .refine(...storable("The system prompt"))
+    .optional()
+    .default(""),
   messages: z.array(promptMessageSchema).max(MAX_MESSAGES, `At most ${MAX_MESSAGES} messages`).optional().default([]),
   parameters: promptParametersSchema.optional().default({}),
 };
@@ -141,27 +153,36 @@ export type ResponseFormat = z.output<typeof responseFormatSchema>;
 const versionShape = {
   ...contentShape,
   endpoint: z.preprocess(blankToUndefined, endpointNameSchema.optional()).transform((v) => v ?? null),
-  note: z.string({ error: "The note must be text" }).trim().max(500, "The note may hold at most 500 characters").optional().default(""),
+  note: z.string({ error: "The note must be text" }).trim().max(500, "The note may hold at most 500 characters").refine(...storable("The note")).optional().default(""),
 };
 
 export const createPromptSchema = withContentChecks(
   z.object({
     // The console's page for a new prompt is /prompts/new, so no prompt could be shown under that name.
     name: promptNameSchema.refine((name) => name !== "new", "The name “new” is reserved; choose another"),
-    description: z.string().trim().max(300, "Description must be at most 300 characters").optional().default(""),
+    description: z.string().trim().max(300, "Description must be at most 300 characters").refine(...storable("The description")).optional().default(""),
     ...versionShape,
   }),
 );
 
-export const savePromptVersionSchema = withContentChecks(z.object({ promptId: z.string().min(1, "Prompt is required").max(64), ...versionShape }));
+/** A prompt's id as a form sends it; one that no id can be (a NUL, say) is refused here, not by the database. */
+const promptIdSchema = z.string({ error: "Prompt is required" }).min(1, "Prompt is required").max(64, "No such prompt").regex(/^[\w-]+$/, "No such prompt");
 
-/** A version number, as a form or a URL gives it. */
-export const promptVersionNumberSchema = z.coerce.number({ error: "Version must be a number" }).int("Version must be a whole number").min(1, "Versions count from 1").max(2_147_483_647, "No such version");
+export const savePromptVersionSchema = withContentChecks(z.object({ promptId: promptIdSchema, ...versionShape }));
 
-export const restorePromptVersionSchema = z.object({ promptId: z.string().min(1, "Prompt is required").max(64), version: promptVersionNumberSchema });
+/**
+ * A version number, as a form or a URL gives it: decimal digits only, as the gateway takes it, so
+ * that "0x10" or "1e3" is no version rather than version 16 or 1000.
+ */
+export const promptVersionNumberSchema = z.preprocess(
+  (v) => (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v),
+  z.number({ error: "Version must be a number" }).int("Version must be a whole number").min(1, "Versions count from 1").max(2_147_483_647, "No such version"),
+);
+
+export const restorePromptVersionSchema = z.object({ promptId: promptIdSchema, version: promptVersionNumberSchema });
 
 export const deletePromptSchema = z.object({
-  promptId: z.string().min(1, "Prompt is required").max(64),
+  promptId: promptIdSchema,
   /** The prompt's name, typed again: applications fetching it get 404 from then on. */
   confirm: z.string({ error: "Type the prompt's name to confirm" }).trim().min(1, "Type the prompt's name to confirm"),
 });

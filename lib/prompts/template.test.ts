@@ -9,6 +9,14 @@ describe("extractVariables", () => {
   it("ignores what is not a variable: single braces, empty braces, names starting with a digit", () => {
     expect(extractVariables(["{name} {{}} {{ }} {{1st}} {{ two words }}"])).toEqual([]);
   });
+
+  it("reads braces nested or run together as the innermost variable, and stays linear on braces that never close", () => {
+    expect(extractVariables(["{{{{a}}}} {{ {{b}} }} {{c}}}} {{{d}}"])).toEqual(["a", "b", "c", "d"]);
+    expect(renderTemplate("{{{{a}}}}", { a: "x" })).toBe("{{x}}");
+    const started = performance.now();
+    for (const text of [`{{${" ".repeat(31_000)}`, `{{a${" ".repeat(31_000)}`, "{{a".repeat(10_000), "{{ a.".repeat(6_000)]) expect(extractVariables([text])).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
 });
 
 describe("renderTemplate", () => {

@@ -25,8 +25,8 @@ export default async function PlaygroundPage({ params, searchParams }: { params:
   const opening = request && (request.ok ? await openPromptVersion(scope, request.request, endpoints) : request);
   const canRun = can(scope.role, "endpoints.try") && scope.status === "ACTIVE";
   const canSave = can(scope.role, "prompts.manage") && scope.status === "ACTIVE";
-  const prompts = canSave ? await listPromptNames(scope) : null;
   const start = opening?.ok ? opening.start : null;
+  const prompts = canSave ? await listPromptNames(scope, { include: start?.source.name }) : null;
   const base = `/t/${scope.tenantSlug}`;
   return (
     <>

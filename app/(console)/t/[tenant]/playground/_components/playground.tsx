@@ -11,7 +11,7 @@ import { checkParametersForm, EMPTY_PARAMETERS_FORM, errorsUnder } from "@/lib/p
 import { CodeDialog } from "./code-dialog";
 import { ColumnPanel, type ColumnHandle } from "./column-panel";
 import { defaultEndpointId, MAX_COLUMNS, type Column } from "./column-state";
-import { SavePromptDialog, type PromptChoice } from "./save-prompt-dialog";
+import { SavePromptDialog, type PromptChoices } from "./save-prompt-dialog";
 import { ThreadEditor } from "./thread-editor";
 import { RUN_KEY } from "./use-column-run";
 
@@ -24,7 +24,7 @@ type Props = {
   /** A prompt version to start from, opened from the library. */
   start: PlaygroundStart | null;
   /** The tenant's prompts, for "Save as prompt"; null for a role that may not save prompts. */
-  prompts: PromptChoice[] | null;
+  prompts: PromptChoices | null;
 };
 
 const GRID = ["", "grid-cols-1", "lg:grid-cols-2", "lg:grid-cols-3"];

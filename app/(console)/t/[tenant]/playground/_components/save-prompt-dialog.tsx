@@ -10,14 +10,15 @@ import { Field, FormError, FormSuccess } from "@/components/ui/field";
 import { Input, NativeSelect } from "@/components/ui/input";
 import type { promptInputFromColumn } from "@/lib/playground/library";
 import { createPrompt, savePromptVersion } from "@/lib/prompts/actions";
+import type { PromptChoice } from "@/lib/prompts/data";
 import type { ActionResult } from "@/lib/tenancy/result";
 
-/** A prompt of the tenant that a new version may be saved to. */
-export type PromptChoice = { id: string; name: string; latestVersion: number };
+/** The prompts of the tenant a new version may be saved to (listPromptNames); `more` when others were left out. */
+export type PromptChoices = { prompts: PromptChoice[]; more: boolean };
 
 type Props = {
   tenant: string;
-  prompts: PromptChoice[];
+  prompts: PromptChoices;
   /** What the column saves: its thread, parameters and endpoint. */
   input: ReturnType<typeof promptInputFromColumn>;
   /** The label of the version the column pins, if any: a prompt targets the endpoint, not a version. */
@@ -43,7 +44,7 @@ const OWN_FIELDS = ["name", "promptId", "note"];
  * "Save as prompt": the column's thread, parameters and endpoint as a new prompt, or as the next
  * version of one, through the prompt library's own actions; then a link to the version saved.
  */
-export function SavePromptDialog({ tenant, prompts, input, pinnedVersion, source }: Props) {
+export function SavePromptDialog({ tenant, prompts: { prompts, more }, input, pinnedVersion, source }: Props) {
   const router = useRouter();
   const fromPrompt = source ? prompts.find((p) => p.name === source.name) : undefined;
   const [mode, setMode] = useState<"new" | "version">(fromPrompt ? "version" : "new");
@@ -108,7 +109,12 @@ export function SavePromptDialog({ tenant, prompts, input, pinnedVersion, source
               <Input id="save-prompt-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="support-reply" aria-invalid={!!fieldErrors.name} />
             </Field>
           ) : (
-            <Field label="Prompt" htmlFor="save-prompt-id" error={fieldErrors.promptId}>
+            <Field
+              label="Prompt"
+              htmlFor="save-prompt-id"
+              error={fieldErrors.promptId}
+              hint={more ? "Only the most recently changed prompts are listed. To save to another, open it in the playground from the prompt library." : undefined}
+            >
               <NativeSelect id="save-prompt-id" value={promptId} onChange={(e) => setPromptId(e.target.value)}>
                 {prompts.map((p) => (
                   <option key={p.id} value={p.id}>{`${p.name} (newest v${p.latestVersion})`}</option>

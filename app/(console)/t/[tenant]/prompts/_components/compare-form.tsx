@@ -2,9 +2,13 @@ import Form from "next/form";
 import { Button } from "@/components/ui/button";
 import { NativeSelect } from "@/components/ui/input";
 
-/** Picks two versions to see side by side; a plain GET form, so the diff's URL can be shared. */
+/**
+ * Picks two versions to see side by side; a plain GET form, so the diff's URL can be shared. It
+ * offers the versions listed (the newest) and the two compared now, which may be older.
+ */
 export function CompareForm({ action, versions, from, to }: { action: string; versions: number[]; from: number; to: number }) {
-  const options = versions.map((v) => (
+  const offered = [...new Set([...versions, from, to])].sort((a, b) => b - a);
+  const options = offered.map((v) => (
     <option key={v} value={v}>
       v{v}
     </option>

@@ -57,9 +57,10 @@ export function VariablesPreview({ tenant, prompt, content, variables }: Props) 
       <CardContent className="space-y-4">
         {variables.length > 0 && (
           <div className="grid gap-3 sm:grid-cols-2">
+            {/* A variable may be named __proto__ or constructor: only the values typed count, never Object's own. */}
             {variables.map((name) => (
               <Field key={name} label={`{{${name}}}`} htmlFor={`var-${name}`}>
-                <Input id={`var-${name}`} value={values[name] ?? ""} onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))} />
+                <Input id={`var-${name}`} value={Object.hasOwn(values, name) ? values[name] : ""} onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))} />
               </Field>
             ))}
           </div>

@@ -1,5 +1,5 @@
 import { findRunTarget } from "@/lib/playground/data";
-import { runPlayground } from "@/lib/playground/run";
+import { MAX_RUN_BODY_BYTES, readRunBody, runPlayground } from "@/lib/playground/run";
 import { playgroundRunSchema } from "@/lib/playground/schemas";
 import { fieldErrorsOf } from "@/lib/tenancy/result";
 import { problem, tenantRoute } from "@/lib/tenancy/route";
@@ -8,7 +8,9 @@ export const dynamic = "force-dynamic";
 
 /** The playground's Run: one streamed chat request through the gateway as the signed-in user. */
 export const POST = tenantRoute("endpoints.try", async (req, ctx) => {
-  const parsed = playgroundRunSchema.safeParse(await req.json().catch(() => null));
+  const body = await readRunBody(req);
+  if (!body.ok) return problem(413, "too_large", `A run's request may hold at most ${MAX_RUN_BODY_BYTES / 1024 / 1024} MB.`);
+  const parsed = playgroundRunSchema.safeParse(body.value);
   if (!parsed.success) return problem(400, "invalid", parsed.error.issues[0]?.message ?? "Invalid request.", fieldErrorsOf(parsed.error));
   const target = await findRunTarget(ctx, parsed.data.endpointId, parsed.data.versionId);
   if (!target) return problem(404, "not_found", "No such endpoint or version in this tenant.");
