@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { asSuperuser } from "@/lib/audit/test-tamper";
 import { verifyTrails } from "@/lib/audit/verify-trails";
 import { db } from "@/lib/db/client";
 import { seedPrompt } from "@/lib/prompts/test-factories";
 import { useTestDatabase } from "@/lib/testing/db";
 import { seedTenant } from "@/lib/testing/factories";
-import { seedApiKey, startTestGateway, type TestGateway } from "@/lib/testing/gateway-factories";
+import { seedApiKey, usePromptGateway } from "@/lib/testing/gateway-factories";
 import { promptTrailStatement } from "./prompt-integrity";
 
 /**
@@ -15,15 +15,7 @@ import { promptTrailStatement } from "./prompt-integrity";
  */
 const handle = useTestDatabase();
 
-let gw: TestGateway;
-const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-beforeAll(async () => {
-  gw = await startTestGateway({ cacheTtlMs: 60_000 });
-});
-afterAll(async () => {
-  await gw?.close();
-  errors.mockRestore();
-});
+const { fetchPrompt } = usePromptGateway({ cacheTtlMs: 60_000 });
 
 const VERSIONS = 200;
 
@@ -41,11 +33,6 @@ async function buffersOf([sql, ...values]: [string, ...unknown[]]): Promise<numb
   const [row] = await db().$queryRawUnsafe<{ "QUERY PLAN": [{ Plan: Record<string, number> }] }[]>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, ...values);
   const plan = row["QUERY PLAN"][0].Plan;
   return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"];
-}
-
-async function fetchPrompt(secret: string, path: string) {
-  const res = await fetch(`${gw.url}/prompts/${path}`, { headers: { authorization: `Bearer ${secret}` } });
-  return { status: res.status, body: await res.json() };
 }
 
 describe("the events a served prompt is checked against", () => {

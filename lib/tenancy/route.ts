@@ -15,6 +15,41 @@ export function problem(status: number, code: string, message: string, fieldErro
 }
 
 /**
+ * The most a route's JSON body may hold: what the gateway takes by default (maxBodyBytes), which a
+ * console request sent on through it is about the size of. Next sets no limit on a route handler's
+ * body, and `req.json()` would buffer whatever a signed-in member sends, gigabytes included.
+ */
+export const MAX_ROUTE_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A route's JSON body, read up to MAX_ROUTE_BODY_BYTES and parsed (`value` is null when it is not
+ * JSON), or the 413 to answer with, naming `what` ("A run's request") and the limit.
+ */
+export async function readRouteJson(req: Request, what: string): Promise<{ value: unknown } | Response> {
+  const tooLarge = () => problem(413, "too_large", `${what} may hold at most ${MAX_ROUTE_BODY_BYTES / 1024 / 1024} MB.`);
+  if (!req.body) return { value: null };
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_ROUTE_BODY_BYTES) return tooLarge();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ROUTE_BODY_BYTES) {
+      await reader.cancel();
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  try {
+    return { value: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+  } catch {
+    return { value: null };
+  }
+}
+
+/**
  * The one wrapper for tenant route handlers under /api/t/[tenant]: authenticates the caller,
  * resolves the tenant from their membership (the URL's slug is only a claim) and checks the
  * permission, answering 401, 404 or 403 in one JSON shape. (API keys authenticate in lib/gateway.)

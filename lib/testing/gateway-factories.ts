@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, beforeAll, beforeEach, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import type { EndpointKind, ProviderKind } from "@/lib/db/generated/enums";
 import { createGatewayHandler, type GatewayHandler } from "@/lib/gateway/handler";
@@ -118,6 +118,27 @@ export async function startTestGateway(opts: Partial<GatewayConfig> = {}): Promi
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * One gateway for the whole test file, with its error log kept out of the output (and readable as
+ * `errors`), and a fetch of a prompt through it with an API key: the prompt-integrity tests' setup.
+ */
+export function usePromptGateway(opts: Partial<GatewayConfig> = {}) {
+  let gw: TestGateway;
+  const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+  beforeAll(async () => {
+    gw = await startTestGateway(opts);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    errors.mockRestore();
+  });
+  const fetchPrompt = async (secret: string, path: string) => {
+    const res = await fetch(`${gw.url}/prompts/${path}`, { headers: { authorization: `Bearer ${secret}` } });
+    return { status: res.status, body: await res.json() };
+  };
+  return { errors, fetchPrompt };
 }
 
 /** A tenant with a provider at `baseUrl`, one endpoint and one key: the usual starting point. */

@@ -78,37 +78,35 @@ function RecordsLine({ verdict }: { verdict: RequestVerdict }) {
   const counts =
     `${plural(verdict.sealed, "request record")} in ${plural(verdict.seals, "seal")}, ${verdict.unsealed} not yet sealed` +
     (verdict.legacy ? `, ${verdict.legacy} from before record MACs` : "");
-  return (
-    <p data-testid="records-verdict">
-      {verdict.ok || !verdict.problem ? (
-        <span className="text-success">Request records intact: {counts}</span>
-      ) : (
-        <span className="inline-flex items-start gap-1 text-destructive">
-          <ShieldX className="mt-0.5 size-3.5 shrink-0" aria-hidden />
-          <span>
-            Request records: {verdict.problem.reason}
-            {verdict.problems.length > 1 || verdict.more ? ` (and ${verdict.more ? "more than " : ""}${verdict.problems.length - 1} more)` : ""}. {counts}.
-          </span>
-        </span>
-      )}
-    </p>
-  );
+  return <ProblemsLine testId="records-verdict" intact={`Request records intact: ${counts}`} subject="Request records" verdict={verdict} counts={counts} />;
 }
 
 function PromptsLine({ verdict }: { verdict: PromptVerdict }) {
   const counts =
     `${plural(verdict.prompts, "prompt")} with ${plural(verdict.versions, "version")}` +
     (verdict.changed ? `, ${verdict.changed} changed while verifying (verify again to check their newest versions)` : "");
+  return <ProblemsLine testId="prompts-verdict" intact={`Prompt library matches the trail: ${counts}`} subject="Prompt library" verdict={verdict} counts={counts} />;
+}
+
+/** A verdict that lists problems: intact, or the first problem, how many more, and the counts. */
+function ProblemsLine(props: {
+  testId: string;
+  intact: string;
+  subject: string;
+  verdict: { ok: boolean; problem: { reason: string } | null; problems: unknown[]; more: boolean };
+  counts: string;
+}) {
+  const { verdict } = props;
   return (
-    <p data-testid="prompts-verdict">
+    <p data-testid={props.testId}>
       {verdict.ok || !verdict.problem ? (
-        <span className="text-success">Prompt library matches the trail: {counts}</span>
+        <span className="text-success">{props.intact}</span>
       ) : (
         <span className="inline-flex items-start gap-1 text-destructive">
           <ShieldX className="mt-0.5 size-3.5 shrink-0" aria-hidden />
           <span>
-            Prompt library: {verdict.problem.reason}
-            {verdict.problems.length > 1 || verdict.more ? ` (and ${verdict.more ? "more than " : ""}${verdict.problems.length - 1} more)` : ""}. {counts}.
+            {props.subject}: {verdict.problem.reason}
+            {verdict.problems.length > 1 || verdict.more ? ` (and ${verdict.more ? "more than " : ""}${verdict.problems.length - 1} more)` : ""}. {props.counts}.
           </span>
         </span>
       )}

@@ -1,15 +1,15 @@
 import { findRunTarget } from "@/lib/playground/data";
-import { MAX_RUN_BODY_BYTES, readRunBody, runPlayground } from "@/lib/playground/run";
+import { runPlayground } from "@/lib/playground/run";
 import { playgroundRunSchema } from "@/lib/playground/schemas";
 import { fieldErrorsOf } from "@/lib/tenancy/result";
-import { problem, tenantRoute } from "@/lib/tenancy/route";
+import { problem, readRouteJson, tenantRoute } from "@/lib/tenancy/route";
 
 export const dynamic = "force-dynamic";
 
 /** The playground's Run: one streamed chat request through the gateway as the signed-in user. */
 export const POST = tenantRoute("endpoints.try", async (req, ctx) => {
-  const body = await readRunBody(req);
-  if (!body.ok) return problem(413, "too_large", `A run's request may hold at most ${MAX_RUN_BODY_BYTES / 1024 / 1024} MB.`);
+  const body = await readRouteJson(req, "A run's request");
+  if (body instanceof Response) return body;
   const parsed = playgroundRunSchema.safeParse(body.value);
   if (!parsed.success) return problem(400, "invalid", parsed.error.issues[0]?.message ?? "Invalid request.", fieldErrorsOf(parsed.error));
   const target = await findRunTarget(ctx, parsed.data.endpointId, parsed.data.versionId);
