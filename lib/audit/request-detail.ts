@@ -9,6 +9,7 @@ export type RequestDetail = {
   stream: boolean;
   status: number;
   errorCode: string | null;
+  endpointId: string | null;
   endpointName: string | null;
   version: { id: string; label: string } | null;
   actor: { kind: "key"; name: string; prefix: string } | { kind: "user"; email: string } | null;
@@ -91,6 +92,6 @@ async function findSealOf(tenantId: string, recordId: string): Promise<RequestDe
 }
 
 function pick(r: NonNullable<Awaited<ReturnType<typeof findRequestRecord>>>["record"]) {
-  const { id, route, stream, status, errorCode, endpointName, inputHash, inputTokens, outputTokens, tokensEstimated, latencyMs, ttftMs, attempts, createdAt } = r;
-  return { id, route, stream, status, errorCode, endpointName, inputHash, inputTokens, outputTokens, tokensEstimated, latencyMs, ttftMs, attempts, createdAt };
+  const { id, route, stream, status, errorCode, endpointId, endpointName, inputHash, inputTokens, outputTokens, tokensEstimated, latencyMs, ttftMs, attempts, createdAt } = r;
+  return { id, route, stream, status, errorCode, endpointId, endpointName, inputHash, inputTokens, outputTokens, tokensEstimated, latencyMs, ttftMs, attempts, createdAt };
 }

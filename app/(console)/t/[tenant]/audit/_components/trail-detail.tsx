@@ -1,0 +1,138 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import type { Activation } from "@/lib/audit/explorer/answers";
+import { diffJson } from "@/lib/audit/explorer/diff";
+import type { RequestDetail } from "@/lib/audit/request-detail";
+import { cn } from "@/components/ui/cn";
+
+const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 23)} UTC`;
+const linkClass = "underline underline-offset-2";
+
+function Facts({ rows, testPrefix }: { rows: [string, ReactNode][]; testPrefix: string }) {
+  return (
+    <dl className="grid grid-cols-1 gap-x-4 gap-y-2 text-sm sm:grid-cols-[11rem_1fr]">
+      {rows.map(([label, value]) => (
+        <div key={label} className="contents">
+          <dt className="text-muted-foreground">{label}</dt>
+          <dd className="break-all font-mono text-xs sm:text-sm" data-testid={`${testPrefix}-${label.toLowerCase().replaceAll(" ", "-")}`}>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** A request record whole: what answered, what it cost, who made the version active, and the seal that proves it. */
+export function RequestDetailBody(props: {
+  r: RequestDetail;
+  activation: Activation | null;
+  hrefWith: (changes: Record<string, string | null>) => string;
+  changesHref: (filters: Record<string, string>) => string;
+}) {
+  const { r, activation, changesHref } = props;
+  const rows: [string, ReactNode][] = [
+    ["Outcome", r.errorCode ? `${r.status} ${r.errorCode}` : `${r.status} OK`],
+    ["When", <time key="t" dateTime={r.createdAt.toISOString()}>{utc(r.createdAt)}</time>],
+    ["Caller", r.actor ? (r.actor.kind === "key" ? `API key ${r.actor.name} (${r.actor.prefix}…)` : `${r.actor.email}, from the console`) : "unknown"],
+    ["Route", `${r.route}${r.stream ? ", streamed" : ""}`],
+    ["Endpoint", r.endpointName ?? "none"],
+    ["Version", r.version ? r.version.label : "none (refused before a version was chosen)"],
+    [
+      "Activated by",
+      activation
+        ? `${activation.actorLabel ?? activation.actorType.toLowerCase()} (${activation.action}, change #${activation.seq}, ${utc(activation.at)})`
+        : r.version
+          ? "no activation of this version is on record before the request"
+          : "—",
+    ],
+    ["Tokens", `${r.inputTokens} in, ${r.outputTokens} out${r.tokensEstimated ? " (estimated)" : ""}`],
+    ["Cost", `$${r.costUsd}`],
+    ["Latency", `${r.latencyMs} ms${r.ttftMs !== null ? `, first token after ${r.ttftMs} ms` : ""}`],
+    ["Attempts", String(r.attempts)],
+    ["Input hash", r.inputHash ?? "none"],
+    [
+      "Seal",
+      r.seal
+        ? `Seal #${r.seal.seq} of ${r.seal.count} records; its Merkle root is change #${r.seal.auditSeq} of this tenant's signed chain`
+        : "Not sealed yet: the sealer adds records to the chain within a minute",
+    ],
+  ];
+  return (
+    <div className="space-y-5">
+      <Facts rows={rows} testPrefix="detail" />
+      <nav aria-label="Related" className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+        {r.version && <Link className={linkClass} href={changesHref({ kind: "requests", version: r.version.id })}>Every request this version answered</Link>}
+        {r.inputHash && <Link className={linkClass} href={changesHref({ kind: "requests", input: r.inputHash })}>Requests with the same input</Link>}
+        {r.endpointId && <Link className={linkClass} href={changesHref({ kind: "changes", endpoint: r.endpointId })}>Changes to this endpoint</Link>}
+        {activation && <Link className={linkClass} href={props.hrefWith({ open: `e:${activation.seq}` })}>The activation</Link>}
+      </nav>
+      <p className="text-xs text-muted-foreground">Keel stores a hash of the input, not the prompt itself.</p>
+    </div>
+  );
+}
+
+type ChangeEvent = {
+  seq: number;
+  createdAt: Date;
+  actorType: string;
+  actorLabel: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  prevHash: string;
+  hash: string;
+};
+
+/** A change event whole: who, from where, each field before and after, and the links of the chain. */
+export function ChangeDetailBody({ e, changesHref }: { e: ChangeEvent; changesHref: (filters: Record<string, string>) => string }) {
+  const rows: [string, ReactNode][] = [
+    ["Action", e.action],
+    ["When", <time key="t" dateTime={e.createdAt.toISOString()}>{utc(e.createdAt)}</time>],
+    ["Actor", `${e.actorLabel ?? "—"}${e.actorType !== "USER" ? ` (${e.actorType === "API_KEY" ? "API key" : "Keel itself"})` : ""}`],
+    ["Resource", `${e.resourceType}${e.resourceId ? ` ${e.resourceId}` : ""}`],
+    ["From", [e.ip, e.userAgent].filter(Boolean).join(" · ") || "—"],
+    ["Request id", e.requestId ?? "—"],
+    ["Hash", e.hash],
+    ["Previous hash", e.prevHash],
+  ];
+  const lines = diffJson(e.before, e.after);
+  return (
+    <div className="space-y-5">
+      <Facts rows={rows} testPrefix="detail" />
+      <div>
+        <h3 className="mb-2 text-sm font-semibold">What changed</h3>
+        {lines.length === 0 ? (
+          <p className="text-sm text-muted-foreground">This event records no fields.</p>
+        ) : (
+          <table className="w-full table-fixed border-collapse text-xs" data-testid="change-diff">
+            <thead>
+              <tr className="text-left text-muted-foreground">
+                <th className="w-1/4 py-1 font-medium">Field</th>
+                <th className="py-1 font-medium">Before</th>
+                <th className="py-1 font-medium">After</th>
+              </tr>
+            </thead>
+            <tbody className="font-mono">
+              {lines.map((l) => (
+                <tr key={l.path} data-change={l.change} className={cn("border-t border-border align-top", l.change === "same" && "text-muted-foreground")}>
+                  <td className="break-all py-1 pr-2">{l.path}</td>
+                  <td className={cn("break-all py-1 pr-2", l.change !== "same" && l.before !== undefined && "text-destructive")}>{l.before ?? ""}</td>
+                  <td className={cn("break-all py-1", l.change !== "same" && l.after !== undefined && "text-success")}>{l.after ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {e.resourceId && (
+        <nav aria-label="Related" className="text-sm">
+          <Link className={linkClass} href={changesHref({ kind: "changes", resource: `${e.resourceType}:${e.resourceId}` })}>Every change to this {e.resourceType}</Link>
+        </nav>
+      )}
+    </div>
+  );
+}

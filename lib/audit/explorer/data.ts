@@ -1,0 +1,177 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
+import { RANK, compareCursors, type Cursor } from "./cursor";
+import { onlyChanges, onlyRequests, type TrailFilters } from "./filters";
+
+export type ChangeRow = {
+  kind: "change";
+  id: string;
+  seq: number;
+  at: Date;
+  actorType: "USER" | "API_KEY" | "SYSTEM";
+  actorId: string | null;
+  actorLabel: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  requestId: string | null;
+  ip: string | null;
+  before: unknown;
+  after: unknown;
+};
+
+export type RequestRow = {
+  kind: "request";
+  id: string;
+  at: Date;
+  apiKeyId: string | null;
+  userId: string | null;
+  endpointId: string | null;
+  endpointName: string | null;
+  modelVersionId: string | null;
+  route: string;
+  stream: boolean;
+  status: number;
+  errorCode: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: string;
+  latencyMs: number;
+  attempts: number;
+  inputHash: string | null;
+};
+
+export type TrailRow = ChangeRow | RequestRow;
+
+export type TrailPage = {
+  rows: TrailRow[];
+  /** Where the next page (further in the chosen order) starts; null on the last page. */
+  next: Cursor | null;
+  /** Where the previous page ends; null on the first page. */
+  prev: Cursor | null;
+};
+
+export type PageRequest = { order: "asc" | "desc"; cursor: Cursor | null; back: boolean; size: number };
+
+export const cursorOf = (row: TrailRow): Cursor => ({ at: row.at, rank: RANK[row.kind], id: row.id });
+
+/**
+ * One page of the tenant's trail, change events and request records together in time order,
+ * filtered and paged in the database. Paging is by keyset (the last row shown), so page 1,000
+ * costs what page 1 costs: each side reads at most a page and one row through an index whose
+ * columns start with the tenant and the time, or with the tenant and the filtered column.
+ */
+export async function exploreTrail(ctx: { tenantId: string }, filters: TrailFilters, page: PageRequest): Promise<TrailPage> {
+  // Reading backwards (the page before a cursor) scans in the opposite order, then turns the rows round.
+  const scanDesc = (page.order === "desc") !== page.back;
+  const take = page.size + 1;
+  const [changes, requests] = await Promise.all([
+    onlyRequests(filters) ? [] : readChanges(ctx.tenantId, filters, page.cursor, scanDesc, take),
+    onlyChanges(filters) ? [] : readRequests(ctx.tenantId, filters, page.cursor, scanDesc, take),
+  ]);
+  const merged = merge(changes, requests, scanDesc);
+  const more = merged.length > page.size;
+  const rows = merged.slice(0, page.size);
+  if (page.back) rows.reverse();
+  const first = rows.length ? cursorOf(rows[0]) : null;
+  const last = rows.length ? cursorOf(rows[rows.length - 1]) : null;
+  return page.back
+    ? { rows, prev: more ? first : null, next: page.cursor && rows.length ? last : page.cursor }
+    : { rows, next: more ? last : null, prev: page.cursor && rows.length ? first : null };
+}
+
+function merge(a: TrailRow[], b: TrailRow[], desc: boolean): TrailRow[] {
+  const out: TrailRow[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length) out.push(a[i++]);
+    else if (i >= a.length) out.push(b[j++]);
+    else {
+      const c = compareCursors(cursorOf(a[i]), cursorOf(b[j]));
+      out.push((desc ? c > 0 : c < 0) ? a[i++] : b[j++]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The keyset condition for one side (its rank) against the cursor, in the scan's direction: rows
+ * strictly past the cursor in (time, rank, id) order.
+ */
+function past(cursor: Cursor | null, rank: 0 | 1, desc: boolean, at: Prisma.Sql, id: Prisma.Sql): Prisma.Sql {
+  if (!cursor) return Prisma.sql`TRUE`;
+  if (rank === cursor.rank) return desc ? Prisma.sql`(${at}, ${id}) < (${ts(cursor.at)}, ${cursor.id})` : Prisma.sql`(${at}, ${id}) > (${ts(cursor.at)}, ${cursor.id})`;
+  // The other kind's rows at the cursor's very millisecond are past it only on one side.
+  const sameMillisecondPast = desc ? rank < cursor.rank : rank > cursor.rank;
+  if (desc) return sameMillisecondPast ? Prisma.sql`${at} <= ${ts(cursor.at)}` : Prisma.sql`${at} < ${ts(cursor.at)}`;
+  return sameMillisecondPast ? Prisma.sql`${at} >= ${ts(cursor.at)}` : Prisma.sql`${at} > ${ts(cursor.at)}`;
+}
+
+/** A time as a parameter: ISO text cast in SQL, so no session time zone can shift it. */
+const ts = (d: Date) => Prisma.sql`${d.toISOString()}::timestamptz`;
+const and = (parts: Prisma.Sql[]) => Prisma.join(parts, " AND ");
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, "\\$&");
+
+async function readChanges(tenantId: string, f: TrailFilters, cursor: Cursor | null, desc: boolean, take: number): Promise<ChangeRow[]> {
+  const where: Prisma.Sql[] = [Prisma.sql`"tenantId" = ${tenantId}`];
+  if (f.from) where.push(Prisma.sql`"createdAt" >= ${ts(f.from)}`);
+  if (f.to) where.push(Prisma.sql`"createdAt" <= ${ts(f.to)}`);
+  if (f.actor?.type === "system") where.push(Prisma.sql`"actorType" = 'SYSTEM'`);
+  else if (f.actor) where.push(Prisma.sql`"actorType" = ${f.actor.type === "user" ? "USER" : "API_KEY"}::"ActorType" AND "actorId" = ${f.actor.id}`);
+  if (f.action) {
+    // A family ("endpoint") stands for all its actions ("endpoint.created", ...): a range the index reads.
+    where.push(f.action.includes(".") ? Prisma.sql`"action" = ${f.action}` : Prisma.sql`"action" > ${`${f.action}.`} AND "action" < ${`${f.action}/`}`);
+  }
+  if (f.resource) {
+    where.push(Prisma.sql`"resourceType" = ${f.resource.type}`);
+    if (f.resource.id) where.push(Prisma.sql`"resourceId" = ${f.resource.id}`);
+  }
+  if (f.endpointId) where.push(Prisma.sql`"resourceType" = 'endpoint' AND "resourceId" = ${f.endpointId}`);
+  if (f.versionId) {
+    // Versions change through their endpoint's events, which name the version in what they record.
+    const endpointId = await endpointOfVersion(tenantId, f.versionId);
+    if (!endpointId) return [];
+    const quoted = `%"${likeLiteral(f.versionId)}"%`;
+    where.push(Prisma.sql`"resourceType" = 'endpoint' AND "resourceId" = ${endpointId} AND ("after"::text LIKE ${quoted} OR "before"::text LIKE ${quoted})`);
+  }
+  if (f.requestId) where.push(Prisma.sql`"requestId" = ${f.requestId}`);
+  where.push(past(cursor, RANK.change, desc, Prisma.sql`"createdAt"`, Prisma.sql`"id"`));
+  const dir = desc ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const rows = await db().$queryRaw<Omit<ChangeRow, "kind">[]>`
+    SELECT "id", "seq", "createdAt" AS "at", "actorType"::text AS "actorType", "actorId", "actorLabel", "action", "resourceType", "resourceId", "requestId", "ip", "before", "after"
+    FROM "AuditEvent" WHERE ${and(where)}
+    ORDER BY "createdAt" ${dir}, "id" ${dir} LIMIT ${take}`;
+  return rows.map((r) => ({ kind: "change", ...r }));
+}
+
+async function readRequests(tenantId: string, f: TrailFilters, cursor: Cursor | null, desc: boolean, take: number): Promise<RequestRow[]> {
+  const where: Prisma.Sql[] = [Prisma.sql`"tenantId" = ${tenantId}`];
+  if (f.from) where.push(Prisma.sql`"createdAt" >= ${ts(f.from)}`);
+  if (f.to) where.push(Prisma.sql`"createdAt" <= ${ts(f.to)}`);
+  if (f.actor?.type === "key") where.push(Prisma.sql`"apiKeyId" = ${f.actor.id}`);
+  if (f.actor?.type === "user") where.push(Prisma.sql`"userId" = ${f.actor.id}`);
+  if (f.endpointId) where.push(Prisma.sql`"endpointId" = ${f.endpointId}`);
+  if (f.versionId) where.push(Prisma.sql`"modelVersionId" = ${f.versionId}`);
+  const o = f.outcome;
+  if (o?.kind === "ok") where.push(Prisma.sql`"status" < 400`);
+  if (o?.kind === "error") where.push(Prisma.sql`"status" >= 400`);
+  if (o?.kind === "status") where.push(Prisma.sql`"status" = ${o.status}`);
+  if (o?.kind === "code") where.push(Prisma.sql`"errorCode" = ${o.code}`);
+  if (f.requestId) where.push(Prisma.sql`"id" = ${f.requestId}`);
+  if (f.inputHash) where.push(Prisma.sql`"inputHash" = ${f.inputHash}`);
+  where.push(past(cursor, RANK.request, desc, Prisma.sql`"createdAt"`, Prisma.sql`"id"`));
+  const dir = desc ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const rows = await db().$queryRaw<(Omit<RequestRow, "kind" | "costUsd"> & { costUsd: Prisma.Decimal })[]>`
+    SELECT "id", "createdAt" AS "at", "apiKeyId", "userId", "endpointId", "endpointName", "modelVersionId", "route", "stream", "status", "errorCode",
+           "inputTokens", "outputTokens", "costUsd", "latencyMs", "attempts", "inputHash"
+    FROM "RequestRecord" WHERE ${and(where)}
+    ORDER BY "createdAt" ${dir}, "id" ${dir} LIMIT ${take}`;
+  return rows.map((r) => ({ kind: "request", ...r, costUsd: r.costUsd.toString() }));
+}
+
+async function endpointOfVersion(tenantId: string, versionId: string): Promise<string | null> {
+  const version = await db().modelVersion.findFirst({ where: { tenantId, id: versionId }, select: { endpointId: true } });
+  return version?.endpointId ?? null;
+}
