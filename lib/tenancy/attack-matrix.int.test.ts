@@ -3,6 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as verifyRoute } from "@/app/api/t/[tenant]/audit/verify/route";
+import { GET as exportRoute } from "@/app/api/t/[tenant]/audit/export/route";
+import { GET as exportManifestRoute } from "@/app/api/t/[tenant]/audit/export/manifest/route";
 import { POST as tryEndpointRoute } from "@/app/api/t/[tenant]/endpoints/[endpointId]/try/route";
 import { POST as playgroundRunRoute } from "@/app/api/t/[tenant]/playground/run/route";
 import { GET as playgroundRunFiguresRoute } from "@/app/api/t/[tenant]/playground/runs/[requestId]/route";
@@ -341,6 +343,14 @@ describe("attack matrix", () => {
             params: Promise.resolve({ tenant: slug, requestId: "req_none" }),
           }),
       },
+      "GET /api/t/[tenant]/audit/export": {
+        handler: exportRoute,
+        send: (slug) => exportRoute(new Request(`http://keel.test/api/t/${slug}/audit/export?format=jsonl`), { params: Promise.resolve({ tenant: slug }) }),
+      },
+      "GET /api/t/[tenant]/audit/export/manifest": {
+        handler: exportManifestRoute,
+        send: (slug) => exportManifestRoute(new Request(`http://keel.test/api/t/${slug}/audit/export/manifest?seq=1`), { params: Promise.resolve({ tenant: slug }) }),
+      },
     };
     function playgroundRun(slug: string, body: Record<string, unknown>) {
       return playgroundRunRoute(
@@ -401,6 +411,19 @@ describe("attack matrix", () => {
         expect(res.status, route).toBe(403);
         expect((await res.json()).error.code).toBe("tenant_suspended");
       }
+    });
+
+    it("GET /api/t/[tenant]/audit/export: an auditor's export holds only their tenant's trail, and a bad filter exports nothing", async () => {
+      await signInAs(byRole.AUDITOR);
+      const res = await ROUTES["GET /api/t/[tenant]/audit/export"].send(target.slug);
+      expect(res.status).toBe(200);
+      const rows = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as { tenantId: string });
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.tenantId === target.id)).toBe(true);
+      const before = await snapshot();
+      const bad = await exportRoute(new Request(`http://keel.test/api/t/${target.slug}/audit/export?format=xlsx&input=nothex`), { params: Promise.resolve({ tenant: target.slug }) });
+      expect(bad.status).toBe(400);
+      expect(await snapshot()).toEqual(before);
     });
 
     it("POST /api/t/[tenant]/playground/run: an owner runs nothing of another tenant's, nor a version of another endpoint", async () => {

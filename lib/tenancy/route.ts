@@ -6,7 +6,7 @@ import { findMembership, type TenantScope } from "./data";
 /** Permissions that only read: the one kind of route a suspended tenant's members may still use. */
 const READS: readonly Permission[] = ["tenant.read", "members.read", "audit.read", "audit.verify"];
 
-export type RouteContext = TenantScope & { caller: Caller; userId: string; params: Record<string, string> };
+export type RouteContext = TenantScope & { caller: Caller; userId: string; userEmail: string; params: Record<string, string> };
 type Params = { params: Promise<Record<string, string>> };
 
 /** A route's refusal, in the one JSON shape every /api/t route answers with. */
@@ -73,7 +73,7 @@ export function tenantRoute(
         return problem(403, "tenant_suspended", "This tenant is suspended; its members may read, but nothing else.");
       }
       const caller = await currentCaller();
-      const res = await handler(req, { ...m, caller, userId: user.id, params: routeParams });
+      const res = await handler(req, { ...m, caller, userId: user.id, userEmail: user.email, params: routeParams });
       if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", caller.requestId);
       return res;
     } catch (error) {

@@ -1,12 +1,15 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
+import { isoMicros } from "../record-rows";
 import { RANK, compareCursors, type Cursor } from "./cursor";
 import { onlyChanges, onlyRequests, type TrailFilters } from "./filters";
 
+/** A change event as the explorer reads it: every field its hash covers, and its links. */
 export type ChangeRow = {
   kind: "change";
   id: string;
+  tenantId: string;
   seq: number;
   at: Date;
   actorType: "USER" | "API_KEY" | "SYSTEM";
@@ -17,14 +20,21 @@ export type ChangeRow = {
   resourceId: string | null;
   requestId: string | null;
   ip: string | null;
+  userAgent: string | null;
   before: unknown;
   after: unknown;
+  prevHash: string;
+  hash: string;
 };
 
+/** A request record as the explorer reads it: every canonical field (lib/audit/request-record-hash.ts), cost as numeric text. */
 export type RequestRow = {
   kind: "request";
   id: string;
+  tenantId: string;
   at: Date;
+  /** The database's clock at insert, with microseconds (ISO text): where the record sits in seal order. */
+  insertedAt: string;
   apiKeyId: string | null;
   userId: string | null;
   endpointId: string | null;
@@ -36,8 +46,10 @@ export type RequestRow = {
   errorCode: string | null;
   inputTokens: number;
   outputTokens: number;
+  tokensEstimated: boolean;
   costUsd: string;
   latencyMs: number;
+  ttftMs: number | null;
   attempts: number;
   inputHash: string | null;
 };
@@ -140,7 +152,8 @@ async function readChanges(tenantId: string, f: TrailFilters, cursor: Cursor | n
   where.push(past(cursor, RANK.change, desc, Prisma.sql`"createdAt"`, Prisma.sql`"id"`));
   const dir = desc ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   const rows = await db().$queryRaw<Omit<ChangeRow, "kind">[]>`
-    SELECT "id", "seq", "createdAt" AS "at", "actorType"::text AS "actorType", "actorId", "actorLabel", "action", "resourceType", "resourceId", "requestId", "ip", "before", "after"
+    SELECT "id", "tenantId", "seq", "createdAt" AS "at", "actorType"::text AS "actorType", "actorId", "actorLabel", "action", "resourceType", "resourceId",
+           "requestId", "ip", "userAgent", "before", "after", "prevHash", "hash"
     FROM "AuditEvent" WHERE ${and(where)}
     ORDER BY "createdAt" ${dir}, "id" ${dir} LIMIT ${take}`;
   return rows.map((r) => ({ kind: "change", ...r }));
@@ -163,12 +176,13 @@ async function readRequests(tenantId: string, f: TrailFilters, cursor: Cursor | 
   if (f.inputHash) where.push(Prisma.sql`"inputHash" = ${f.inputHash}`);
   where.push(past(cursor, RANK.request, desc, Prisma.sql`"createdAt"`, Prisma.sql`"id"`));
   const dir = desc ? Prisma.sql`DESC` : Prisma.sql`ASC`;
-  const rows = await db().$queryRaw<(Omit<RequestRow, "kind" | "costUsd"> & { costUsd: Prisma.Decimal })[]>`
-    SELECT "id", "createdAt" AS "at", "apiKeyId", "userId", "endpointId", "endpointName", "modelVersionId", "route", "stream", "status", "errorCode",
-           "inputTokens", "outputTokens", "costUsd", "latencyMs", "attempts", "inputHash"
+  const rows = await db().$queryRaw<Omit<RequestRow, "kind">[]>`
+    SELECT "id", "tenantId", "createdAt" AS "at", ${Prisma.raw(isoMicros(`"insertedAt"`))} AS "insertedAt", "apiKeyId", "userId", "endpointId", "endpointName",
+           "modelVersionId", "route", "stream", "status", "errorCode", "inputTokens", "outputTokens", "tokensEstimated", "costUsd"::text AS "costUsd",
+           "latencyMs", "ttftMs", "attempts", "inputHash"
     FROM "RequestRecord" WHERE ${and(where)}
     ORDER BY "createdAt" ${dir}, "id" ${dir} LIMIT ${take}`;
-  return rows.map((r) => ({ kind: "request", ...r, costUsd: r.costUsd.toString() }));
+  return rows.map((r) => ({ kind: "request", ...r }));
 }
 
 async function endpointOfVersion(tenantId: string, versionId: string): Promise<string | null> {

@@ -7,11 +7,13 @@ import { ROLE_LABELS, can } from "@/lib/auth/permissions";
 import { activationOf, explorerChoices, findChangeEvent, idsOf, labelIds, versionCallers } from "@/lib/audit/explorer/answers";
 import { decodeCursor, encodeCursor } from "@/lib/audit/explorer/cursor";
 import { exploreTrail } from "@/lib/audit/explorer/data";
+import { EXPORT_ACTION } from "@/lib/audit/export/export";
 import { FILTER_PARAMS, explorerHref, parseExplorerParams, type TrailFilters as Filters } from "@/lib/audit/explorer/filters";
 import { findRequestDetail } from "@/lib/audit/request-detail";
 import type { Role } from "@/lib/db/generated/enums";
 import { requireTenant } from "@/lib/tenancy/page";
 import { DetailDrawer } from "./_components/detail-drawer";
+import { ExportLinks } from "./_components/export-links";
 import { ChangeDetailBody, RequestDetailBody } from "./_components/trail-detail";
 import { TrailFilters } from "./_components/trail-filters";
 import { TrailQuestions } from "./_components/trail-questions";
@@ -100,6 +102,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       <div className="space-y-4">
         <TrailQuestions action={base} endpoints={choices.endpoints} />
         {filtersBar}
+        {can(scope.role, "audit.verify") && <ExportLinks api={`/api/t/${scope.tenantSlug}/audit/export`} filters={filterValues} />}
         {callers && filters.versionId && (
           <VersionCallers version={versionName(choices.endpoints, filters.versionId)} window={windowText(filters)} callers={callers} labels={labels} />
         )}
@@ -126,7 +129,13 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       {detail && (
         <DetailDrawer title={detail.title} description={detail.description} closeHref={hrefWith({ open: null, ...(view.open ? {} : { request: null }) })}>
           {detail.kind === "request" && <RequestDetailBody r={detail.record} activation={detail.activation} hrefWith={hrefWith} changesHref={changesHref} />}
-          {detail.kind === "change" && <ChangeDetailBody e={detail.event} changesHref={changesHref} />}
+          {detail.kind === "change" && (
+            <ChangeDetailBody
+              e={detail.event}
+              changesHref={changesHref}
+              manifestHref={detail.event.action === EXPORT_ACTION && can(scope.role, "audit.verify") ? `/api/t/${scope.tenantSlug}/audit/export/manifest?seq=${detail.event.seq}` : undefined}
+            />
+          )}
           {detail.kind === "missing" && <p className="text-sm">Nothing in this tenant&apos;s trail has that id.</p>}
         </DetailDrawer>
       )}

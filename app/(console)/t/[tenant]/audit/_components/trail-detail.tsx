@@ -88,7 +88,7 @@ type ChangeEvent = {
 };
 
 /** A change event whole: who, from where, each field before and after, and the links of the chain. */
-export function ChangeDetailBody({ e, changesHref }: { e: ChangeEvent; changesHref: (filters: Record<string, string>) => string }) {
+export function ChangeDetailBody({ e, changesHref, manifestHref }: { e: ChangeEvent; changesHref: (filters: Record<string, string>) => string; manifestHref?: string }) {
   const rows: [string, ReactNode][] = [
     ["Action", e.action],
     ["When", <time key="t" dateTime={e.createdAt.toISOString()}>{utc(e.createdAt)}</time>],
@@ -128,6 +128,16 @@ export function ChangeDetailBody({ e, changesHref }: { e: ChangeEvent; changesHr
           </table>
         )}
       </div>
+      {manifestHref && (
+        <div className="space-y-2 rounded-md border border-border p-3 text-sm" data-testid="export-proof">
+          <p>
+            This export&apos;s manifest lets anyone check the file offline with Keel&apos;s public key alone: every row against its
+            signed hash or seal, and the file against the digest this signed event holds.
+          </p>
+          <a className={linkClass} href={manifestHref} download>Download the manifest</a>
+          <pre className="overflow-x-auto rounded bg-muted p-2 font-mono text-xs">npm run audit:verify -- keel-audit-….csv --public-key-file audit-signing.pub</pre>
+        </div>
+      )}
       {e.resourceId && (
         <nav aria-label="Related" className="text-sm">
           <Link className={linkClass} href={changesHref({ kind: "changes", resource: `${e.resourceType}:${e.resourceId}` })}>Every change to this {e.resourceType}</Link>
