@@ -8,6 +8,8 @@ export default async function globalSetup() {
   const keel = await startKeel({ port: 3100 });
   if (keel.signIns.length === 0) throw new Error(`Keel printed no sign-ins on its first start:\n${keel.output()}`);
   process.env.KEEL_E2E_SIGN_INS = JSON.stringify(keel.signIns);
+  // Where its public audit key is (audit-signing.pub): what an auditor verifies an export with.
+  process.env.KEEL_E2E_HOME = keel.home;
   return async () => {
     await keel.stop();
     fs.rmSync(keel.home, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { startFakeOpenAI, type FakeOpenAI } from "../lib/testing/fake-openai";
-import { printedSignIn, signIn } from "./helpers";
+import { createTwoVersionEndpoint, printedSignIn, signIn } from "./helpers";
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -18,39 +18,7 @@ test.afterAll(async () => upstream.close());
 /** Once per run, as an owner: a provider on the fake upstream and an endpoint with v1 (active) and v2 (not active). */
 async function ensureTwoVersionEndpoint(page: Page, baseURL: string) {
   if (endpointReady) return;
-  const owner = printedSignIn("OWNER");
-  await signIn(page.request, baseURL, owner.email, owner.password);
-  await page.goto("/t/acme/providers");
-  await page.getByRole("button", { name: "Add provider" }).click();
-  const provider = page.getByRole("dialog");
-  await provider.getByLabel("Name").fill(PROVIDER);
-  await provider.getByLabel("Base URL").fill(upstream.baseUrl);
-  await provider.getByLabel("API key").fill("sk-e2e-playground");
-  await provider.getByRole("button", { name: "Add provider" }).click();
-  await expect(page.getByTestId(`provider-${PROVIDER}`)).toBeVisible();
-
-  await page.goto("/t/acme/endpoints");
-  await page.getByRole("button", { name: "New endpoint" }).click();
-  const create = page.getByRole("dialog");
-  await create.getByLabel("Name", { exact: true }).fill(ENDPOINT);
-  await create.getByLabel("Version label").fill("v1");
-  await create.getByLabel("Provider", { exact: true }).selectOption({ label: PROVIDER });
-  await create.getByLabel("Provider's model id").fill("fake-chat");
-  await create.getByLabel("Input price").fill("1");
-  await create.getByLabel("Output price").fill("2");
-  await create.getByRole("button", { name: "Create endpoint" }).click();
-  await expect(page.getByRole("heading", { name: ENDPOINT })).toBeVisible();
-
-  await page.getByRole("button", { name: "Add version" }).click();
-  const add = page.getByRole("dialog");
-  await add.getByLabel("Version label").fill("v2");
-  await add.getByLabel("Provider", { exact: true }).selectOption({ label: PROVIDER });
-  await add.getByLabel("Provider's model id").fill("fake-chat-2");
-  await add.getByLabel("Input price").fill("1");
-  await add.getByLabel("Output price").fill("4");
-  await add.getByRole("button", { name: "Add version" }).click();
-  await expect(page.getByTestId("version-v2")).toBeVisible();
-  await expect(page.getByTestId("version-v1").getByTestId("active-version")).toBeVisible();
+  await createTwoVersionEndpoint(page, baseURL, { provider: PROVIDER, endpoint: ENDPOINT, baseUrl: upstream.baseUrl, apiKey: "sk-e2e-playground" });
   endpointReady = true;
 }
 

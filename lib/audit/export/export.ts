@@ -1,7 +1,8 @@
 import "server-only";
 import crypto from "node:crypto";
-import { db } from "@/lib/db/client";
+import { db, getDatabase } from "@/lib/db/client";
 import { recordAudit, type AuditActor, type AuditRequest } from "../record";
+import { sealTenantRequests } from "../seal-requests";
 import { exploreTrail, cursorOf, type ChangeRow, type RequestRow, type TrailRow } from "../explorer/data";
 import type { TrailFilters } from "../explorer/filters";
 import { CSV_HEADER, formatRow, type ExportChange, type ExportFormat, type ExportHead, type ExportRow } from "./format";
@@ -93,6 +94,7 @@ export function streamExport(info: ExportRequestInfo, onRecorded?: (seq: number)
       try {
         if (!started) {
           started = true;
+          await sealDue(info.tenantId);
           if (info.format === "csv") send(controller, CSV_HEADER);
         }
         const page = await exploreTrail({ tenantId: info.tenantId }, filters, { order: info.order, cursor, back: false, size: PAGE });
@@ -127,6 +129,17 @@ export function streamExport(info: ExportRequestInfo, onRecorded?: (seq: number)
       await record(false).catch((error) => console.error("[audit] could not record an abandoned export:", error));
     },
   });
+}
+
+/** Seals at most this many batches before an export starts: the sealer keeps up, so more means a backlog the export need not wait for. */
+const SEALS_BEFORE_EXPORT = 20;
+
+/**
+ * Seals the records that are due (older than the sealer's margin) before the export reads them,
+ * so its request rows are covered by seals rather than by the export's own digest alone.
+ */
+async function sealDue(tenantId: string) {
+  for (let i = 0; i < SEALS_BEFORE_EXPORT; i++) if (!(await sealTenantRequests(getDatabase().pool, tenantId))) return;
 }
 
 /** A page's rows with what proves them: each change's signed head, each request's seal. */
