@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/db/client";
 import { DELETED_ACTION, VERSION_ACTIONS, claimOf, contentHash, differencesFrom, type VersionClaim } from "@/lib/prompts/integrity";
+import { progressMeter, type OnVerifyProgress } from "./verify-progress";
 
 export type PromptProblem = {
   kind: "inserted" | "edited" | "deleted" | "moved" | "undeleted";
@@ -28,6 +29,8 @@ export type VerifyPromptsOptions = {
   maxProblems?: number;
   /** Rows per read: prompts per page, and versions or events per read within it (default 100 and 1000). */
   pageSize?: { prompts: number; rows: number };
+  /** Told how many prompts were compared of how many (phase "prompts"), at most every 100 ms. */
+  onProgress?: OnVerifyProgress;
 };
 
 /** What a prompt's events say, in seq order. `later`: it has events past the verified chain. */
@@ -63,6 +66,28 @@ export async function verifyPrompts(prisma: PrismaClient, tenantId: string, opts
     else v.more = true;
   };
 
+  const total = await prisma.prompt.count({ where: { tenantId } });
+  const meter = progressMeter(opts.onProgress, "prompts", total);
+  try {
+    await comparePages(prisma, tenantId, opts.maxAuditSeq, pageSize, v, report, meter.add);
+  } finally {
+    meter.finish();
+  }
+  await findVanishedPrompts(prisma, tenantId, opts.maxAuditSeq, maxProblems, report);
+  await findOrphanVersions(prisma, tenantId, maxProblems, report);
+  return v;
+}
+
+/** The live prompts a page at a time (keyset by id), each compared with its trail. */
+async function comparePages(
+  prisma: PrismaClient,
+  tenantId: string,
+  maxAuditSeq: number | undefined,
+  pageSize: { prompts: number; rows: number },
+  v: PromptVerdict,
+  report: (p: PromptProblem) => void,
+  counted: (n: number) => void,
+) {
   for (let after: string | null = null; ; ) {
     const page: { id: string; name: string; latestVersion: number }[] = await prisma.prompt.findMany({
       where: { tenantId, ...(after !== null ? { id: { gt: after } } : {}) },
@@ -72,7 +97,7 @@ export async function verifyPrompts(prisma: PrismaClient, tenantId: string, opts
     });
     if (page.length === 0) break;
     const ids = page.map((p) => p.id);
-    const trails = await readTrails(prisma, tenantId, ids, opts.maxAuditSeq, pageSize.rows);
+    const trails = await readTrails(prisma, tenantId, ids, maxAuditSeq, pageSize.rows);
     const live = await readVersions(prisma, tenantId, ids, pageSize.rows, report);
     for (const prompt of page) {
       v.prompts += 1;
@@ -80,12 +105,10 @@ export async function verifyPrompts(prisma: PrismaClient, tenantId: string, opts
       v.versions += versions.size;
       comparePrompt(prompt, trails.get(prompt.id), versions, report, () => (v.changed += 1));
     }
+    counted(page.length);
     if (page.length < pageSize.prompts) break;
     after = page[page.length - 1].id;
   }
-  await findVanishedPrompts(prisma, tenantId, opts.maxAuditSeq, maxProblems, report);
-  await findOrphanVersions(prisma, tenantId, maxProblems, report);
-  return v;
 }
 
 function comparePrompt(

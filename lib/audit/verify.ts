@@ -1,8 +1,9 @@
-import type { PrismaClient } from "@/lib/db/client";
-import { GENESIS_HASH, chainHash } from "./chain";
+import { getDatabase, type Database, type PrismaClient } from "@/lib/db/client";
+import { GENESIS_HASH, chainHash, type ChainedContent } from "./chain";
 import { readHeadAnchor } from "./head-anchor";
 import { hardeningAppliedAt } from "./legacy";
 import { auditKeys, publicKeysOf, verifyHead, type AuditPublicKeys, type SignedHead } from "./signer";
+import { progressMeter, type OnVerifyProgress } from "./verify-progress";
 
 /** The newest head Keel signed, as verify found it. */
 export type SignedHeadInfo = { seq: number; hash: string; signedAt: string; keyId: string; valid: boolean };
@@ -17,9 +18,26 @@ export type VerifyChainOptions = {
   publicKeys?: AuditPublicKeys;
   /** Where the sealer anchors each tenant's newest signed head outside the database; null skips it. */
   anchorDir?: string | null;
+  /** Told how many events were checked of how many (phase "audit"), at most every 100 ms. */
+  onProgress?: OnVerifyProgress;
 };
 
 const BATCH = 1000;
+/** Below any seq: the walk's first page starts here, so an event inserted with seq 0 or less is still read. */
+const MIN_SEQ = -2147483648;
+
+/** An event as the walk reads it; `head`: whether a signed head is stored at its seq, and whether it (any, should there be two) names another hash. */
+type EventRow = ChainedContent & { id: string; prevHash: string; hash: string; head: "none" | "same" | "differs" };
+
+/** A page of events after (seq, id), each with what the heads stored at its seq say of it. */
+const EVENTS_SQL = `
+  SELECT e."id", e."tenantId", e."seq", e."actorType"::text AS "actorType", e."actorId", e."actorLabel", e."action", e."resourceType",
+         e."resourceId", e."before", e."after", e."ip", e."userAgent", e."requestId", e."createdAt", e."prevHash", e."hash",
+         (SELECT CASE WHEN count(*) = 0 THEN 'none' WHEN bool_and(h."hash" = e."hash") THEN 'same' ELSE 'differs' END
+          FROM "AuditHead" h WHERE h."tenantId" = e."tenantId" AND h."seq" = e."seq") AS "head"
+  FROM "AuditEvent" e
+  WHERE e."tenantId" = $1 AND e."seq" <= $2 AND e."seq" >= $3 AND (e."seq", e."id") > ($3, $4)
+  ORDER BY e."seq", e."id" LIMIT $5`;
 
 /**
  * Verifies a tenant's audit chain as it stood at one moment (so events appended meanwhile are not a
@@ -41,10 +59,12 @@ const BATCH = 1000;
 export async function verifyAuditChain(prisma: PrismaClient, tenantId: string, opts: VerifyChainOptions = {}): Promise<ChainVerdict> {
   const publicKeys = opts.publicKeys ?? publicKeysOf(auditKeys());
   const anchor = opts.anchorDir ? readHeadAnchor(opts.anchorDir, tenantId) : null;
-  return verifyUpTo(prisma, tenantId, publicKeys, anchor);
+  return verifyUpTo(prisma, tenantId, publicKeys, anchor, opts.onProgress);
 }
 
-async function verifyUpTo(prisma: PrismaClient, tenantId: string, publicKeys: AuditPublicKeys, anchor: SignedHead | null): Promise<ChainVerdict> {
+async function verifyUpTo(
+  prisma: PrismaClient, tenantId: string, publicKeys: AuditPublicKeys, anchor: SignedHead | null, onProgress: OnVerifyProgress | undefined,
+): Promise<ChainVerdict> {
   // Rows past Tenant.auditSeq (events or heads) were not written by Keel, and are checked too.
   const [reach] = await prisma.$queryRawUnsafe<{ tip: number | null; bound: number | null }[]>(
     `SELECT (SELECT "auditSeq" FROM "Tenant" WHERE "id" = $1) AS "tip",
@@ -64,47 +84,38 @@ async function verifyUpTo(prisma: PrismaClient, tenantId: string, publicKeys: Au
 
   let prevHash = GENESIS_HASH;
   let checked = 0;
-  let cursor: { seq: number; id: string } | null = null;
   let firstHeadMismatch: { seq: number; eventId: string } | null = null;
   let firstUnsigned: BrokenLink | null = null;
   const hashAt = new Map<number, { hash: string; eventId: string }>();
   const watch = new Set([newest?.seq, anchor?.seq]);
   const fail = (broken: BrokenLink): ChainVerdict => ({ ok: false, checked, signedHead, broken });
-
-  for (;;) {
-    const rows: Awaited<ReturnType<typeof prisma.auditEvent.findMany>> = await prisma.auditEvent.findMany({
-      where: { tenantId, seq: { lte: bound }, ...(cursor ? { OR: [{ seq: { gt: cursor.seq } }, { seq: cursor.seq, id: { gt: cursor.id } }] } : {}) },
-      orderBy: [{ seq: "asc" }, { id: "asc" }],
-      take: BATCH,
-    });
-    const heads = rows.length
-      ? new Map(
-          (await prisma.auditHead.findMany({ where: { tenantId, seq: { gte: rows[0].seq, lte: rows[rows.length - 1].seq } }, select: { seq: true, hash: true } })).map(
-            (h) => [h.seq, h.hash],
-          ),
-        )
-      : new Map<number, string>();
-    for (const row of rows) {
-      const expectedSeq = checked + 1;
-      const broken = (reason: string) => fail({ seq: row.seq, eventId: row.id, reason });
-      if (row.seq < expectedSeq) return broken(`event #${row.seq} repeats a sequence number: a row was inserted`);
-      if (row.seq > expectedSeq) return fail({ seq: expectedSeq, eventId: null, reason: `event #${expectedSeq} is missing: a row was deleted before event #${row.seq}` });
-      if (row.prevHash !== prevHash) return broken(`event #${row.seq} does not link to event #${row.seq - 1}: a row was deleted, inserted or edited`);
-      if (chainHash(prevHash, row) !== row.hash) return broken(`event #${row.seq} was edited: its content no longer matches its hash`);
-      const headHash = heads.get(row.seq);
-      if (!firstHeadMismatch && headHash !== undefined && headHash !== row.hash) {
-        firstHeadMismatch = { seq: row.seq, eventId: row.id };
+  const read = verifyReads(prisma);
+  const meter = progressMeter(onProgress, "audit", bound);
+  try {
+    const pages = pagesOf<EventRow>(
+      (last) => read("keel_verify_events", EVENTS_SQL, [tenantId, bound, last?.seq ?? MIN_SEQ, last?.id ?? "", BATCH]),
+      BATCH,
+    );
+    for await (const rows of pages) {
+      for (const row of rows) {
+        const expectedSeq = checked + 1;
+        const broken = (reason: string) => fail({ seq: row.seq, eventId: row.id, reason });
+        if (row.seq < expectedSeq) return broken(`event #${row.seq} repeats a sequence number: a row was inserted`);
+        if (row.seq > expectedSeq) return fail({ seq: expectedSeq, eventId: null, reason: `event #${expectedSeq} is missing: a row was deleted before event #${row.seq}` });
+        if (row.prevHash !== prevHash) return broken(`event #${row.seq} does not link to event #${row.seq - 1}: a row was deleted, inserted or edited`);
+        if (chainHash(prevHash, row) !== row.hash) return broken(`event #${row.seq} was edited: its content no longer matches its hash`);
+        if (!firstHeadMismatch && row.head === "differs") firstHeadMismatch = { seq: row.seq, eventId: row.id };
+        if (!firstUnsigned && signingSince && row.head === "none" && row.createdAt > signingSince) {
+          firstUnsigned = { seq: row.seq, eventId: row.id, reason: `event #${row.seq} has no signed head although Keel signs every event since ${signingSince.toISOString()}: it was written around Keel, or the heads were deleted` };
+        }
+        if (watch.has(row.seq)) hashAt.set(row.seq, { hash: row.hash, eventId: row.id });
+        prevHash = row.hash;
+        checked += 1;
       }
-      if (!firstUnsigned && signingSince && headHash === undefined && row.createdAt > signingSince) {
-        firstUnsigned = { seq: row.seq, eventId: row.id, reason: `event #${row.seq} has no signed head although Keel signs every event since ${signingSince.toISOString()}: it was written around Keel, or the heads were deleted` };
-      }
-      if (watch.has(row.seq)) hashAt.set(row.seq, { hash: row.hash, eventId: row.id });
-      prevHash = row.hash;
-      checked += 1;
+      meter.add(rows.length);
     }
-    if (rows.length < BATCH) break;
-    const last = rows[rows.length - 1];
-    cursor = { seq: last.seq, id: last.id };
+  } finally {
+    meter.finish();
   }
 
   const tip = reach?.tip ?? 0;
@@ -152,4 +163,53 @@ async function verifyUpTo(prisma: PrismaClient, tenantId: string, publicKeys: Au
     if (at?.hash !== anchor.hash) return fail({ seq: anchor.seq, eventId: at?.eventId ?? null, reason: `event #${anchor.seq} does not match ${file}: the chain was rewritten` });
   }
   return { ok: true, checked, headHash: prevHash, signedHead };
+}
+
+/** A read verify runs: its SQL and values, and a name under which each connection plans it once. */
+export type VerifyRead = <T>(name: string, text: string, values: unknown[]) => Promise<T[]>;
+
+/**
+ * How verify reads its pages: as named statements straight on the pool behind `prisma` when that
+ * is the open database's, which each connection plans once and whose rows skip Prisma's mapping
+ * (100,000 events: 4.7 s through Prisma, 2.0 to 2.9 s so, on PostgreSQL 15; measured), else
+ * through `prisma` (a test's wrapped client).
+ */
+export function verifyReads(prisma: PrismaClient): VerifyRead {
+  let database: Database | null = null;
+  try {
+    database = getDatabase();
+  } catch {
+    database = null;
+  }
+  if (database?.prisma === prisma) {
+    const pool = database.pool;
+    return async <T>(name: string, text: string, values: unknown[]) => (await pool.query({ name, text, values })).rows as T[];
+  }
+  return <T>(_name: string, text: string, values: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...values);
+}
+
+/**
+ * A keyset walk in pages, the next page's read in flight while the caller checks this one, so that
+ * on a database server the rows arrive while Keel hashes. `read(last)` reads the page after `last`
+ * (null: the first, unless `first` is already being read); a page shorter than `limit` is the last.
+ * Each page is one short statement, so on the embedded database other work still gets the
+ * connection between them.
+ */
+export async function* pagesOf<T>(read: (last: T | null) => Promise<T[]>, limit: number, first?: Promise<T[]>): AsyncGenerator<T[]> {
+  let next: Promise<T[]> | null = first ?? ahead(read(null));
+  while (next) {
+    const rows: T[] = await next;
+    next = rows.length < limit ? null : ahead(read(rows[rows.length - 1]));
+    yield rows;
+  }
+}
+
+/**
+ * A read started ahead of its use, its failure handled now: a walk that stops early (a broken
+ * link) or awaits something else first would otherwise leave it unhandled. Whoever awaits it still
+ * gets the error.
+ */
+export function ahead<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => {});
+  return read;
 }
