@@ -8,6 +8,7 @@ import { bootDatabase } from "@/lib/db/boot";
 import { publishConsoleGateway } from "@/lib/endpoints/console-gateway";
 import { GATEWAY_PREFIX, createGatewayHandler } from "@/lib/gateway/handler";
 import { settleClientAddress } from "@/lib/net/client-address";
+import { ContentPurger } from "@/lib/privacy/purge";
 import { resealNotice, resealSecrets } from "@/lib/secrets/reseal";
 import { startConsoleProcess, type ConsoleProcess } from "@/lib/server/console-process";
 import { exportConsoleEnvironment } from "@/lib/server/console-environment";
@@ -48,6 +49,9 @@ async function main() {
   // Seals request records into each tenant's signed audit chain, off the request path.
   const sealer = new RequestSealer(booted.database, { home: config.home });
   sealer.start();
+  // Deletes request content past its tenant's retention (tenants that keep it), every minute.
+  const purger = new ContentPurger(booted.database.pool);
+  purger.start();
 
   const server = http.createServer((req, res) => {
     // Audit events and throttles use the caller's address: only a trusted proxy may say what it is.
@@ -109,6 +113,7 @@ async function main() {
     // In-flight gateway requests finish and their records are written before the database goes.
     await gateway.close();
     await sealer.stop();
+    await purger.stop();
     server.closeAllConnections();
     await child?.close();
     await shared?.close();

@@ -2,6 +2,7 @@ import "server-only";
 import { can } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/db/generated/enums";
 import { db } from "@/lib/db/client";
+import { findRequestContent, type RequestContentView } from "@/lib/privacy/data";
 
 export type RequestDetail = {
   id: string;
@@ -24,6 +25,8 @@ export type RequestDetail = {
   createdAt: Date;
   /** The seal whose Merkle root, in the tenant's signed audit chain, covers this record; null until the sealer has reached it. */
   seal: { seq: number; auditSeq: number; count: number; createdAt: Date } | null;
+  /** The prompt and response, redacted, while the tenant's retention keeps them; else why there are none. */
+  content: RequestContentView;
 };
 
 /**
@@ -53,10 +56,11 @@ export async function findRequestDetail(scope: { tenantId: string; userId: strin
   const found = await findRequestRecord({ tenantId: scope.tenantId, id, ...(can(scope.role, "audit.read") ? {} : { userId: scope.userId }) });
   if (!found) return null;
   const { record: r, version } = found;
-  const [key, user, seal] = await Promise.all([
+  const [key, user, seal, content] = await Promise.all([
     r.apiKeyId ? db().apiKey.findFirst({ where: { tenantId: scope.tenantId, id: r.apiKeyId }, select: { name: true, prefix: true } }) : null,
     r.userId ? db().user.findUnique({ where: { id: r.userId }, select: { email: true } }) : null,
     findSealOf(scope.tenantId, r.id),
+    findRequestContent(scope, r),
   ]);
   return {
     ...pick(r),
@@ -64,6 +68,7 @@ export async function findRequestDetail(scope: { tenantId: string; userId: strin
     version,
     actor: key ? { kind: "key", ...key } : user ? { kind: "user", email: user.email } : null,
     seal,
+    content,
   };
 }
 

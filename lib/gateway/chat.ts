@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { chatInputText, chatOutputText } from "@/lib/privacy/content";
 import type { Exchange } from "./exchange";
 import type { Gateway } from "./gateway";
 import { admit, admitCaller, findEndpoint } from "./steps/admit";
@@ -27,6 +28,8 @@ export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMe
   const { body, inputHash, stream } = await parseChat(req, gw.config.maxBodyBytes);
   Object.assign(ex, { inputHash, stream, endpointName: body.model });
   ex.attribute(caller);
+  const keepDays = caller.tenant.contentRetentionDays;
+  if (keepDays) ex.content = { retentionDays: keepDays, input: chatInputText(body.messages) }; // the tenant keeps request content
   const endpoint = await findEndpoint(gw, caller, body.model);
   ex.endpointId = endpoint.id;
   const admission = await admit(gw, caller, endpoint, "CHAT", (v) => estimateChatUsage(body, v.params));
@@ -36,13 +39,14 @@ export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMe
     const commit: Commit = (outcome) => record(gw.records, ex, outcome);
     const headers = answerHeaders(called, admission.headers);
     if (stream) {
-      await respondStream(res, called, body, headers, commit, ex.startedAt, signal);
+      await respondStream(res, called, body, headers, commit, ex.startedAt, signal, ex.content !== null);
       return;
     }
     const prompt = () => tokensForChars(chatPromptChars(body));
     await respondJson(res, called, {
       maxBytes: MAX_RESPONSE_BYTES,
       meter: (json) => meter(readUsage(json.usage), () => ({ inputTokens: prompt(), outputTokens: tokensForChars(choiceChars(json.choices)) }), called.version.prices),
+      output: ex.content ? chatOutputText : undefined,
     }, headers, commit);
   } finally {
     admission.settle(ex.metered);

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { embeddingsInputText } from "@/lib/privacy/content";
 import type { Exchange } from "./exchange";
 import type { Gateway } from "./gateway";
 import { admit, admitCaller, findEndpoint } from "./steps/admit";
@@ -21,6 +22,8 @@ export async function embeddings(gw: Gateway, ex: Exchange, req: IncomingMessage
   const { body, inputHash } = await parseEmbeddings(req, gw.config.maxBodyBytes);
   Object.assign(ex, { inputHash, endpointName: body.model });
   ex.attribute(caller);
+  const keepDays = caller.tenant.contentRetentionDays;
+  if (keepDays) ex.content = { retentionDays: keepDays, input: embeddingsInputText(body.input) }; // the tenant keeps request content
   const endpoint = await findEndpoint(gw, caller, body.model);
   ex.endpointId = endpoint.id;
   const estimate = estimateEmbeddingsUsage(body.input);

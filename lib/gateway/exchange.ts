@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { canonicalJson } from "@/lib/audit/chain";
+import type { KeptContent } from "@/lib/privacy/content";
 import type { AttemptCounter } from "@/lib/providers/provider";
 import type { GatewayVersion } from "./endpoints";
 import type { GatewayKey } from "./keys";
@@ -44,6 +45,11 @@ export class Exchange {
   endpointId: string | null = null;
   endpointName: string | null = null;
   metered: Metered = NOTHING_METERED;
+  /**
+   * Set by the pipeline only for a tenant that keeps request content: how long, and the input as
+   * text. Null, the default, records the input's hash alone.
+   */
+  content: KeptContent | null = null;
   recorded = false;
 
   constructor(readonly id: string) {}

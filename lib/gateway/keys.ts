@@ -27,20 +27,34 @@ export type GatewayKey = {
   pinnedVersionId?: string;
 };
 
-export type GatewayTenant = { id: string; slug: string; suspended: boolean; monthlyBudgetUsd: number | null };
+export type GatewayTenant = {
+  id: string;
+  slug: string;
+  suspended: boolean;
+  monthlyBudgetUsd: number | null;
+  /** Days a request's redacted prompt and response are kept; null or absent (the default) keeps only the input's hash. */
+  contentRetentionDays?: number | null;
+};
 
-const TENANT_SELECT = { id: true, slug: true, status: true, monthlyBudgetUsd: true } as const;
+const TENANT_SELECT = { id: true, slug: true, status: true, monthlyBudgetUsd: true, contentRetentionDays: true } as const;
 
-function toTenant(row: { id: string; slug: string; status: string; monthlyBudgetUsd: { toString(): string } | null }): GatewayTenant {
+function toTenant(row: {
+  id: string;
+  slug: string;
+  status: string;
+  monthlyBudgetUsd: { toString(): string } | null;
+  contentRetentionDays: number | null;
+}): GatewayTenant {
   return {
     id: row.id,
     slug: row.slug,
     suspended: row.status !== "ACTIVE",
     monthlyBudgetUsd: row.monthlyBudgetUsd === null ? null : Number(row.monthlyBudgetUsd),
+    contentRetentionDays: row.contentRetentionDays,
   };
 }
 
-/** Tenants by id; `forget` drops one when it changes (suspended, resumed, a new budget). */
+/** Tenants by id; `forget` drops one when it changes (suspended, resumed, a new budget or content retention). */
 export type TenantLookup = ((tenantId: string) => Promise<GatewayTenant | null>) & { forget: (tenantId: string) => void };
 
 /** Tenants by id through a short-TTL cache, for console callers (API keys bring theirs along). */

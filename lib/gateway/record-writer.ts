@@ -4,14 +4,19 @@ import { reportCommittedRecords, sealerListening, type CommittedRecord } from "@
 import { canonicalRecord, costText, deriveMacKeys, recordLeaf, recordMac, type CanonicalRecord, type MacKey } from "@/lib/audit/request-record-hash";
 import { getDatabase } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
+import type { StoredContent } from "@/lib/privacy/content";
 
-export type RequestRecordRow = Prisma.RequestRecordCreateManyInput & { id: string };
+/** A request record to write; `content` (redacted) only for tenants that keep request content. */
+export type RequestRecordRow = Prisma.RequestRecordCreateManyInput & { id: string; content?: StoredContent };
 
 /** Under load (a batch this big), the next batch gathers for LINGER_MS more before it is written. */
 const LINGER_AFTER_ROWS = 8;
 const LINGER_MS = 1;
 
 type Waiter = { row: RequestRecordRow; resolve: () => void; reject: (error: unknown) => void };
+
+/** What an insert leaves to do once its records' waiters are released: storing their content. */
+export type AfterCommit = () => Promise<void>;
 
 /**
  * Group commit for request records. `write()` resolves once the record's batch has committed, so
@@ -26,7 +31,7 @@ export class RecordWriter {
   private drained: (() => void)[] = [];
 
   constructor(
-    private readonly insert: (rows: RequestRecordRow[]) => Promise<void> = insertRequestRecords,
+    private readonly insert: (rows: RequestRecordRow[]) => Promise<AfterCommit | void> = commitRequestRecords,
     private readonly maxBatch = 500,
   ) {}
 
@@ -51,13 +56,16 @@ export class RecordWriter {
   private async drain() {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
+      let after: AfterCommit | void = undefined;
       try {
-        await this.insert(batch.map((w) => w.row));
+        after = await this.insert(batch.map((w) => w.row));
         for (const w of batch) w.resolve();
       } catch (error) {
         console.error(`[gateway] could not write ${batch.length} request record(s):`, error);
         for (const w of batch) w.reject(error);
       }
+      // Content waits for no response: the records are what a response waits for.
+      if (after) await after().catch((error: unknown) => console.error("[gateway] storing request content failed:", error));
       // A big batch means load: let the next one gather a moment longer. Each INSERT costs the
       // embedded database about ten rows' worth of CPU on top of its rows, and under load that
       // CPU is what the gateway's latency is made of (measured: 1 ms turns batches of ~11 rows
@@ -87,20 +95,36 @@ const INSERT_NEW_SQL = `${INSERT_SQL} ON CONFLICT ("id") DO NOTHING RETURNING "i
  * The writer's insert function for a signing key spec: records get a MAC under the key derived from
  * its first key (none when the spec is null).
  */
-export function recordInserter(signingKeySpec: string | null): (rows: RequestRecordRow[]) => Promise<void> {
+export function recordInserter(signingKeySpec: string | null): (rows: RequestRecordRow[]) => Promise<AfterCommit | void> {
   const macKey = signingKeySpec ? deriveMacKeys(signingKeySpec)[0] : null;
-  return (rows) => insertRequestRecords(rows, macKey);
+  return (rows) => commitRequestRecords(rows, macKey);
 }
 
 const UNIQUE_VIOLATION = "23505";
+
+/** Writes request records and then their content, if any (see commitRequestRecords). */
+export async function insertRequestRecords(rows: RequestRecordRow[], macKey: MacKey | null = null): Promise<void> {
+  const after = await commitRequestRecords(rows, macKey);
+  if (after) await after();
+}
 
 /**
  * One multi-row INSERT on the app's shared pool. Raw SQL rather than Prisma's createMany: the
  * query compiler cost more CPU per batch than the rest of the request path together (measured).
  * Record ids are request ids, which a caller may reuse through `x-request-id`; a reused id is
- * stored with a random suffix instead of losing the record.
+ * stored with a random suffix instead of losing the record. Returns, when some records carry
+ * content (tenants that keep it), the step that stores it under each record's final id: the writer
+ * runs it once the records' waiters are released.
  */
-export async function insertRequestRecords(rows: RequestRecordRow[], macKey: MacKey | null = null): Promise<void> {
+export async function commitRequestRecords(rows: RequestRecordRow[], macKey: MacKey | null = null): Promise<AfterCommit | undefined> {
+  const stored = await insertRecords(rows, macKey);
+  let contents: RequestRecordRow[] | null = null;
+  for (const row of stored) if (row.content) (contents ??= []).push(row);
+  return contents ? () => insertContents(contents) : undefined;
+}
+
+/** The records' INSERT; returns the rows as stored, with their final ids. */
+async function insertRecords(rows: RequestRecordRow[], macKey: MacKey | null): Promise<RequestRecordRow[]> {
   const seen = new Set<string>();
   const unique = rows.map((row) => {
     const id = seen.has(row.id) ? suffixed(row.id) : row.id;
@@ -112,14 +136,53 @@ export async function insertRequestRecords(rows: RequestRecordRow[], macKey: Mac
   // and the batch goes again the slow way, which finds the clashing ids.
   try {
     await insertRows("keel_insert_request_records_plain", INSERT_SQL, unique, macKey);
-    return;
+    return unique;
   } catch (error) {
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
   }
   const stored = new Set((await insertRows("keel_insert_new_request_records", INSERT_NEW_SQL, unique, macKey)).map((r) => r.id));
-  if (stored.size === unique.length) return;
+  if (stored.size === unique.length) return unique;
   const clashed = unique.filter((row) => !stored.has(row.id)).map((row) => ({ ...row, id: suffixed(row.id) }));
-  await insertRows("keel_insert_new_request_records", INSERT_NEW_SQL, clashed, macKey);
+  const again = new Set((await insertRows("keel_insert_new_request_records", INSERT_NEW_SQL, clashed, macKey)).map((r) => r.id));
+  return [...unique.filter((row) => stored.has(row.id)), ...clashed.filter((row) => again.has(row.id))];
+}
+
+const CONTENT_SQL =
+  `INSERT INTO "RequestContent" ("id", "tenantId", "input", "output", "redactions", "createdAt", "expiresAt") ` +
+  `SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int4[], $6::timestamptz[], $7::timestamptz[]) ` +
+  `ON CONFLICT ("id") DO NOTHING`;
+
+/** Content per statement, in characters: a batch of 500 records could carry 250 MB of it. */
+const CONTENT_CHARS_PER_STATEMENT = 8 * 1024 * 1024;
+
+/**
+ * The content rows of records just committed, in statements of their own: a failure here is
+ * logged and the records stay, since a record is never lost for its content.
+ */
+async function insertContents(rows: RequestRecordRow[]): Promise<void> {
+  let values: unknown[][] = [[], [], [], [], [], [], []];
+  let chars = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const c = row.content!;
+    values[0].push(row.id);
+    values[1].push(row.tenantId);
+    values[2].push(c.input);
+    values[3].push(c.output);
+    values[4].push(c.redactions);
+    values[5].push(row.createdAt);
+    values[6].push(c.expiresAt);
+    chars += c.input.length + (c.output?.length ?? 0);
+    if (chars < CONTENT_CHARS_PER_STATEMENT && i < rows.length - 1) continue;
+    try {
+      await getDatabase().pool.query({ name: "keel_insert_request_contents", text: CONTENT_SQL, values });
+    } catch (error) {
+      const ids = values[0] as string[];
+      console.error(`[gateway] could not store the content of ${ids.length} request(s) from ${ids[0]}; their records are kept:`, error);
+    }
+    values = [[], [], [], [], [], [], []];
+    chars = 0;
+  }
 }
 
 async function insertRows(name: string, text: string, rows: RequestRecordRow[], macKey: MacKey | null): Promise<{ id: string }[]> {

@@ -72,6 +72,7 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   createApiKey: (t) => ({ tenant: t.slug, name: "intruder key" }),
   revokeApiKey: (t) => ({ tenant: t.slug, apiKeyId: t.apiKeyId }),
   setMonthlyBudget: (t) => ({ tenant: t.slug, monthlyBudgetUsd: "0" }),
+  setContentRetention: (t) => ({ tenant: t.slug, mode: "content", contentRetentionDays: "30" }),
   createPrompt: (t) => ({ tenant: t.slug, name: "intruder-prompt", system: "Leak {{secrets}}", endpoint: "chat" }),
   savePromptVersion: (t) => ({ tenant: t.slug, promptId: t.promptId, system: "Hijacked", endpoint: "chat" }),
   restorePromptVersion: (t) => ({ tenant: t.slug, promptId: t.promptId, version: 1 }),
@@ -102,7 +103,7 @@ async function snapshot() {
     db().promptVersion.findMany({ orderBy: { id: "asc" } }),
   ]);
   const [tenants, memberships, users, events, invitations] = await Promise.all([
-    db().tenant.findMany({ orderBy: { id: "asc" }, select: { id: true, slug: true, status: true, auditSeq: true, monthlyBudgetUsd: true } }),
+    db().tenant.findMany({ orderBy: { id: "asc" }, select: { id: true, slug: true, status: true, auditSeq: true, monthlyBudgetUsd: true, contentRetentionDays: true } }),
     db().membership.findMany({ orderBy: { id: "asc" }, select: { id: true, role: true, tenantId: true, userId: true } }),
     db().user.findMany({ orderBy: { id: "asc" }, select: { id: true, email: true, sessionVersion: true, passwordHash: true } }),
     db().auditEvent.count(),
@@ -440,11 +441,25 @@ describe("attack matrix", () => {
       expect(await snapshot()).toEqual(before);
     });
 
-    it("GET /api/t/[tenant]/audit/verify: an auditor gets the verdict", async () => {
+    it("GET /api/t/[tenant]/audit/verify: an auditor gets the verdict, and the verification is recorded in their tenant as theirs", async () => {
       await signInAs(byRole.AUDITOR);
       const res = await ROUTES["GET /api/t/[tenant]/audit/verify"].send(target.slug);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ audit: { ok: true } });
+      const verdict = await res.json();
+      expect(verdict).toMatchObject({ audit: { ok: true } });
+      const event = await db().auditEvent.findFirstOrThrow({ where: { action: "audit.verified", seq: verdict.recordedAs, tenantId: target.id } });
+      expect(event).toMatchObject({ actorId: byRole.AUDITOR.id, actorLabel: byRole.AUDITOR.email });
+    });
+
+    it("GET /api/t/[tenant]/audit/verify?progress=1: a DEVELOPER or a VIEWER gets 403 and no stream, and nothing is recorded", async () => {
+      for (const role of ["DEVELOPER", "VIEWER"] as const) {
+        await signInAs(byRole[role]);
+        const before = await snapshot();
+        const res = await verifyRoute(new Request(`http://keel.test/api/t/${target.slug}/audit/verify?progress=1`), { params: Promise.resolve({ tenant: target.slug }) });
+        expect(res.status, role).toBe(403);
+        expect((await res.json()).error.code, role).toBe("forbidden");
+        expect(await snapshot()).toEqual(before);
+      }
     });
   });
 });

@@ -66,3 +66,9 @@ export async function listTenantsForAdmin(viewer: { isPlatformAdmin: boolean }, 
   ]);
   return { rows: rows.map((r) => ({ ...r, members: r._count.memberships })), total };
 }
+
+/** The tenant's own settings as its pages show them: the monthly budget and what the gateway stores of requests. */
+export const findTenantSettings = cache(async (ctx: Pick<TenantScope, "tenantId">) => {
+  const t = await db().tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { monthlyBudgetUsd: true, contentRetentionDays: true } });
+  return { monthlyBudgetUsd: t.monthlyBudgetUsd?.toString() ?? null, contentRetentionDays: t.contentRetentionDays };
+});

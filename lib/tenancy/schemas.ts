@@ -56,3 +56,23 @@ export const setBudgetSchema = z.object({
     ])
     .transform((v) => (v === null ? null : Math.round(v * 100) / 100)),
 });
+
+/** Most days a tenant may keep request content: ten years. */
+export const MAX_CONTENT_RETENTION_DAYS = 3650;
+
+/**
+ * What the gateway stores of each request: input hashes only (the default), or the prompt and the
+ * response, redacted, for 1 to 3650 days. The days are read only when content is kept.
+ */
+export const setContentRetentionSchema = z.object({
+  mode: z.enum(["hashes", "content"], { error: "Choose what Keel stores of each request" }),
+  contentRetentionDays: z.preprocess(
+    (v) => (v === "" || v === null ? undefined : v),
+    z.coerce
+      .number({ error: "Enter a whole number of days" })
+      .int("Enter a whole number of days")
+      .min(1, "Keep content for at least 1 day")
+      .max(MAX_CONTENT_RETENTION_DAYS, `Keep content for at most ${MAX_CONTENT_RETENTION_DAYS} days`)
+      .optional(),
+  ),
+});

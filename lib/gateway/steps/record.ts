@@ -1,9 +1,13 @@
+import { storedContent, type CapturedText, type StoredContent } from "@/lib/privacy/content";
 import { apiError } from "../errors";
 import type { Exchange, Metered } from "../exchange";
 import type { RecordWriter, RequestRecordRow } from "../record-writer";
 
-/** How the request ended, as its record says, and what it used when it got as far as a provider's answer. */
-export type Outcome = { status: number; errorCode: string | null; metered?: Metered };
+/**
+ * How the request ended, as its record says, and what it used when it got as far as a provider's
+ * answer; `output`, the answer's text, only when the tenant keeps request content.
+ */
+export type Outcome = { status: number; errorCode: string | null; metered?: Metered; output?: CapturedText | null };
 
 /** Records the request with this outcome (the respond step's way to reach the record step). */
 export type Commit = (outcome: Outcome) => Promise<void>;
@@ -44,9 +48,21 @@ export async function record(records: RecordWriter, ex: Exchange, outcome: Outco
     attempts: ex.calls.attempts,
     createdAt: ex.createdAt,
   };
+  // Content is no part of the record's canonical form (MAC, seal), so purging it later leaves both valid.
+  if (ex.content) row.content = contentOf(ex, outcome);
   try {
     await records.write(row);
   } catch {
     throw apiError(500, "record_failed", `Keel could not record this request, so it withholds the answer (request id ${ex.id}). Please retry.`);
+  }
+}
+
+/** The request's content, redacted, for the record writer; a request is never unrecorded for its content. */
+function contentOf(ex: Exchange, outcome: Outcome): StoredContent | undefined {
+  try {
+    return storedContent(ex.content!, outcome.output ?? null, ex.createdAt);
+  } catch (error) {
+    console.error(`[gateway] request ${ex.id}: could not prepare its content for storage; the record is kept without it:`, error);
+    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
+import { StreamCapture } from "@/lib/privacy/content";
 import { bodyError } from "@/lib/providers/body";
 import { GatewayError, abortedBy, apiError, clientClosed } from "../errors";
 import type { Metered } from "../exchange";
@@ -14,7 +15,8 @@ import { meter, type AnswerHeaders } from "./respond";
  * Reads a chat completion stream on its way through: usage, the first content (time to first
  * token), the end marker and any error the provider sent. It holds back `[DONE]`, which the
  * gateway sends only once the request record is durable, and drops the usage chunk the gateway
- * asked for on its own when the caller did not.
+ * asked for on its own when the caller did not. Asked to (`capture`, for tenants that keep request
+ * content), it also keeps the answer's text, bounded (lib/privacy/content.ts).
  */
 export class ChatStreamTap {
   usage: Usage | null = null;
@@ -22,9 +24,13 @@ export class ChatStreamTap {
   firstContentAt: number | null = null;
   sawDone = false;
   providerError: { message?: unknown } | null = null;
+  /** The answer's text so far, when asked to keep it. */
+  readonly text: StreamCapture | null;
   private readonly splitter = new SseSplitter();
 
-  constructor(private readonly callerWantsUsage: boolean) {}
+  constructor(private readonly callerWantsUsage: boolean, capture = false) {
+    this.text = capture ? new StreamCapture() : null;
+  }
 
   /** The text to send the caller for this chunk of the provider's stream. */
   push(chunk: Uint8Array): string {
@@ -57,6 +63,7 @@ export class ChatStreamTap {
     if (chunk?.error) this.providerError = chunk.error as { message?: unknown };
     const chars = choiceChars(chunk.choices);
     this.outputChars += chars;
+    if (chars > 0 && this.text) this.text.add(chunk.choices);
     if (chars > 0 && this.firstContentAt === null) this.firstContentAt = performance.now();
     if (chunk.usage == null) return `${event.raw}\n\n`;
     this.usage = readUsage(chunk.usage) ?? this.usage;
@@ -74,7 +81,8 @@ export class ChatStreamTap {
  * so a failure from here on cannot become an error status, and the call step's fallbacks are
  * behind it. The record is written before the final `data: [DONE]`; a stream that breaks or ends
  * without `[DONE]` reaches the caller as an error event followed by a reset connection, never as a
- * clean ending, and is recorded as failed.
+ * clean ending, and is recorded as failed. With `keepOutput` (the tenant keeps request content)
+ * the record gets the answer's text too, as far as it came.
  */
 export async function respondStream(
   res: ServerResponse,
@@ -84,9 +92,10 @@ export async function respondStream(
   commit: Commit,
   startedAt: number,
   signal: AbortSignal,
+  keepOutput = false,
 ): Promise<Metered> {
   const { response, version } = called;
-  const tap = new ChatStreamTap(body.stream_options?.include_usage === true);
+  const tap = new ChatStreamTap(body.stream_options?.include_usage === true, keepOutput);
   res.writeHead(200, {
     ...headers,
     "content-type": "text/event-stream; charset=utf-8",
@@ -123,16 +132,17 @@ export async function respondStream(
     tap.firstContentAt === null ? null : Math.round(tap.firstContentAt - startedAt),
   );
 
+  const output = tap.text ? tap.text.done() : null;
   if (!failure) {
     try {
-      await commit({ status: 200, errorCode: null, metered });
+      await commit({ status: 200, errorCode: null, metered, output });
       res.end("data: [DONE]\n\n");
       return metered;
     } catch (error) {
       failure = error as GatewayError;
     }
   }
-  await commit({ status: failure.status, errorCode: failure.code, metered }).catch(() => {});
+  await commit({ status: failure.status, errorCode: failure.code, metered, output }).catch(() => {});
   // The provider's own error event already reached the caller; otherwise say what happened.
   const notice = tap.providerError || failure.status === 499 ? "" : `data: ${JSON.stringify(failure)}\n\n`;
   abort(res, notice);

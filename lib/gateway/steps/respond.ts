@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { CapturedText } from "@/lib/privacy/content";
 import { readUpstreamBody } from "@/lib/providers/body";
 import { sendJson } from "../errors";
 import type { Metered } from "../exchange";
@@ -32,6 +33,8 @@ export type JsonAnswer = {
   meter: (json: Record<string, unknown>) => Metered;
   /** Rewrites the JSON in place when the caller needs it otherwise; returns whether it did. */
   rewrite?: (json: Record<string, unknown>) => boolean;
+  /** The answer's text for the record to keep; given only for tenants that keep request content. */
+  output?: (json: Record<string, unknown>) => CapturedText;
 };
 
 /**
@@ -44,7 +47,7 @@ export async function respondJson(res: ServerResponse, called: Called, answer: J
   const json = parseProviderJson(raw);
   const rewritten = answer.rewrite?.(json) ?? false;
   const metered = answer.meter(json);
-  await commit({ status: 200, errorCode: null, metered });
+  await commit({ status: 200, errorCode: null, metered, output: answer.output ? answer.output(json) : null });
   sendJson(res, 200, rewritten ? JSON.stringify(json) : raw, headers);
   return metered;
 }

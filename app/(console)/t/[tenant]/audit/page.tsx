@@ -11,6 +11,8 @@ import { EXPORT_ACTION } from "@/lib/audit/export/export";
 import { FILTER_PARAMS, explorerHref, parseExplorerParams, type TrailFilters as Filters } from "@/lib/audit/explorer/filters";
 import { findRequestDetail } from "@/lib/audit/request-detail";
 import type { Role } from "@/lib/db/generated/enums";
+import { contentModeSentence } from "@/lib/privacy/mode";
+import { findTenantSettings } from "@/lib/tenancy/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { DetailDrawer } from "./_components/detail-drawer";
 import { ExportLinks } from "./_components/export-links";
@@ -60,12 +62,13 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
   const errors = parsed.ok ? (parsed.params.cursor && !cursor ? { cursor: ["This page link is not valid; start from the first page."] } : {}) : parsed.errors;
   const choices = await explorerChoices(scope);
   const filterValues = Object.fromEntries([...FILTER_PARAMS, "order"].map((k) => [k, current[k] ?? ""]).filter(([, v]) => v));
+  const { contentRetentionDays } = await findTenantSettings(scope);
 
   const header = (
     <PageHeader
       crumbs={crumbs}
       title="Audit log"
-      description="Every change and every gateway request in this tenant, append-only: changes are hash-chained under a head Keel signs, request records are sealed into that chain in batches. Keel stores a hash of each request's input, not the prompt."
+      description={`Every change and every gateway request in this tenant, append-only: changes are hash-chained under a head Keel signs, request records are sealed into that chain in batches. ${contentModeSentence(contentRetentionDays)}`}
       actions={can(scope.role, "audit.verify") ? <VerifyChainButton tenant={scope.tenantSlug} /> : undefined}
     />
   );

@@ -5,10 +5,12 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { PERMISSIONS, ROLES, ROLE_LABELS, can, type Permission } from "@/lib/auth/permissions";
-import { db } from "@/lib/db/client";
 import { gatewaySummary } from "@/lib/monitoring/data";
+import { contentModeSentence } from "@/lib/privacy/mode";
+import { findTenantSettings } from "@/lib/tenancy/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { BudgetForm } from "./_components/budget-form";
+import { ContentRetentionForm } from "./_components/content-retention-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -16,11 +18,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
   const { scope } = await requireTenant((await params).tenant);
   const now = new Date();
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const [tenant, month] = await Promise.all([
-    db().tenant.findUniqueOrThrow({ where: { id: scope.tenantId }, select: { monthlyBudgetUsd: true } }),
-    gatewaySummary(scope, monthStart),
-  ]);
-  const budget = tenant.monthlyBudgetUsd?.toString() ?? null;
+  const [settings, month] = await Promise.all([findTenantSettings(scope), gatewaySummary(scope, monthStart)]);
+  const budget = settings.monthlyBudgetUsd;
+  const manages = can(scope.role, "settings.manage") && scope.status === "ACTIVE";
   return (
     <>
       <PageHeader crumbs={[{ label: scope.tenantName, href: `/t/${scope.tenantSlug}` }, { label: "Settings" }]} title="Settings" />
@@ -45,7 +45,21 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
             </CardDescription>
           </CardHeader>
           <CardContent>
-            <BudgetForm tenant={scope.tenantSlug} current={budget} disabled={!can(scope.role, "settings.manage") || scope.status !== "ACTIVE"} />
+            <BudgetForm tenant={scope.tenantSlug} current={budget} disabled={!manages} />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Request content</CardTitle>
+            <CardDescription data-testid="content-mode">
+              {contentModeSentence(settings.contentRetentionDays)} With storage on, Keel replaces emails, phone numbers, card numbers
+              (Luhn-checked) and national ids (US Social Security and UK National Insurance numbers, no others) before storing, and keeps
+              at most 256 KB of each input and output. A new retention applies to content stored from then on. Turning storage off stops
+              storing at once and deletes nothing: content already stored is purged when its own retention ends.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <ContentRetentionForm tenant={scope.tenantSlug} current={settings.contentRetentionDays} canManage={manages} />
           </CardContent>
         </Card>
         <Card className="overflow-hidden">

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import type { Activation } from "@/lib/audit/explorer/answers";
 import { diffJson } from "@/lib/audit/explorer/diff";
 import type { RequestDetail } from "@/lib/audit/request-detail";
+import { contentAbsenceText } from "@/lib/privacy/mode";
 import { cn } from "@/components/ui/cn";
 
 const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 23)} UTC`;
@@ -65,7 +66,29 @@ export function RequestDetailBody(props: {
         {r.endpointId && <Link className={linkClass} href={changesHref({ kind: "changes", endpoint: r.endpointId })}>Changes to this endpoint</Link>}
         {activation && <Link className={linkClass} href={props.hrefWith({ open: `e:${activation.seq}` })}>The activation</Link>}
       </nav>
-      <p className="text-xs text-muted-foreground">Keel stores a hash of the input, not the prompt itself.</p>
+      <section aria-label="Content" className="space-y-2" data-testid="detail-content">
+        <h3 className="text-sm font-semibold">Content</h3>
+        {r.content.kind === "stored" ? (
+          <>
+            <p className="text-xs text-muted-foreground">
+              Redacted before storage ({r.content.redactions} value{r.content.redactions === 1 ? "" : "s"} replaced); purged at {utc(r.content.expiresAt)}.
+            </p>
+            {(
+              [
+                ["Input", r.content.input],
+                ["Output", r.content.output ?? "none: the request ended without an answer"],
+              ] as const
+            ).map(([label, text]) => (
+              <div key={label}>
+                <div className="text-xs text-muted-foreground">{label}</div>
+                <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-muted p-2 font-mono text-xs" data-testid={`detail-content-${label.toLowerCase()}`}>{text}</pre>
+              </div>
+            ))}
+          </>
+        ) : (
+          <p className="text-sm text-muted-foreground">{contentAbsenceText(r.content)}</p>
+        )}
+      </section>
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardContent } from "@/components/ui/card";
 import { findRequestDetail } from "@/lib/audit/request-detail";
+import { contentAbsenceText } from "@/lib/privacy/mode";
 import { requireTenant } from "@/lib/tenancy/page";
 
 export const metadata: Metadata = { title: "Request" };
@@ -51,8 +52,20 @@ export default async function RequestPage({ params }: { params: Promise<{ tenant
               </div>
             ))}
           </dl>
-          <p className="mt-6 text-sm text-muted-foreground">
-            Keel stores a hash of the input, never the prompt itself. <Link className="underline underline-offset-2" href={`${base}/playground`}>Back to the playground</Link>
+          <section aria-label="Content" className="mt-6 space-y-2 text-sm" data-testid="request-content">
+            <h2 className="font-semibold">Content</h2>
+            {r.content.kind === "stored" ? (
+              <>
+                <p className="text-muted-foreground">Redacted before storage ({r.content.redactions} replaced); purged at {r.content.expiresAt.toISOString().replace("T", " ").slice(0, 16)} UTC.</p>
+                <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-words rounded bg-muted p-2 font-mono text-xs" data-testid="request-content-input">{r.content.input}</pre>
+                <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-words rounded bg-muted p-2 font-mono text-xs" data-testid="request-content-output">{r.content.output ?? "No answer."}</pre>
+              </>
+            ) : (
+              <p className="text-muted-foreground">{contentAbsenceText(r.content)}</p>
+            )}
+          </section>
+          <p className="mt-6 text-sm">
+            <Link className="underline underline-offset-2" href={`${base}/playground`}>Back to the playground</Link>
           </p>
         </CardContent>
       </Card>
