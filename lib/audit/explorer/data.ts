@@ -124,7 +124,21 @@ function past(cursor: Cursor | null, rank: 0 | 1, desc: boolean, at: Prisma.Sql,
 /** A time as a parameter: ISO text cast in SQL, so no session time zone can shift it. */
 const ts = (d: Date) => Prisma.sql`${d.toISOString()}::timestamptz`;
 const and = (parts: Prisma.Sql[]) => Prisma.join(parts, " AND ");
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, "\\$&");
+
+/**
+ * A version's changes are its endpoint's events that name it, in the fields endpoint events name
+ * versions in (lib/endpoints: created, version added, activated, priced, fallbacks set). Exact
+ * keys, not a text search of the JSON: the endpoint's events are then read newest first through
+ * (tenantId, resourceType, resourceId, createdAt) until a page is found (measured: a text LIKE
+ * read all 30,000 events of a busy endpoint, 130-280 ms; this, 0.1 ms).
+ */
+function namesVersion(versionId: string): Prisma.Sql {
+  const v = versionId;
+  return Prisma.sql`(
+    "after"->>'activeVersionId' = ${v} OR "before"->>'activeVersionId' = ${v} OR "after"->>'versionId' = ${v} OR "before"->>'versionId' = ${v}
+    OR "after"->'version'->>'id' = ${v} OR "after"->'activeVersion'->>'id' = ${v} OR "after"->'versionAwaitingPrices'->>'id' = ${v}
+    OR "after"->'fallbackVersionIds' @> to_jsonb(${v}::text) OR "before"->'fallbackVersionIds' @> to_jsonb(${v}::text))`;
+}
 
 async function readChanges(tenantId: string, f: TrailFilters, cursor: Cursor | null, desc: boolean, take: number): Promise<ChangeRow[]> {
   const where: Prisma.Sql[] = [Prisma.sql`"tenantId" = ${tenantId}`];
@@ -142,11 +156,9 @@ async function readChanges(tenantId: string, f: TrailFilters, cursor: Cursor | n
   }
   if (f.endpointId) where.push(Prisma.sql`"resourceType" = 'endpoint' AND "resourceId" = ${f.endpointId}`);
   if (f.versionId) {
-    // Versions change through their endpoint's events, which name the version in what they record.
     const endpointId = await endpointOfVersion(tenantId, f.versionId);
     if (!endpointId) return [];
-    const quoted = `%"${likeLiteral(f.versionId)}"%`;
-    where.push(Prisma.sql`"resourceType" = 'endpoint' AND "resourceId" = ${endpointId} AND ("after"::text LIKE ${quoted} OR "before"::text LIKE ${quoted})`);
+    where.push(Prisma.sql`"resourceType" = 'endpoint' AND "resourceId" = ${endpointId} AND ${namesVersion(f.versionId)}`);
   }
   if (f.requestId) where.push(Prisma.sql`"requestId" = ${f.requestId}`);
   where.push(past(cursor, RANK.change, desc, Prisma.sql`"createdAt"`, Prisma.sql`"id"`));
@@ -170,8 +182,9 @@ async function readRequests(tenantId: string, f: TrailFilters, cursor: Cursor | 
   const o = f.outcome;
   if (o?.kind === "ok") where.push(Prisma.sql`"status" < 400`);
   if (o?.kind === "error") where.push(Prisma.sql`"status" >= 400`);
-  if (o?.kind === "status") where.push(Prisma.sql`"status" = ${o.status}`);
-  if (o?.kind === "code") where.push(Prisma.sql`"errorCode" = ${o.code}`);
+  // The literal conditions beside the parameters let the planner use the partial indexes on failures.
+  if (o?.kind === "status") where.push(o.status >= 400 ? Prisma.sql`"status" = ${o.status} AND "status" >= 400` : Prisma.sql`"status" = ${o.status}`);
+  if (o?.kind === "code") where.push(Prisma.sql`"errorCode" = ${o.code} AND "errorCode" IS NOT NULL`);
   if (f.requestId) where.push(Prisma.sql`"id" = ${f.requestId}`);
   if (f.inputHash) where.push(Prisma.sql`"inputHash" = ${f.inputHash}`);
   where.push(past(cursor, RANK.request, desc, Prisma.sql`"createdAt"`, Prisma.sql`"id"`));

@@ -48,16 +48,19 @@ async function tenantWithTrail(records = 12) {
   return { tenant, user, rows };
 }
 
+const requester = (tenantId: string, user: { id: string; email: string }) => ({
+  tenantId, userId: user.id, userEmail: user.email, caller: { userId: user.id, sessionVersion: 0, ip: "127.0.0.1", userAgent: "test", requestId: `req_${unique()}` },
+});
+
 async function exportOf(tenantId: string, actor: { id: string; email: string }, format: ExportFormat) {
   let seq = 0;
   const stream = streamExport(
     {
-      tenantId, filters: { kind: "all" }, filterParams: {}, format, order: "asc", until: new Date(),
-      actor: { type: "USER", id: actor.id, label: actor.email }, request: { ip: null, userAgent: null, requestId: null },
+      by: requester(tenantId, actor), filters: { kind: "all" }, filterParams: {}, format, order: "asc", until: new Date(),
     },
     (s) => (seq = s),
   );
-  const file = Buffer.from(await new Response(stream).arrayBuffer());
+  const file = Buffer.from(await new Response(stream!).arrayBuffer());
   const found = await manifestLines(tenantId, seq);
   let manifest = "";
   for await (const line of found!.lines) manifest += line;
@@ -155,23 +158,32 @@ describe("an audit export", () => {
     let seq = 0;
     const stream = streamExport(
       {
-        tenantId: tenant.id, filters: { kind: "requests", outcome: { kind: "error" } }, filterParams: { outcome: "error" }, format: "jsonl", order: "desc",
-        until: new Date(), actor: { type: "USER", id: user.id, label: user.email }, request: { ip: null, userAgent: null, requestId: null },
+        by: requester(tenant.id, user), filters: { kind: "requests", outcome: { kind: "error" } }, filterParams: { outcome: "error" }, format: "jsonl", order: "desc",
+        until: new Date(),
       },
       (s) => (seq = s),
     );
-    const text = await new Response(stream).text();
+    const text = await new Response(stream!).text();
     const ids = text.trim().split("\n").map((l) => JSON.parse(l).id);
     expect(ids).toEqual(rows.filter((r) => r.status >= 400).map((r) => r.id).reverse());
 
     const reader = streamExport({
-      tenantId: tenant.id, filters: { kind: "all" }, filterParams: {}, format: "csv", order: "asc", until: new Date(),
-      actor: { type: "USER", id: user.id, label: user.email }, request: { ip: null, userAgent: null, requestId: null },
-    }, (s) => (seq = s)).getReader();
+      by: requester(tenant.id, user), filters: { kind: "all" }, filterParams: {}, format: "csv", order: "asc", until: new Date(),
+    }, (s) => (seq = s))!.getReader();
     await reader.read();
     await reader.cancel();
     const abandoned = await db().auditEvent.findUniqueOrThrow({ where: { tenantId_seq: { tenantId: tenant.id, seq } } });
     expect(abandoned.after).toMatchObject({ complete: false, format: "csv" });
+
+    // At most two at once per tenant; a finished one frees its place.
+    const open = () => streamExport({ by: requester(tenant.id, user), filters: { kind: "all" }, filterParams: {}, format: "jsonl", order: "asc", until: new Date() });
+    const [a, b] = [open(), open()];
+    expect(open()).toBeNull();
+    await a!.cancel();
+    const c = open();
+    expect(c).not.toBeNull();
+    await b!.cancel();
+    await c!.cancel();
   });
 
   it("gives no manifest for an event that is not an export, or for another tenant's export", async () => {

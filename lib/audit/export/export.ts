@@ -1,7 +1,8 @@
 import "server-only";
 import crypto from "node:crypto";
 import { db, getDatabase } from "@/lib/db/client";
-import { recordAudit, type AuditActor, type AuditRequest } from "../record";
+import type { RouteContext } from "@/lib/tenancy/route";
+import { recordRouteAudit } from "../route-audit";
 import { sealTenantRequests } from "../seal-requests";
 import { exploreTrail, cursorOf, type ChangeRow, type RequestRow, type TrailRow } from "../explorer/data";
 import type { TrailFilters } from "../explorer/filters";
@@ -32,15 +33,16 @@ export type ExportClaim = {
   complete: boolean;
 };
 
+export type ExportRequester = Pick<RouteContext, "tenantId" | "userId" | "userEmail" | "caller">;
+
 export type ExportRequestInfo = {
-  tenantId: string;
   filters: TrailFilters;
   /** The filters as the URL gave them, recorded in the event. */
   filterParams: Record<string, string>;
   format: ExportFormat;
   order: "asc" | "desc";
-  actor: AuditActor;
-  request: AuditRequest;
+  /** Who asked, as tenantRoute resolved them: the export's event is theirs, in their membership's tenant. */
+  by: ExportRequester;
   /** When the export started: rows after it are left out, and the file and its manifest are named by it. */
   until: Date;
 };
@@ -57,7 +59,9 @@ export function exportFileName(tenantSlug: string, until: Date | string, part: E
  * is itself recorded in the chain (`audit.exported`) with the file's digest, its row count and the
  * seals that cover it; that event's signed head is what the manifest's verifier trusts.
  */
-export function streamExport(info: ExportRequestInfo, onRecorded?: (seq: number) => void): ReadableStream<Uint8Array> {
+export function streamExport(info: ExportRequestInfo, onRecorded?: (seq: number) => void): ReadableStream<Uint8Array> | null {
+  const release = takeExportSlot(info.by.tenantId);
+  if (!release) return null;
   const until = info.until;
   const filters: TrailFilters = { ...info.filters, to: info.filters.to && info.filters.to < until ? info.filters.to : until };
   const digest = crypto.createHash("sha256");
@@ -80,12 +84,11 @@ export function streamExport(info: ExportRequestInfo, onRecorded?: (seq: number)
   const record = async (complete: boolean) => {
     if (finished) return;
     finished = true;
+    release();
     claim.complete = complete;
     claim.sha256 = digest.digest("hex");
     claim.seals = [...seals].sort((a, b) => a - b);
-    const event = await db().$transaction((tx) =>
-      recordAudit(tx, info.tenantId, info.actor, info.request, { action: EXPORT_ACTION, resourceType: "audit_export", resourceId: null, after: claim }),
-    );
+    const event = await recordRouteAudit(info.by, { action: EXPORT_ACTION, resourceType: "audit_export", resourceId: null, after: claim });
     onRecorded?.(event.seq);
   };
 
@@ -94,11 +97,11 @@ export function streamExport(info: ExportRequestInfo, onRecorded?: (seq: number)
       try {
         if (!started) {
           started = true;
-          await sealDue(info.tenantId);
+          await sealDue(info.by.tenantId);
           if (info.format === "csv") send(controller, CSV_HEADER);
         }
-        const page = await exploreTrail({ tenantId: info.tenantId }, filters, { order: info.order, cursor, back: false, size: PAGE });
-        const rows = await proven(info.tenantId, page.rows);
+        const page = await exploreTrail({ tenantId: info.by.tenantId }, filters, { order: info.order, cursor, back: false, size: PAGE });
+        const rows = await proven(info.by.tenantId, page.rows);
         // The download was abandoned (and recorded) while this page was read.
         if (finished) return;
         let text = "";
@@ -140,6 +143,27 @@ const SEALS_BEFORE_EXPORT = 20;
  */
 async function sealDue(tenantId: string) {
   for (let i = 0; i < SEALS_BEFORE_EXPORT; i++) if (!(await sealTenantRequests(getDatabase().pool, tenantId))) return;
+}
+
+/**
+ * Exports a tenant may run at once in this process. Each reads the whole view once, a query per
+ * page: on the embedded database, in Keel's own thread, a crowd of them would slow the gateway.
+ */
+export const MAX_EXPORTS_PER_TENANT = 2;
+const running = new Map<string, number>();
+
+function takeExportSlot(tenantId: string): (() => void) | null {
+  const n = running.get(tenantId) ?? 0;
+  if (n >= MAX_EXPORTS_PER_TENANT) return null;
+  running.set(tenantId, n + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (running.get(tenantId) ?? 1) - 1;
+    if (left > 0) running.set(tenantId, left);
+    else running.delete(tenantId);
+  };
 }
 
 /** A page's rows with what proves them: each change's signed head, each request's seal. */

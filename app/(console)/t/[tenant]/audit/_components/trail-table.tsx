@@ -44,7 +44,7 @@ export function TrailTable({ rows, labels, hrefWith }: Props) {
               <TableCell>
                 {row.kind === "change" ? <Badge variant="outline">{`change #${row.seq}`}</Badge> : <Badge variant="secondary">request</Badge>}
               </TableCell>
-              <TableCell className="text-sm">{row.kind === "change" ? <ChangeActor row={row} /> : <RequestActor row={row} labels={labels} />}</TableCell>
+              <TableCell className="whitespace-nowrap text-sm">{row.kind === "change" ? <ChangeActor row={row} /> : <RequestActor row={row} labels={labels} />}</TableCell>
               <TableCell>{row.kind === "change" ? <Badge variant="secondary" data-testid="audit-action">{row.action}</Badge> : <RequestWhat row={row} />}</TableCell>
               <TableCell className="max-w-[32rem]">{row.kind === "change" ? <Change row={row} /> : <RequestDetails row={row} labels={labels} />}</TableCell>
               <TableCell>

@@ -1,5 +1,5 @@
 import { EXPORT_FORMATS, type ExportFormat } from "@/lib/audit/export/format";
-import { exportFileName, streamExport } from "@/lib/audit/export/export";
+import { MAX_EXPORTS_PER_TENANT, exportFileName, streamExport } from "@/lib/audit/export/export";
 import { FILTER_PARAMS, parseExplorerParams } from "@/lib/audit/explorer/filters";
 import { problem, tenantRoute } from "@/lib/tenancy/route";
 
@@ -25,15 +25,14 @@ export const GET = tenantRoute("audit.verify", async (req, ctx) => {
   const filterParams = Object.fromEntries(FILTER_PARAMS.map((k) => [k, search[k] ?? ""]).filter(([, v]) => v));
   const until = new Date();
   const stream = streamExport({
-    tenantId: ctx.tenantId,
+    by: ctx,
     filters: parsed.filters,
     filterParams,
     format: format as ExportFormat,
     order: parsed.params.order,
-    actor: { type: "USER", id: ctx.userId, label: ctx.userEmail },
-    request: { ip: ctx.caller.ip, userAgent: ctx.caller.userAgent, requestId: ctx.caller.requestId },
     until,
   });
+  if (!stream) return problem(429, "busy", `This tenant already has ${MAX_EXPORTS_PER_TENANT} exports running; try again when one has finished.`);
   return new Response(stream, {
     headers: {
       "content-type": CONTENT_TYPE[format as ExportFormat],
