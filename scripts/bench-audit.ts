@@ -115,7 +115,7 @@ async function busyNote(what: string) {
   console.log(`[bench] the machine was ${busy.toFixed(0)}% busy just before ${what}${busy > 15 ? ": something else is running, and the numbers will show it" : ""}`);
 }
 
-type Outcome = { db: Db; misses: string[]; verify: string };
+type Outcome = { db: Db; misses: string[]; verify: string; exported: string };
 
 async function benchDatabase(db: Db, opts: Options): Promise<Outcome> {
   const server = db === "server";
@@ -186,11 +186,13 @@ async function benchDatabase(db: Db, opts: Options): Promise<Outcome> {
     console.log(`  change events: ${int(rate(v.events, eventsMs))} events/s (${secs(eventsMs)})${split}`);
     const verdict = recordsPerS >= TARGET_VERIFY_RECORDS_PER_S ? "PASS" : "MISS";
     console.log(`  request records: ${int(recordsPerS)} records/s (${secs(recordsMs)}); target ≥ ${int(TARGET_VERIFY_RECORDS_PER_S)} records/s${server ? "" : " (server)"} ${server ? verdict : `(${verdict === "PASS" ? "met" : "not met"})`}`);
-    console.log(await measure.measureExport(seed.main.id));
+    const exported = await measure.measureExport(seed.main.id);
+    console.log(exported.line);
     return {
       db,
       misses: server ? timings.filter(over).map((t) => t.name) : [],
       verify: `${int(recordsPerS)} records/s${v.ok ? "" : ", NOT INTACT"}`,
+      exported: exported.summary,
     };
   } finally {
     await booted.shutdown();
@@ -207,7 +209,7 @@ async function main(): Promise<number> {
   console.log("\nSummary:");
   for (const o of outcomes) {
     const views = o.db === "server" ? (o.misses.length ? `MISS on ${o.misses.join(", ")}` : `every view PASS (p95 ≤ ${TARGET_P95_MS} ms)`) : "no target (information)";
-    console.log(`  ${o.db}: explorer ${views}; verify ${o.verify}; export not measured`);
+    console.log(`  ${o.db}: explorer ${views}; verify ${o.verify}; export ${o.exported}`);
   }
   return 0;
 }

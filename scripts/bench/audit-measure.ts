@@ -191,7 +191,7 @@ export async function timeVerify(prisma: PrismaClient, tenantId: string): Promis
  * end and thrown away: rows/s, and the process's memory sampled every 50 ms against where it
  * started, so a growing heap shows (the export reads a page of 1,000 rows at a time).
  */
-export async function measureExport(tenantId: string, format: "csv" | "jsonl" = "jsonl"): Promise<string> {
+export async function measureExport(tenantId: string, format: "csv" | "jsonl" = "jsonl"): Promise<{ line: string; summary: string }> {
   const { streamExport } = await import("../../lib/audit/export/export");
   global.gc?.();
   const start = process.memoryUsage();
@@ -210,7 +210,7 @@ export async function measureExport(tenantId: string, format: "csv" | "jsonl" = 
       by: { tenantId, userId: "bench", userEmail: "bench@bench.test", caller: { userId: "bench", sessionVersion: 0, ip: null, userAgent: "bench:audit", requestId: "bench-export" } },
       filters: { kind: "all" }, filterParams: {}, format, order: "asc", until: new Date(),
     });
-    if (!stream) return "export: refused (another export is running)";
+    if (!stream) return { line: "export: refused (another export is running)", summary: "refused" };
     for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
       bytes += chunk.length;
       for (const b of chunk) if (b === 10) rows += 1;
@@ -220,8 +220,10 @@ export async function measureExport(tenantId: string, format: "csv" | "jsonl" = 
   }
   const s = (performance.now() - t0) / 1000;
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
-  return (
+  const summary = `${Math.round(rows / s).toLocaleString("en-US")} rows/s, peak RSS +${mib(peakRss - start.rss)}`;
+  const line = (
     `export (${format}, all rows): ${rows.toLocaleString("en-US")} rows, ${mib(bytes)} in ${s.toFixed(1)} s (${Math.round(rows / s).toLocaleString("en-US")} rows/s); ` +
     `memory: RSS ${mib(start.rss)} at the start, ${mib(peakRss)} at its peak (+${mib(peakRss - start.rss)}); heap in use ${mib(start.heapUsed)} → peak ${mib(peakHeap)}`
   );
+  return { line, summary };
 }
