@@ -49,6 +49,10 @@ const verdict = await verifyExport(fs.createReadStream(file), fs.readFileSync(ma
 const e = verdict.export;
 console.log(`export: ${file}`);
 if (e) console.log(`  change #${e.seq} of the tenant's chain, by ${e.by ?? "unknown"} at ${e.at}${e.complete ? "" : " (abandoned before its end)"}`);
+if (e) {
+  const filter = Object.entries(e.filter).map(([k, v]) => `${k}=${v}`).join(", ");
+  console.log(`  holds: ${filter || "the whole trail"}, up to ${e.until}, ${e.order === "asc" ? "oldest" : "newest"} first`);
+}
 if (verdict.head) console.log(`  the chain's signed head: #${verdict.head.seq}, key ${verdict.head.keyId}`);
 console.log(`  ${verdict.rows} rows: ${verdict.changes} changes, ${verdict.requests} requests (${verdict.sealed} in seals, ${verdict.unsealed} not yet sealed when exported)`);
 if (verdict.ok) {

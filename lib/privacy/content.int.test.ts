@@ -175,6 +175,23 @@ describe("the setting", () => {
     expect((await setContentRetention.runAs(callerFor(s.owner), { tenant: s.tenant.slug, mode: "content", contentRetentionDays: "1" })).ok).toBe(true);
   });
 
+  it("is checked by verify against the event that last set it: a change made in the database behind Keel's back is named", async () => {
+    const s = await seedTenantKeeping(null);
+    const settingsOf = async () => (await verifyTrails(db(), s.tenant.id)).settings;
+    expect(await settingsOf()).toEqual({ ok: true, contentRetentionDays: null, problem: null });
+    // Turned on unseen, the gateway would keep every prompt for whoever reads the database.
+    await db().tenant.update({ where: { id: s.tenant.id }, data: { contentRetentionDays: 3650 } });
+    const on = await verifyTrails(db(), s.tenant.id);
+    expect(on.audit.ok).toBe(true);
+    expect(on.settings).toMatchObject({ ok: false, contentRetentionDays: 3650, problem: { reason: expect.stringMatching(/kept for 3650 days in the database, but no event ever turned content storage on/) } });
+    expect((await setContentRetention.runAs(callerFor(s.owner), { tenant: s.tenant.slug, mode: "content", contentRetentionDays: "30" })).ok).toBe(true);
+    expect(await settingsOf()).toEqual({ ok: true, contentRetentionDays: 30, problem: null });
+    await db().tenant.update({ where: { id: s.tenant.id }, data: { contentRetentionDays: 365 } });
+    expect(await settingsOf()).toMatchObject({ ok: false, problem: { reason: expect.stringMatching(/kept for 365 days in the database, but event #\d+ last set 30 days/) } });
+    await db().tenant.update({ where: { id: s.tenant.id }, data: { contentRetentionDays: null } });
+    expect(await settingsOf()).toMatchObject({ ok: false, problem: { reason: expect.stringMatching(/input hashes only in the database, but event #\d+ last set 30 days/) } });
+  });
+
   it("the database refuses a retention outside 1 to 3650 days, whoever writes it", async () => {
     const s = await seedTenantKeeping(null);
     for (const days of [0, 3651, -1]) {

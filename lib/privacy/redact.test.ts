@@ -18,6 +18,8 @@ describe("redact: card numbers", () => {
   it("replaces Luhn-valid numbers of 13 to 19 digits, with spaces or dashes", () => {
     expect(redact("card 4111 1111 1111 1111 please")).toEqual({ text: "card [CARD] please", redactions: 1 });
     expect(redact("4111-1111-1111-1111")).toEqual({ text: "[CARD]", redactions: 1 });
+    // Pasted from a formatted page: no-break spaces between the groups.
+    expect(redact("card 4111\u00a01111\u00a01111\u00a01111.")).toEqual({ text: "card [CARD].", redactions: 1 });
     expect(redact("visa 4012888888881881, amex 3782 822463 10005, 13 digits 4222222222222")).toEqual({
       text: "visa [CARD], amex [CARD], 13 digits [CARD]",
       redactions: 3,
@@ -58,6 +60,14 @@ describe("redact: phone numbers", () => {
   it("replaces North American and leading-zero national numbers", () => {
     expect(redact("555-123-4567, (555) 123-4567, 555.123.4567, 1-800-555-1234")).toEqual({ text: "[PHONE], [PHONE], [PHONE], [PHONE]", redactions: 4 });
     expect(redact("06 12 34 56 78 / 020 7946 0958 / 0612345678 / 07700 900123")).toEqual({ text: "[PHONE] / [PHONE] / [PHONE] / [PHONE]", redactions: 4 });
+  });
+
+  it("finds North American numbers listed one after another, and one in parentheses after a number", () => {
+    expect(redact("555-123-4567 555-987-6543 (555) 123-0000 555.222.3333")).toEqual({ text: "[PHONE] [PHONE] [PHONE] [PHONE]", redactions: 4 });
+    expect(redact("(555) 123-4567 555-987-6543")).toEqual({ text: "[PHONE] [PHONE]", redactions: 2 });
+    expect(redact("option 2 (555) 123-4567")).toEqual({ text: "option 2 [PHONE]", redactions: 1 });
+    // After a number that is not a phone number, digits in groups are still left alone.
+    same("account 12 345 678 9012");
   });
 
   it("leaves years, token counts, prices, timestamps, dates, versions and addresses alone", () => {
@@ -134,6 +144,13 @@ describe("redact: hostile input", () => {
     same(fill("a").slice(0, MB - 1) + "@");
     same(fill("1"));
     same(fill("0 "));
+  });
+
+  it("a megabyte of phone numbers one after another finds every one", () => {
+    for (const unit of ["555-123-4567 ", "(555) 123-4567 "]) {
+      const n = Math.floor(MB / unit.length);
+      expect(redact(unit.repeat(n))).toEqual({ text: "[PHONE] ".repeat(n), redactions: n });
+    }
   });
 
   it("a megabyte of real values finds every one", () => {

@@ -6,7 +6,8 @@
  * - `[NATIONAL_ID]`: US Social Security numbers written 123-45-6789 or 123 45 6789 (never-issued
  *   areas 000, 666 and 9xx, group 00 and serial 0000 excluded), and UK National Insurance numbers
  *   (AB123456C, spaces allowed). No other country's ids are recognised.
- * - `[CARD]`: 13 to 19 digits, spaces or dashes between them allowed, that pass the Luhn check.
+ * - `[CARD]`: 13 to 19 digits, single spaces, no-break spaces or dashes between them allowed, that
+ *   pass the Luhn check.
  * - `[PHONE]`: 9 to 15 digits written as a phone number: international (+44 20 7946 0958), North
  *   American (555-123-4567, (555) 123-4567), or national with a leading 0 (06 12 34 56 78,
  *   020 7946 0958, 0612345678). A bare number that does not start with + or 0 is left alone, so
@@ -33,13 +34,17 @@ const NINO_UNUSED_PREFIXES = new Set(["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"])
 
 // A candidate, then checked for its digit count: +, then digits, spaces, dots, dashes, parentheses, ending on a digit.
 const PHONE_INTERNATIONAL = /(?<![\w+])\+\d[\d ().-]{6,24}\d(?![\w]|[ .-]?\d)/g;
-const PHONE_NANP = /(?<![\w+.]|\d[ .-])(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}([ .-])\d{4}(?!\w|\1\d)/g;
+// Not right after a digit and a separator (inside a longer number), unless that digit ends a number
+// of this shape: phone numbers listed one after another are each found. The area code in
+// parentheses starts a number wherever it stands ("option 2 (555) 123-4567").
+const PHONE_NANP =
+  /(?<![\w+.]|\d(?<!(?:\(\d{3}\) ?|\b\d{3}[ .-])\d{3}[ .-]\d{4})[ .-])(?:1[ .-])?\d{3}[ .-]\d{3}([ .-])\d{4}(?!\w|\1\d)|(?<![\w+.])(?:1[ .-])?\(\d{3}\) ?\d{3}([ .-])\d{4}(?!\w|\2\d)/g;
 // One kind of separator throughout, so a date and a time ("01.12.2024 10:30") are not a number.
 // Neither national pattern starts right after a digit and a separator: inside a card's digits, say.
 const PHONE_NATIONAL = /(?<![\w+.]|\d[ .-])(?:0\d{1,4}([ .-])\d{2,8}(?:\1\d{2,8}){0,3}|0\d{8,10})(?!\w|\1\d)/g;
 
-/** Digits with single spaces or dashes between them; its groups are searched for a card. */
-const DIGIT_RUN = /(?<![\w+]|[\d+][ -])\d(?:[ -]?\d)*(?![\w])/g;
+/** Digits with single spaces (no-break spaces too, as formatted numbers are pasted) or dashes between them; its groups are searched for a card. */
+const DIGIT_RUN = /(?<![\w+]|[\d+][ \u00a0-])\d(?:[ \u00a0-]?\d)*(?![\w])/g;
 
 /** Replaces emails, national ids, card numbers and phone numbers in `text`; see the list above. */
 export function redact(text: string): Redacted {
@@ -74,7 +79,7 @@ function validSsn(area: string, group: string, serial: string): boolean {
  * followed by an expiry or a code ("4111 1111 1111 1111 123") is still found.
  */
 function redactCards(run: string, counter: { n: number }): string {
-  const flat = run.replace(/[ -]/g, "");
+  const flat = run.replace(/[ \u00a0-]/g, "");
   if (flat.length >= 13 && flat.length <= 19 && luhn(flat, 0, flat.length)) return mark(counter, "[CARD]");
   if (flat.length === run.length) return run;
   // Each group: where it starts and ends in `run`, and where its digits start in `flat`.
@@ -82,7 +87,8 @@ function redactCards(run: string, counter: { n: number }): string {
   const ends: number[] = [];
   const offsets: number[] = [];
   for (let i = 0, start = 0, digits = 0; i <= run.length; i++) {
-    if (i < run.length && run.charCodeAt(i) !== 32 && run.charCodeAt(i) !== 45) continue;
+    const c = run.charCodeAt(i);
+    if (i < run.length && c !== 32 && c !== 160 && c !== 45) continue;
     starts.push(start);
     ends.push(i);
     offsets.push(digits);

@@ -427,6 +427,23 @@ describe("attack matrix", () => {
       expect(await snapshot()).toEqual(before);
     });
 
+    it("HEAD /api/t/[tenant]/audit/export starts no export: its body is never read, and would hold one of the tenant's export places for ever", async () => {
+      await signInAs(byRole.AUDITOR);
+      const exports = () => db().auditEvent.count({ where: { tenantId: target.id, action: "audit.exported" } });
+      const before = await exports();
+      for (let i = 0; i < 3; i++) {
+        const res = await exportRoute(new Request(`http://keel.test/api/t/${target.slug}/audit/export?format=csv`, { method: "HEAD" }), { params: Promise.resolve({ tenant: target.slug }) });
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+      }
+      for (let i = 0; i < 3; i++) {
+        const res = await ROUTES["GET /api/t/[tenant]/audit/export"].send(target.slug);
+        expect(res.status).toBe(200);
+        await res.text();
+      }
+      expect(await exports()).toBe(before + 3);
+    });
+
     it("POST /api/t/[tenant]/playground/run: an owner runs nothing of another tenant's, nor a version of another endpoint", async () => {
       await signInAs(outsider);
       const before = await snapshot();

@@ -22,7 +22,8 @@ export function decodeCursor(text: string | undefined): Cursor | null {
     const [ms, rank, id] = value;
     if (!Number.isSafeInteger(ms) || (rank !== 0 && rank !== 1) || typeof id !== "string" || !/^[\x21-\x7e]{1,200}$/.test(id)) return null;
     const at = new Date(ms);
-    return Number.isNaN(at.getTime()) ? null : { at, rank, id };
+    // Years PostgreSQL reads back from ISO text: a crafted one past them would fail the query (a 500).
+    return Number.isNaN(at.getTime()) || at.getUTCFullYear() < 1 || at.getUTCFullYear() > 9999 ? null : { at, rank, id };
   } catch {
     return null;
   }

@@ -103,6 +103,15 @@ describe("the audit explorer", () => {
     expect(decodeCursor(encodeCursor(c))).toEqual(c);
     expect(decodeCursor("not-a-cursor")).toBeNull();
     expect(decodeCursor(Buffer.from(JSON.stringify([1, 2, "x"])).toString("base64url"))).toBeNull();
+    // A crafted time the database cannot read back is no cursor (it failed the query: a 500); the oldest and newest it can read are.
+    for (const ms of [8.64e15, -8.64e15, Date.UTC(10000, 0, 1), Date.parse("0001-01-01T00:00:00Z") - 1]) {
+      expect(decodeCursor(Buffer.from(JSON.stringify([ms, 0, "x"])).toString("base64url")), String(ms)).toBeNull();
+    }
+    for (const ms of [Date.parse("0001-01-01T00:00:00Z"), Date.UTC(10000, 0, 1) - 1]) {
+      const edge = decodeCursor(Buffer.from(JSON.stringify([ms, 0, "x"])).toString("base64url"));
+      expect(edge?.at.getTime()).toBe(ms);
+      await exploreTrail({ tenantId: h.tenant.id }, ALL, { order: "desc", cursor: edge, back: false, size: 2 });
+    }
   });
 
   it("filters by version, actor, endpoint, outcome, request id, input hash and time, each in the database", async () => {

@@ -131,14 +131,3 @@ function readOutcome(text: string): Outcome {
 export const onlyChanges = (f: TrailFilters) => f.kind === "changes" || !!f.action || !!f.resource || f.actor?.type === "system";
 /** Filters that only request records carry: with any of them, change events are not shown. */
 export const onlyRequests = (f: TrailFilters) => f.kind === "requests" || !!f.outcome || !!f.inputHash;
-
-/** The search params the explorer's filter names use, in the order the URL shows them. */
-export const FILTER_PARAMS = ["kind", "from", "to", "actor", "action", "resource", "endpoint", "version", "outcome", "request", "input"] as const;
-
-/** A link to the explorer with these filters (and nothing else: a new view starts on its first page). */
-export function explorerHref(base: string, filters: Partial<Record<(typeof FILTER_PARAMS)[number] | "open" | "order", string>>): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
-  const text = query.toString();
-  return text ? `${base}?${text}` : base;
-}

@@ -52,11 +52,11 @@ const requester = (tenantId: string, user: { id: string; email: string }) => ({
   tenantId, userId: user.id, userEmail: user.email, caller: { userId: user.id, sessionVersion: 0, ip: "127.0.0.1", userAgent: "test", requestId: `req_${unique()}` },
 });
 
-async function exportOf(tenantId: string, actor: { id: string; email: string }, format: ExportFormat) {
+async function exportOf(tenantId: string, actor: { id: string; email: string }, format: ExportFormat, requestId?: string) {
   let seq = 0;
   const stream = streamExport(
     {
-      by: requester(tenantId, actor), filters: { kind: "all" }, filterParams: {}, format, order: "asc", until: new Date(),
+      by: requester(tenantId, actor), filters: { kind: "all", requestId }, filterParams: requestId ? { request: requestId } : {}, format, order: "asc", until: new Date(),
     },
     (s) => (seq = s),
   );
@@ -129,6 +129,52 @@ describe("an audit export", () => {
       expect(stale.problems.some((p) => /^manifest: seal #\d+: its leaves do not give the root its signed event holds/.test(p)), stale.problems.join("\n")).toBe(true);
     });
   }
+
+  it("fails a request row edited in the database and moved out of its seal's range, sealed again, or copied, though its first seal is not in the manifest", async () => {
+    const { tenant, user, rows } = await tenantWithTrail(6);
+    // "Which version answered request R": an export of one request, whose seal's other records are not in it.
+    const verdictOf = async (id: string, format: ExportFormat = "jsonl") => {
+      const { file, manifest } = await exportOf(tenant.id, user, format, id);
+      return check(file, manifest);
+    };
+    const forged = (id: string) => (p: string) => p.startsWith(`row `) && p.includes(`(request ${id}): when Keel exported it, its MAC did not match its content`);
+    for (const r of rows.slice(0, 4)) expect(await verdictOf(r.id)).toMatchObject({ ok: true, rows: 1, sealed: 1 });
+    await asSuperuser(
+      handle,
+      // A failure made a success, and moved before the first seal: exported as not yet sealed.
+      [`UPDATE "RequestRecord" SET "status" = 200, "errorCode" = NULL, "latencyMs" = 1, "insertedAt" = "insertedAt" - interval '1 hour' WHERE "id" = $1`, rows[0].id],
+      // Edited and moved past the last seal: the export's own sealing seals it again, as edited.
+      [`UPDATE "RequestRecord" SET "latencyMs" = 1, "insertedAt" = now() WHERE "id" = $1`, rows[1].id],
+      // An exact copy (its MAC valid) before the first seal, once the primary key is dropped.
+      [`ALTER TABLE "RequestRecord" DROP CONSTRAINT "RequestRecord_pkey"`],
+      [`CREATE TEMP TABLE "copied" AS SELECT * FROM "RequestRecord" WHERE "id" = $1`, rows[2].id],
+      [`UPDATE "copied" SET "insertedAt" = "insertedAt" - interval '1 hour'`],
+      [`INSERT INTO "RequestRecord" SELECT * FROM "copied"`],
+      [`DROP TABLE "copied"`],
+    );
+    try {
+      // Past the sealer's margin, so the export seals the moved record again.
+      await sleep(1100);
+      const moved = await verdictOf(rows[0].id);
+      expect(moved).toMatchObject({ ok: false, rows: 1, unsealed: 1 });
+      expect(moved.problems.some(forged(rows[0].id)), moved.problems.join("\n")).toBe(true);
+      expect(moved.problems).toContain("manifest: Keel found 1 request row(s) whose MAC did not match their content, or stored twice, as it exported them: edited or inserted in the database");
+
+      const resealed = await verdictOf(rows[1].id, "csv");
+      expect(resealed).toMatchObject({ ok: false, rows: 1, sealed: 1 });
+      expect(resealed.problems.some(forged(rows[1].id)), resealed.problems.join("\n")).toBe(true);
+
+      const copied = await verdictOf(rows[2].id);
+      expect(copied).toMatchObject({ ok: false, rows: 2 });
+      expect(copied.problems.some(forged(rows[2].id)), copied.problems.join("\n")).toBe(true);
+    } finally {
+      await asSuperuser(
+        handle,
+        [`DELETE FROM "RequestRecord" WHERE "id" = $1 AND "insertedAt" < now() - interval '30 minutes'`, rows[2].id],
+        [`ALTER TABLE "RequestRecord" ADD CONSTRAINT "RequestRecord_pkey" PRIMARY KEY ("id")`],
+      );
+    }
+  });
 
   it("checks out with `npm run audit:verify` given the files and the public key, and names the altered row when it does not", async () => {
     const { tenant, user } = await tenantWithTrail(4);

@@ -1,12 +1,15 @@
 import "server-only";
 import crypto from "node:crypto";
 import { db, getDatabase } from "@/lib/db/client";
+import { keysFromEnv } from "@/lib/secrets/key-spec";
 import type { RouteContext } from "@/lib/tenancy/route";
+import { legacyRecordsUntil } from "../legacy";
+import { canonicalRecord, checkRecordMac, deriveMacKeys } from "../request-record-hash";
 import { recordRouteAudit } from "../route-audit";
 import { sealTenantRequests } from "../seal-requests";
 import { exploreTrail, cursorOf, type ChangeRow, type RequestRow, type TrailRow } from "../explorer/data";
 import type { TrailFilters } from "../explorer/filters";
-import { CSV_HEADER, formatRow, type ExportChange, type ExportFormat, type ExportHead, type ExportRow } from "./format";
+import { CSV_HEADER, formatRow, type ExportChange, type ExportFormat, type ExportHead, type ExportRequest, type ExportRow } from "./format";
 
 export const EXPORT_ACTION = "audit.exported";
 /** Rows read per query: big enough that the per-query cost fades, small enough to keep memory flat. */
@@ -29,6 +32,13 @@ export type ExportClaim = {
   bytes: number;
   /** The seals that cover the request rows, by seq. */
   seals: number[];
+  /**
+   * Request rows whose MAC did not match their content as exported, or stored twice (edited or
+   * inserted in the database), and the first ids of them. Only Keel holds the MAC key, so it checks each row as
+   * it leaves; the offline verifier fails an export that names any.
+   */
+  unauthenticated: number;
+  unauthenticatedIds: string[];
   /** False when the download stopped before the last row. */
   complete: boolean;
 };
@@ -68,12 +78,14 @@ export function streamExport(info: ExportRequestInfo, onRecorded?: (seq: number)
   const seals = new Set<number>();
   const claim: ExportClaim = {
     format: info.format, filter: info.filterParams, order: info.order, until: until.toISOString(),
-    rows: 0, changes: 0, requests: 0, unsealed: 0, sha256: "", bytes: 0, seals: [], complete: false,
+    rows: 0, changes: 0, requests: 0, unsealed: 0, sha256: "", bytes: 0, seals: [], unauthenticated: 0, unauthenticatedIds: [], complete: false,
   };
   const encoder = new TextEncoder();
   let cursor: ReturnType<typeof cursorOf> | null = null;
+  let legacyUntil: string | null = null;
   let started = false;
   let finished = false;
+  let cancelled = false;
 
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
     const bytes = encoder.encode(text);
@@ -98,12 +110,15 @@ export function streamExport(info: ExportRequestInfo, onRecorded?: (seq: number)
         if (!started) {
           started = true;
           await sealDue(info.by.tenantId);
+          legacyUntil = await legacyRecordsUntil(db(), info.by.tenantId);
           if (info.format === "csv") send(controller, CSV_HEADER);
         }
         const page = await exploreTrail({ tenantId: info.by.tenantId }, filters, { order: info.order, cursor, back: false, size: PAGE });
-        const rows = await proven(info.by.tenantId, page.rows);
+        const { rows, forged } = await proven(info.by.tenantId, page.rows, legacyUntil);
         // The download was abandoned (and recorded) while this page was read.
         if (finished) return;
+        claim.unauthenticated += forged.length;
+        for (const id of forged) if (claim.unauthenticatedIds.length < MAX_NAMED_FORGED) claim.unauthenticatedIds.push(id);
         let text = "";
         for (const row of rows) {
           text += formatRow(info.format, row);
@@ -118,17 +133,19 @@ export function streamExport(info: ExportRequestInfo, onRecorded?: (seq: number)
         if (text) send(controller, text);
         if (!page.next) {
           await record(true);
-          controller.close();
+          if (!cancelled) controller.close();
           return;
         }
         cursor = page.next;
       } catch (error) {
+        if (cancelled) return;
         console.error("[audit] export failed:", error);
         await record(false).catch(() => {});
         controller.error(error);
       }
     },
     async cancel() {
+      cancelled = true;
       await record(false).catch((error) => console.error("[audit] could not record an abandoned export:", error));
     },
   });
@@ -166,20 +183,48 @@ function takeExportSlot(tenantId: string): (() => void) | null {
   };
 }
 
-/** A page's rows with what proves them: each change's signed head, each request's seal. */
-async function proven(tenantId: string, rows: TrailRow[]): Promise<ExportRow[]> {
+/** Ids of unauthenticated request rows an export's claim names, at most. */
+const MAX_NAMED_FORGED = 20;
+
+const macKeys = keysFromEnv("KEEL_AUDIT_SIGNING_KEY", deriveMacKeys);
+
+/**
+ * A page's rows with what proves them: each change's signed head, each request's seal. Also the
+ * ids of request rows whose MAC does not match them as exported, or that repeat the row before: a
+ * seal alone cannot tell, since a record edited and moved out of the seals' ranges is exported as
+ * unsealed, or sealed again as edited, and in a filtered export its first seal is not in the manifest.
+ */
+async function proven(tenantId: string, rows: TrailRow[], legacyUntil: string | null): Promise<{ rows: ExportRow[]; forged: string[] }> {
   const changes = rows.filter((r): r is ChangeRow => r.kind === "change");
   const requests = rows.filter((r): r is RequestRow => r.kind === "request");
-  const [heads, sealOf] = await Promise.all([headsOf(tenantId, changes.map((c) => c.seq)), sealsOf(tenantId, requests)]);
-  return rows.map((r): ExportRow => {
+  const [heads, sealOf, macs] = await Promise.all([headsOf(tenantId, changes.map((c) => c.seq)), sealsOf(tenantId, requests), macsOf(tenantId, requests)]);
+  const forged: string[] = [];
+  let previousId: string | null = null;
+  const out = rows.map((r): ExportRow => {
     if (r.kind === "change") return exportChange(r, heads.get(r.seq) ?? null);
-    return {
+    const row: ExportRequest = {
       kind: "request", id: r.id, tenantId: r.tenantId, apiKeyId: r.apiKeyId, userId: r.userId, endpointId: r.endpointId, endpointName: r.endpointName,
       modelVersionId: r.modelVersionId, route: r.route, stream: r.stream, inputHash: r.inputHash, inputTokens: r.inputTokens, outputTokens: r.outputTokens,
       tokensEstimated: r.tokensEstimated, costUsd: r.costUsd, latencyMs: r.latencyMs, ttftMs: r.ttftMs, status: r.status, errorCode: r.errorCode,
       attempts: r.attempts, createdAt: r.at.toISOString(), seal: sealOf.get(r.id) ?? null,
     };
+    const check = checkRecordMac(macKeys(), canonicalRecord(row), macs.get(r.id) ?? null);
+    // A MAC-less record the hardening migration found passes where a seal vouches for it (which the verifier checks), nowhere else.
+    const legacy = check === "missing" && row.seal !== null && legacyUntil !== null && r.insertedAt <= legacyUntil;
+    // An exact copy (stored once the primary key was dropped) has a valid MAC, and sorts right after its original.
+    const copy = previousId === r.id;
+    previousId = r.id;
+    if ((check !== "ok" && !legacy) || copy) forged.push(r.id);
+    return row;
   });
+  return { rows: out, forged };
+}
+
+async function macsOf(tenantId: string, records: RequestRow[]): Promise<Map<string, string | null>> {
+  if (records.length === 0) return new Map();
+  const rows = await db().$queryRaw<{ id: string; mac: string | null }[]>`
+    SELECT "id", "mac" FROM "RequestRecord" WHERE "tenantId" = ${tenantId} AND "id" = ANY(${records.map((r) => r.id)}::text[])`;
+  return new Map(rows.map((r) => [r.id, r.mac]));
 }
 
 /** A change event as exports and manifests carry it: its chained content, links and signed head. */

@@ -22,11 +22,16 @@ export type ExportVerdict = {
   sealed: number;
   /** Request rows that no seal covered when exported: vouched for by the export's signed digest alone. */
   unsealed: number;
-  export: { seq: number; by: string | null; at: string; complete: boolean } | null;
+  /** The export's signed event: who made it, when, and the view it claims to hold (filters as the URL gave them, rows up to `until`). */
+  export: { seq: number; by: string | null; at: string; complete: boolean; filter: Record<string, string>; order: string; until: string } | null;
   head: { seq: number; keyId: string } | null;
 };
 
-type Claim = { format: ExportFormat; rows: number; changes: number; requests: number; sha256: string; bytes: number; seals: number[]; complete: boolean };
+type Claim = {
+  format: ExportFormat; filter: Record<string, string>; order: string; until: string; rows: number; changes: number; requests: number; sha256: string; bytes: number; seals: number[]; complete: boolean;
+  /** Request rows whose MAC Keel found not to match as it exported them, and the first of their ids (see ExportClaim). */
+  unauthenticated?: number; unauthenticatedIds?: string[];
+};
 
 const MAX_PROBLEMS = 50;
 
@@ -40,9 +45,17 @@ export async function verifyExport(file: AsyncIterable<Buffer>, manifestText: st
   const manifest = readManifest(manifestText, keys, report);
   if (!manifest) return v;
   const { exportEvent, claim, leafSeal } = manifest;
-  v.export = { seq: exportEvent.seq, by: exportEvent.actorLabel, at: exportEvent.createdAt, complete: claim.complete };
+  v.export = {
+    seq: exportEvent.seq, by: exportEvent.actorLabel, at: exportEvent.createdAt, complete: claim.complete,
+    filter: claim.filter ?? {}, order: String(claim.order), until: String(claim.until),
+  };
   v.head = manifest.head;
   if (!claim.complete) report("manifest: the export was abandoned before its last row; the file is incomplete");
+  const forged = new Set(Array.isArray(claim.unauthenticatedIds) ? claim.unauthenticatedIds : []);
+  if (typeof claim.unauthenticated !== "number") report("manifest: the signed export does not say that Keel checked its request rows' MACs");
+  else if (claim.unauthenticated > 0) {
+    report(`manifest: Keel found ${claim.unauthenticated} request row(s) whose MAC did not match their content, or stored twice, as it exported them: edited or inserted in the database`);
+  }
 
   const digest = crypto.createHash("sha256");
   let bytes = 0;
@@ -57,6 +70,7 @@ export async function verifyExport(file: AsyncIterable<Buffer>, manifestText: st
       return;
     }
     v.requests += 1;
+    if (forged.has(row.id)) report(`${where}: when Keel exported it, its MAC did not match its content, or it was stored twice: it was edited or inserted in the database`);
     const leaf = recordLeaf(canonicalRecord(row)).toString("hex");
     const seal = leafSeal.get(leaf);
     if (row.seal === null) {

@@ -8,7 +8,8 @@ import { activationOf, explorerChoices, findChangeEvent, idsOf, labelIds, versio
 import { decodeCursor, encodeCursor } from "@/lib/audit/explorer/cursor";
 import { exploreTrail } from "@/lib/audit/explorer/data";
 import { EXPORT_ACTION } from "@/lib/audit/export/export";
-import { FILTER_PARAMS, explorerHref, parseExplorerParams, type TrailFilters as Filters } from "@/lib/audit/explorer/filters";
+import { parseExplorerParams, type TrailFilters as Filters } from "@/lib/audit/explorer/filters";
+import { FILTER_PARAMS, explorerHref } from "@/lib/audit/explorer/params";
 import { findRequestDetail } from "@/lib/audit/request-detail";
 import type { Role } from "@/lib/db/generated/enums";
 import { contentModeSentence } from "@/lib/privacy/mode";

@@ -6,7 +6,7 @@ import { useTransition, type FormEvent } from "react";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, NativeSelect } from "@/components/ui/input";
-import { FILTER_PARAMS } from "@/lib/audit/explorer/filters";
+import { FILTER_PARAMS } from "@/lib/audit/explorer/params";
 
 export type FilterChoices = {
   actions: string[];

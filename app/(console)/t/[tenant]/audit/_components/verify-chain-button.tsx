@@ -8,6 +8,7 @@ import type { ChainVerdict } from "@/lib/audit/verify";
 import type { VerifyPhase, VerifyProgress } from "@/lib/audit/verify-progress";
 import type { PromptVerdict } from "@/lib/audit/verify-prompts";
 import type { RequestVerdict } from "@/lib/audit/verify-requests";
+import type { SettingsVerdict } from "@/lib/audit/verify-settings";
 import type { TrailsVerdict } from "@/lib/audit/verify-trails";
 
 type Verdict = TrailsVerdict & { recordedAs?: number };
@@ -72,6 +73,7 @@ export function VerifyChainButton({ tenant }: { tenant: string }) {
           <SignedHeadLine verdict={verdict.audit} />
           <RecordsLine verdict={verdict.requests} />
           <PromptsLine verdict={verdict.prompts} />
+          <SettingsLine verdict={verdict.settings} />
           {verdict.recordedAs !== undefined && (
             <p className="text-muted-foreground" data-testid="verify-recorded">
               This verification is recorded as audit event #{verdict.recordedAs}.
@@ -190,6 +192,12 @@ function PromptsLine({ verdict }: { verdict: PromptVerdict }) {
     `${plural(verdict.prompts, "prompt")} with ${plural(verdict.versions, "version")}` +
     (verdict.changed ? `, ${verdict.changed} changed while verifying (verify again to check their newest versions)` : "");
   return <ProblemsLine testId="prompts-verdict" intact={`Prompt library matches the trail: ${counts}`} subject="Prompt library" verdict={verdict} counts={counts} />;
+}
+
+function SettingsLine({ verdict }: { verdict: SettingsVerdict }) {
+  const days = verdict.contentRetentionDays;
+  const mode = days === null ? "input hashes only" : `prompts and responses kept for ${plural(days, "day")}`;
+  return <ProblemsLine testId="settings-verdict" intact={`Content retention matches the trail: ${mode}`} subject="Content retention" verdict={{ ...verdict, problems: verdict.problem ? [verdict.problem] : [], more: false }} counts={`Now ${mode}`} />;
 }
 
 /** A verdict that lists problems: intact, or the first problem, how many more, and the counts. */

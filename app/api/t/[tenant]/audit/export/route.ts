@@ -1,6 +1,7 @@
 import { EXPORT_FORMATS, type ExportFormat } from "@/lib/audit/export/format";
 import { MAX_EXPORTS_PER_TENANT, exportFileName, streamExport } from "@/lib/audit/export/export";
-import { FILTER_PARAMS, parseExplorerParams } from "@/lib/audit/explorer/filters";
+import { parseExplorerParams } from "@/lib/audit/explorer/filters";
+import { FILTER_PARAMS } from "@/lib/audit/explorer/params";
 import { problem, tenantRoute } from "@/lib/tenancy/route";
 
 export const dynamic = "force-dynamic";
@@ -24,6 +25,15 @@ export const GET = tenantRoute("audit.verify", async (req, ctx) => {
   if (!parsed.ok) return problem(400, "invalid", "Some filters are not valid; nothing was exported.", parsed.errors);
   const filterParams = Object.fromEntries(FILTER_PARAMS.map((k) => [k, search[k] ?? ""]).filter(([, v]) => v));
   const until = new Date();
+  const headers = {
+    "content-type": CONTENT_TYPE[format as ExportFormat],
+    "content-disposition": `attachment; filename="${exportFileName(ctx.tenantSlug, until, format as ExportFormat)}"`,
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+  };
+  // Next answers HEAD with GET's response and neither reads nor cancels its body: an export begun
+  // for it would be recorded unread and, past one page, hold one of the tenant's places for ever.
+  if (req.method === "HEAD") return new Response(null, { headers });
   const stream = streamExport({
     by: ctx,
     filters: parsed.filters,
@@ -33,12 +43,5 @@ export const GET = tenantRoute("audit.verify", async (req, ctx) => {
     until,
   });
   if (!stream) return problem(429, "busy", `This tenant already has ${MAX_EXPORTS_PER_TENANT} exports running; try again when one has finished.`);
-  return new Response(stream, {
-    headers: {
-      "content-type": CONTENT_TYPE[format as ExportFormat],
-      "content-disposition": `attachment; filename="${exportFileName(ctx.tenantSlug, until, format as ExportFormat)}"`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return new Response(stream, { headers });
 });
