@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import type { ChainedContent } from "@/lib/audit/chain";
 import type { Activation } from "@/lib/audit/explorer/answers";
 import { diffJson } from "@/lib/audit/explorer/diff";
 import type { RequestDetail } from "@/lib/audit/request-detail";
@@ -93,22 +94,8 @@ export function RequestDetailBody(props: {
   );
 }
 
-type ChangeEvent = {
-  seq: number;
-  createdAt: Date;
-  actorType: string;
-  actorLabel: string | null;
-  action: string;
-  resourceType: string;
-  resourceId: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  prevHash: string;
-  hash: string;
-};
+/** A change event as stored: its chained content and the links that chain it. */
+type ChangeEvent = ChainedContent & { prevHash: string; hash: string };
 
 /** A change event whole: who, from where, each field before and after, and the links of the chain. */
 export function ChangeDetailBody({ e, changesHref, manifestHref }: { e: ChangeEvent; changesHref: (filters: Record<string, string>) => string; manifestHref?: string }) {
