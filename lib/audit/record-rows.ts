@@ -26,34 +26,6 @@ const SELECT_TENANT =
   `"inputHash", "inputTokens", "outputTokens", "tokensEstimated", "costUsd"::text AS "costUsd", "latencyMs", "ttftMs", ` +
   `"status", "errorCode", "attempts", ${isoMillis(`"createdAt"`)} AS "createdAt", ${isoMicros(`"insertedAt"`)} AS "insertedAt", "mac" ` +
   `FROM "RequestRecord" WHERE "tenantId" = $1`;
-const SELECT_AFTER = `${SELECT_TENANT} AND ("insertedAt", "id") > ($2::timestamptz, $3)`;
-
-export type RecordRange = {
-  /** Exclusive lower bound; null starts at the first record. */
-  after: RecordCursor | null;
-  /** Inclusive upper bound (a seal's last record). */
-  upTo?: RecordCursor;
-  /** Exclusive upper bound on insertedAt (the sealer's watermark, ISO text). */
-  before?: string;
-  limit: number;
-};
-
-/** One page of a tenant's records in (insertedAt, id) order. */
-export async function readRecords(q: Query, tenantId: string, range: RecordRange): Promise<StoredRecord[]> {
-  const values: unknown[] = [tenantId, range.after?.insertedAt ?? "-infinity", range.after?.id ?? ""];
-  let sql = SELECT_AFTER;
-  if (range.upTo) {
-    values.push(range.upTo.insertedAt, range.upTo.id);
-    sql += ` AND ("insertedAt", "id") <= ($${values.length - 1}::timestamptz, $${values.length})`;
-  }
-  if (range.before) {
-    values.push(range.before);
-    sql += ` AND "insertedAt" < $${values.length}::timestamptz`;
-  }
-  values.push(range.limit);
-  sql += ` ORDER BY "insertedAt", "id" LIMIT $${values.length}`;
-  return q.$queryRawUnsafe<StoredRecord[]>(sql, ...values);
-}
 
 /** The tenant's records with these ids, in no particular order. */
 export async function readRecordsById(q: Query, tenantId: string, ids: string[]): Promise<StoredRecord[]> {

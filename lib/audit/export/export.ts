@@ -197,7 +197,7 @@ const macKeys = keysFromEnv("KEEL_AUDIT_SIGNING_KEY", deriveMacKeys);
 async function proven(tenantId: string, rows: TrailRow[], legacyUntil: string | null): Promise<{ rows: ExportRow[]; forged: string[] }> {
   const changes = rows.filter((r): r is ChangeRow => r.kind === "change");
   const requests = rows.filter((r): r is RequestRow => r.kind === "request");
-  const [heads, sealOf, macs] = await Promise.all([headsOf(tenantId, changes.map((c) => c.seq)), sealsOf(tenantId, requests), macsOf(tenantId, requests)]);
+  const [heads, sealOf] = await Promise.all([headsOf(tenantId, changes.map((c) => c.seq)), sealsOf(tenantId, requests)]);
   const forged: string[] = [];
   let previousId: string | null = null;
   const out = rows.map((r): ExportRow => {
@@ -208,7 +208,7 @@ async function proven(tenantId: string, rows: TrailRow[], legacyUntil: string | 
       tokensEstimated: r.tokensEstimated, costUsd: r.costUsd, latencyMs: r.latencyMs, ttftMs: r.ttftMs, status: r.status, errorCode: r.errorCode,
       attempts: r.attempts, createdAt: r.at.toISOString(), seal: sealOf.get(r.id) ?? null,
     };
-    const check = checkRecordMac(macKeys(), canonicalRecord(row), macs.get(r.id) ?? null);
+    const check = checkRecordMac(macKeys(), canonicalRecord(row), r.mac);
     // A MAC-less record the hardening migration found passes where a seal vouches for it (which the verifier checks), nowhere else.
     const legacy = check === "missing" && row.seal !== null && legacyUntil !== null && r.insertedAt <= legacyUntil;
     // An exact copy (stored once the primary key was dropped) has a valid MAC, and sorts right after its original.
@@ -218,13 +218,6 @@ async function proven(tenantId: string, rows: TrailRow[], legacyUntil: string | 
     return row;
   });
   return { rows: out, forged };
-}
-
-async function macsOf(tenantId: string, records: RequestRow[]): Promise<Map<string, string | null>> {
-  if (records.length === 0) return new Map();
-  const rows = await db().$queryRaw<{ id: string; mac: string | null }[]>`
-    SELECT "id", "mac" FROM "RequestRecord" WHERE "tenantId" = ${tenantId} AND "id" = ANY(${records.map((r) => r.id)}::text[])`;
-  return new Map(rows.map((r) => [r.id, r.mac]));
 }
 
 /** A change event as exports and manifests carry it: its chained content, links and signed head. */
