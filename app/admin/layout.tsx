@@ -8,7 +8,11 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   const user = await requirePlatformAdmin();
   const tenants = await listMyTenants(user.id);
   return (
-    <AppShell nav={[{ href: "/admin", label: "Tenants", icon: "tenants" }]} current={null} tenants={tenants} user={user}>
+    <AppShell nav={[
+        { href: "/admin", label: "Tenants", icon: "tenants", exact: true },
+        { href: "/admin/sign-ins", label: "Sign-ins", icon: "audit" },
+        { href: "/account", label: "Your account", icon: "members" },
+      ]} current={null} tenants={tenants} user={user}>
       {children}
     </AppShell>
   );

@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db/client";
 import { settledAddress } from "@/lib/net/client-address";
+import { recordAccountEvent } from "./account-events";
 import { publicOrigin, sameOriginPath } from "./callback-url";
 import { linkOidcSignIn, type OidcClaims } from "./oidc-link";
 import { signInWithPassword } from "./sign-in";
@@ -9,6 +10,11 @@ import { signInWithPassword } from "./sign-in";
 function clientIp(headers: Record<string, unknown> | undefined): string | null {
   const value = headers?.["x-forwarded-for"];
   return typeof value === "string" ? settledAddress(value) : null;
+}
+
+function userAgentOf(headers: Record<string, unknown> | undefined): string | null {
+  const value = headers?.["user-agent"];
+  return typeof value === "string" ? value.slice(0, 512) : null;
 }
 
 /** Single sign-on through any OIDC provider, switched on by OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET. */
@@ -40,19 +46,31 @@ export const authOptions: NextAuthOptions = {
       name: "Email and password",
       credentials: { email: { type: "email" }, password: { type: "password" } },
       authorize: async (credentials, req) => {
-        const user = await signInWithPassword(credentials?.email ?? "", credentials?.password ?? "", clientIp(req?.headers));
+        const user = await signInWithPassword(credentials?.email ?? "", credentials?.password ?? "", clientIp(req?.headers), userAgentOf(req?.headers));
         return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },
     }),
     ...oidcProvider(),
   ],
+  events: {
+    // Only a session Keel signed has a `uid`; its sign-out is on the person's record.
+    signOut: async ({ token }) => {
+      if (typeof token?.uid !== "string") return;
+      const user = await db().user.findUnique({ where: { id: token.uid }, select: { id: true, email: true } });
+      if (user) await recordAccountEvent(db(), { kind: "SIGN_OUT", userId: user.id, email: user.email });
+    },
+  },
   callbacks: {
     // Single sign-on admits only people Keel already knows, by a verified email on their first
     // sign-on and by the provider's `sub` after that (lib/auth/oidc-link.ts).
     signIn: async ({ account, profile }) => {
       if (account?.provider !== "oidc") return true;
-      const linked = await linkOidcSignIn(db(), (profile ?? {}) as OidcClaims);
-      return linked.ok ? true : `/sign-in?error=${linked.error}`;
+      const claims = (profile ?? {}) as OidcClaims;
+      const linked = await linkOidcSignIn(db(), claims);
+      if (linked.ok) return true;
+      const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : `sub:${String(claims.sub ?? "")}`;
+      await recordAccountEvent(db(), { kind: "SIGN_IN_FAILED", userId: null, email, method: "oidc" });
+      return `/sign-in?error=${linked.error}`;
     },
     // Only paths of Keel's own origin: a callbackUrl such as `/\evil.example` is another host.
     redirect: async ({ url, baseUrl }) => {
@@ -68,6 +86,8 @@ export const authOptions: NextAuthOptions = {
             ? await db().user.findUnique({ where: { oidcSubject: account.providerAccountId } })
             : await db().user.findUnique({ where: { id: user.id } });
         if (row) {
+          // The password path recorded its own sign-in, with the attempt it throttled.
+          if (account?.provider === "oidc") await recordAccountEvent(db(), { kind: "SIGN_IN", userId: row.id, email: row.email, method: "oidc" });
           token.uid = row.id;
           token.sv = row.sessionVersion;
           token.email = row.email;

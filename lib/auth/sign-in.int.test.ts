@@ -59,7 +59,7 @@ describe("password sign-in", () => {
     expect(results.filter((r) => r === "throttled")).toHaveLength(20 - compared);
     expect(compare).toHaveBeenCalledTimes(compared);
     // Only compared attempts are history, and none of them stores what was typed.
-    const history = await db().signInAttempt.findMany({ where: { email: user.email } });
+    const history = await db().accountEvent.findMany({ where: { email: user.email } });
     expect(history).toHaveLength(compared);
     expect(JSON.stringify(history)).not.toMatch(/wrong-/);
     // The right password from the same address is throttled too: the guesser's budget is spent.

@@ -1,6 +1,7 @@
 import { db } from "@/lib/db/client";
 import { dummyPasswordHash, verifyPassword } from "./password";
-import { claimSignInAttempt, recordSignInAttempt, settleSignInAttempt } from "./throttle";
+import { recordAccountEvent } from "./account-events";
+import { claimSignInAttempt, settleSignInAttempt } from "./throttle";
 import { SIGN_IN_MESSAGES, tooManyAttempts } from "./sign-in-messages";
 
 export type SignedInUser = { id: string; email: string; name: string | null; sessionVersion: number };
@@ -18,7 +19,7 @@ const UNKNOWN_ADDRESS = "unknown";
  * compared, and every refusal for a wrong password costs one bcrypt comparison, whether or not
  * the email has an account (or a password).
  */
-export async function signInWithPassword(emailRaw: string, password: string, ip: string | null): Promise<SignedInUser> {
+export async function signInWithPassword(emailRaw: string, password: string, ip: string | null, userAgent: string | null = null): Promise<SignedInUser> {
   const email = emailRaw.trim().toLowerCase();
   if (!email || !password || email.length > MAX_EMAIL_LENGTH) throw new SignInError(SIGN_IN_MESSAGES.missing);
   const prisma = db();
@@ -30,7 +31,8 @@ export async function signInWithPassword(emailRaw: string, password: string, ip:
   const compared = await verifyPassword(password, user?.passwordHash ?? dummy);
   const ok = compared && !!user?.passwordHash;
   await settleSignInAttempt(prisma, claim, ok);
-  await recordSignInAttempt(prisma, email, ip, ok);
+  // Only compared attempts are history (the throttle bounds them), and never the password tried.
+  await recordAccountEvent(prisma, { kind: ok ? "SIGN_IN" : "SIGN_IN_FAILED", userId: user?.id ?? null, email, method: "password" }, { ip, userAgent });
   if (!user || !ok) throw new SignInError(SIGN_IN_MESSAGES.incorrect);
   return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
 }

@@ -1,6 +1,9 @@
 import { Prisma } from "@/lib/db/generated/client";
 import { addressKey } from "@/lib/net/client-address";
-import type { PrismaClient } from "@/lib/db/client";
+import type { PrismaClient, Tx } from "@/lib/db/client";
+
+/** The throttle works on the client or inside a transaction (a password change checks the current one). */
+type Db = PrismaClient | Tx;
 
 type KeyPolicy = { freeAttempts: number; baseDelaySeconds: number; maxDelaySeconds: number };
 
@@ -46,7 +49,7 @@ export function throttleKeys(email: string, address: string) {
  * is one statement that counts the attempt only if the key's wait is over, so parallel guesses
  * cannot all pass one check: the row lock orders them and each sees the others' counts.
  */
-export async function claimSignInAttempt(prisma: PrismaClient, email: string, address: string): Promise<ThrottleClaim> {
+export async function claimSignInAttempt(prisma: Db, email: string, address: string): Promise<ThrottleClaim> {
   const keys = throttleKeys(email, address);
   const plan: Claimed[] = [
     { key: keys.pair, policy: SIGN_IN_POLICY.pair },
@@ -70,16 +73,11 @@ export async function claimSignInAttempt(prisma: PrismaClient, email: string, ad
  * back its claim on the wider keys, so that many people signing in from one office address
  * never add up to a delay.
  */
-export async function settleSignInAttempt(prisma: PrismaClient, claim: { claimed: Claimed[] }, succeeded: boolean): Promise<void> {
+export async function settleSignInAttempt(prisma: Db, claim: { claimed: Claimed[] }, succeeded: boolean): Promise<void> {
   if (!succeeded) return;
   const [pair, ...wider] = claim.claimed;
   await prisma.$executeRaw`DELETE FROM "SignInThrottle" WHERE "key" = ${pair.key}`;
   await giveBack(prisma, wider);
-}
-
-/** Appends to the sign-in history (never the password tried). Only compared attempts are written. */
-export async function recordSignInAttempt(prisma: PrismaClient, email: string, ip: string | null, succeeded: boolean) {
-  await prisma.signInAttempt.create({ data: { email, ip, succeeded } });
 }
 
 /**
@@ -93,7 +91,7 @@ const moment = Prisma.sql`date_trunc('milliseconds', clock_timestamp())`;
  * the row lock would compare its earlier start with the winner's later time and be refused
  * within the free attempts (seen with 20 parallel guesses on the PostgreSQL server).
  */
-async function claimKey(prisma: PrismaClient, { key, policy }: Claimed): Promise<boolean> {
+async function claimKey(prisma: Db, { key, policy }: Claimed): Promise<boolean> {
   const forget = SIGN_IN_POLICY.forgetAfterSeconds;
   // The attempt number after this one; a key quiet for `forget` seconds starts over.
   const next = Prisma.sql`(CASE WHEN "SignInThrottle"."updatedAt" < clock_timestamp() - make_interval(secs => ${forget}) THEN 1 ELSE "SignInThrottle"."failures" + 1 END)`;
@@ -119,7 +117,7 @@ function delayAfter(n: Prisma.Sql, policy: KeyPolicy): Prisma.Sql {
 }
 
 /** Undoes claims: one attempt fewer, and the wait no longer than that count calls for. */
-async function giveBack(prisma: PrismaClient, claimed: Claimed[]): Promise<void> {
+async function giveBack(prisma: Db, claimed: Claimed[]): Promise<void> {
   for (const { key, policy } of claimed) {
     const fewer = Prisma.sql`GREATEST("failures" - 1, 0)`;
     await prisma.$executeRaw`
@@ -129,14 +127,14 @@ async function giveBack(prisma: PrismaClient, claimed: Claimed[]): Promise<void>
   }
 }
 
-async function secondsUntilAllowed(prisma: PrismaClient, key: string): Promise<number> {
+async function secondsUntilAllowed(prisma: Db, key: string): Promise<number> {
   const rows = await prisma.$queryRaw<{ wait: number }[]>`
     SELECT EXTRACT(EPOCH FROM ("nextAllowedAt" - clock_timestamp()))::float8 AS "wait" FROM "SignInThrottle" WHERE "key" = ${key}`;
   return Math.max(1, Math.ceil(rows[0]?.wait ?? 1));
 }
 
-async function isFamiliarAddress(prisma: PrismaClient, email: string, address: string): Promise<boolean> {
+async function isFamiliarAddress(prisma: Db, email: string, address: string): Promise<boolean> {
   const since = new Date(Date.now() - SIGN_IN_POLICY.familiarForDays * 86_400_000);
-  const seen = await prisma.signInAttempt.findFirst({ where: { email, ip: address, succeeded: true, createdAt: { gte: since } }, select: { id: true } });
+  const seen = await prisma.accountEvent.findFirst({ where: { email, ip: address, kind: "SIGN_IN", createdAt: { gte: since } }, select: { id: true } });
   return seen !== null;
 }

@@ -6,7 +6,7 @@ import type { Role } from "@/lib/db/generated/enums";
 import { Prisma } from "@/lib/db/generated/client";
 import { publishInvalidation, type Invalidation } from "@/lib/gateway/invalidation";
 import type { Caller } from "./caller";
-import { ActionError, fieldErrorsOf, toInput, type ActionResult } from "./result";
+import { ActionError, CommittedRefusal, fieldErrorsOf, toInput, type ActionResult } from "./result";
 
 /** The verified identity an action runs as; tenant fields come from the membership row. */
 export type ActionContext = {
@@ -129,6 +129,7 @@ function defineAction<S extends z.ZodType, C extends ActionContext, T>(
         return { ok: false, error: "Some fields need attention.", fieldErrors: fieldErrorsOf(parsed.error) };
       }
       const changed: Invalidation[] = [];
+      let refusal: CommittedRefusal | null = null;
       const data = await db().$transaction(
         async (tx) => {
           const user = await (scope.identify ?? authenticate)(tx, caller, parsed.data);
@@ -139,12 +140,20 @@ function defineAction<S extends z.ZodType, C extends ActionContext, T>(
           };
           const scoped = await scope.authorize(tx, user, parsed.data);
           const invalidate = (change: Invalidation) => void changed.push(change);
-          const result = await run({ ...scoped, tx, caller, user, audit, invalidate } as C, parsed.data);
+          let result: T;
+          try {
+            result = await run({ ...scoped, tx, caller, user, audit, invalidate } as C, parsed.data);
+          } catch (error) {
+            if (!(error instanceof CommittedRefusal)) throw error;
+            refusal = error;
+            return undefined as T;
+          }
           if (scope.requireAudit && !audited) throw new Error("Every mutation must write an audit event; this action wrote none.");
           return result;
         },
         { timeout: 20_000, maxWait: 20_000 },
       );
+      if (refusal) return toFailure(refusal);
       // Only now: a gateway told earlier could reload the old row and keep it for a whole TTL.
       publishInvalidation(changed);
       return { ok: true, data };

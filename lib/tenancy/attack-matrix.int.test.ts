@@ -23,6 +23,7 @@ import type { Action } from "./action";
 import * as tenantActions from "./actions";
 import * as settingsActions from "./settings-actions";
 import * as adminActions from "./admin-actions";
+import { READ_PERMISSIONS } from "./scope";
 
 // Route handlers read the session cookie through Next's request context; here it carries a
 // real signed session token for whichever user the test acts as.
@@ -84,13 +85,14 @@ const PLATFORM_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = 
   setTenantStatus: (t) => ({ tenantId: t.id, status: "SUSPENDED" }),
 };
 /** These act only on the caller's own account; a test below shows they touch no one else. */
-const SELF_ONLY = ["signOutEverywhere", "acceptInvitation"];
+const SELF_ONLY = ["signOutEverywhere", "changePassword", "acceptInvitation"];
 
 let target: Target;
 let outsider: Actor; // an OWNER of another tenant
 let outsiderOwn: { providerId: string; endpointId: string; versionId: string }; // that tenant's own resources
 const byRole = {} as Record<(typeof ROLES)[number], Actor>; // one member of the target per role
 let viewer: Actor; // a VIEWER of the target tenant
+let platformAdmin: Actor; // the platform admin, a member of no tenant: reads any tenant, changes none
 let otherTenantSlug: string;
 
 async function snapshot() {
@@ -143,6 +145,7 @@ beforeAll(async () => {
   const ownVersion = await db().modelVersion.create({ data: { tenantId: other.id, endpointId: ownEndpoint.id, label: "v1", providerId: ownProvider.id, providerModel: "m" } });
   await db().endpoint.update({ where: { id: ownEndpoint.id }, data: { activeVersionId: ownVersion.id } });
   outsiderOwn = { providerId: ownProvider.id, endpointId: ownEndpoint.id, versionId: ownVersion.id };
+  platformAdmin = await seedUser({ isPlatformAdmin: true });
 });
 
 describe("attack matrix", () => {
@@ -155,6 +158,16 @@ describe("attack matrix", () => {
     ["a member of another tenant", () => outsider, /^Not found/],
     ["a VIEWER", () => viewer, /^Forbidden/],
   ];
+
+  // The platform admin may open any tenant read-only, but holds no membership a tenant action accepts.
+  for (const [name, payload] of Object.entries(TENANT_MATRIX)) {
+    it(`${name}: the platform admin, on a read-only visit, is refused and nothing changes`, async () => {
+      const before = await snapshot();
+      const r = await TENANT_MODULES[name].runAs(callerFor(platformAdmin), payload(target));
+      expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/^Not found/) });
+      expect(await snapshot()).toEqual(before);
+    });
+  }
 
   for (const [who, actor, expected] of cases) {
     for (const [name, payload] of Object.entries(TENANT_MATRIX)) {
@@ -385,6 +398,7 @@ describe("attack matrix", () => {
       const who: [string, () => Actor | null, number][] = [
         ["no session", () => null, 401],
         ["a member of another tenant", () => outsider, 404],
+        ...(READ_PERMISSIONS.includes(handler.permission!) ? [] : [["the platform admin, on a read-only visit", () => platformAdmin, 403] as [string, () => Actor, number]]),
         ...ROLES.filter((r) => !can(r, handler.permission!)).map((r): [string, () => Actor, number] => [`a ${r}`, () => byRole[r], 403]),
       ];
       for (const [label, actor, status] of who) {
@@ -401,6 +415,20 @@ describe("attack matrix", () => {
         expect((await send(target.slug)).status).toBe(401);
       });
     }
+
+    it("the platform admin may verify a tenant's trail read-only, and the visit is one event in that tenant's chain", async () => {
+      const visits = () => db().auditEvent.count({ where: { tenantId: target.id, action: "platform.visited", actorId: platformAdmin.id } });
+      const before = await visits();
+      await signInAs(platformAdmin);
+      expect((await ROUTES["GET /api/t/[tenant]/audit/verify"].send(target.slug)).status).toBe(200);
+      expect((await ROUTES["GET /api/t/[tenant]/audit/verify"].send(target.slug)).status).toBe(200);
+      expect(await visits()).toBe(before + 1);
+      const event = await db().auditEvent.findFirstOrThrow({ where: { tenantId: target.id, action: "platform.visited" }, orderBy: { seq: "desc" } });
+      expect(event).toMatchObject({ actorId: platformAdmin.id, actorLabel: platformAdmin.email, ip: "198.51.100.9", resourceType: "tenant" });
+      // No other tenant hears of it.
+      const elsewhere = await db().auditEvent.count({ where: { action: "platform.visited", tenantId: { not: target.id } } });
+      expect(elsewhere).toBe(0);
+    });
 
     it("a suspended tenant's owner may still verify the trail, but not test providers or try endpoints", async () => {
       const suspended = await seedTenant({ status: "SUSPENDED" });

@@ -3,8 +3,13 @@ import { cache } from "react";
 import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/db/generated/enums";
 
-/** What a page knows about its tenant: resolved from the signed-in user's membership, never from the URL alone. */
-export type TenantScope = { tenantId: string; tenantSlug: string; tenantName: string; status: "ACTIVE" | "SUSPENDED"; role: Role };
+/**
+ * What a page knows about its tenant: resolved from the signed-in user's membership, never from
+ * the URL alone. `readOnly` marks the platform admin's visit to a tenant they are not a member
+ * of: they see it as an auditor would, and no action accepts a change from them (actions find no
+ * membership).
+ */
+export type TenantScope = { tenantId: string; tenantSlug: string; tenantName: string; status: "ACTIVE" | "SUSPENDED"; role: Role; readOnly: boolean };
 
 /** The user's membership in the tenant with this slug, or null (not a member, or no such tenant). */
 export const findMembership = cache(async (userId: string, slug: string): Promise<TenantScope | null> => {
@@ -12,7 +17,18 @@ export const findMembership = cache(async (userId: string, slug: string): Promis
     where: { userId, tenant: { slug } },
     select: { role: true, tenant: { select: { id: true, slug: true, name: true, status: true } } },
   });
-  return m ? { tenantId: m.tenant.id, tenantSlug: m.tenant.slug, tenantName: m.tenant.name, status: m.tenant.status, role: m.role } : null;
+  return m ? { tenantId: m.tenant.id, tenantSlug: m.tenant.slug, tenantName: m.tenant.name, status: m.tenant.status, role: m.role, readOnly: false } : null;
+});
+
+/**
+ * The user's view of the tenant with this slug: their membership, or, for a platform admin who is
+ * not a member, a read-only view with an auditor's reads; null for anyone else.
+ */
+export const findTenantScope = cache(async (user: { id: string; isPlatformAdmin: boolean }, slug: string): Promise<TenantScope | null> => {
+  const member = await findMembership(user.id, slug);
+  if (member || !user.isPlatformAdmin) return member;
+  const t = await db().tenant.findUnique({ where: { slug }, select: { id: true, slug: true, name: true, status: true } });
+  return t ? { tenantId: t.id, tenantSlug: t.slug, tenantName: t.name, status: t.status, role: "AUDITOR", readOnly: true } : null;
 });
 
 /** The tenants a user belongs to, for the tenant switcher. */

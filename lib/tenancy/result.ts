@@ -16,6 +16,12 @@ export class ActionError extends Error {
   }
 }
 
+/**
+ * A refusal whose bookkeeping must stand: the action factory commits what the action wrote before
+ * refusing (a throttle's count of a wrong password), where any other error rolls everything back.
+ */
+export class CommittedRefusal extends ActionError {}
+
 /** Every field's messages at once, keyed by the field's path. */
 export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {};

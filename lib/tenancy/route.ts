@@ -1,10 +1,9 @@
 import { currentCaller, getSessionUser } from "@/lib/auth/session";
 import { can, PERMISSIONS, ROLE_LABELS, type Permission } from "@/lib/auth/permissions";
 import type { Caller } from "./caller";
-import { findMembership, type TenantScope } from "./data";
-
-/** Permissions that only read: the one kind of route a suspended tenant's members may still use. */
-const READS: readonly Permission[] = ["tenant.read", "members.read", "audit.read", "audit.verify"];
+import { findTenantScope, type TenantScope } from "./data";
+import { READ_PERMISSIONS } from "./scope";
+import { recordAdminVisit } from "./visit";
 
 export type RouteContext = TenantScope & { caller: Caller; userId: string; userEmail: string; params: Record<string, string> };
 type Params = { params: Promise<Record<string, string>> };
@@ -64,15 +63,19 @@ export function tenantRoute(
       const slug = routeParams.tenant;
       const user = await getSessionUser();
       if (!user) return problem(401, "unauthenticated", "Sign in first.");
-      const m = await findMembership(user.id, slug);
+      const m = await findTenantScope(user, slug);
       if (!m) return problem(404, "not_found", "No such tenant, or you are not a member of it.");
+      if (m.readOnly && !READ_PERMISSIONS.includes(permission)) {
+        return problem(403, "read_only", "The platform admin sees this tenant read-only: only members may change it.");
+      }
       if (!can(m.role, permission)) {
         return problem(403, "forbidden", `The ${ROLE_LABELS[m.role]} role may not ${PERMISSIONS[permission].label.toLowerCase()}.`);
       }
-      if (m.status !== "ACTIVE" && !READS.includes(permission)) {
+      if (m.status !== "ACTIVE" && !READ_PERMISSIONS.includes(permission)) {
         return problem(403, "tenant_suspended", "This tenant is suspended; its members may read, but nothing else.");
       }
       const caller = await currentCaller();
+      if (m.readOnly) await recordAdminVisit(user, m.tenantId, caller);
       const res = await handler(req, { ...m, caller, userId: user.id, userEmail: user.email, params: routeParams });
       if (!res.headers.has("x-request-id")) res.headers.set("x-request-id", caller.requestId);
       return res;

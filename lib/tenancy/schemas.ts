@@ -76,3 +76,12 @@ export const setContentRetentionSchema = z.object({
       .optional(),
   ),
 });
+
+export const changePasswordSchema = z
+  .object({
+    current: z.string().min(1, "Enter your current password").max(200, "Password must be at most 200 characters"),
+    password: passwordSchema,
+    confirm: z.string(),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "Passwords do not match" })
+  .refine((v) => v.password !== v.current, { path: ["password"], message: "Choose a password other than the current one" });

@@ -3,10 +3,11 @@ import Link from "next/link";
 import { Activity, AlertTriangle, DollarSign, ScrollText, Timer, Users } from "lucide-react";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { ROLE_LABELS, can } from "@/lib/auth/permissions";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { gatewaySummary } from "@/lib/monitoring/data";
 import { requireTenant } from "@/lib/tenancy/page";
+import { scopeCan } from "@/lib/tenancy/scope";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -27,7 +28,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
   const base = `/t/${scope.tenantSlug}`;
   return (
     <>
-      <PageHeader crumbs={[{ label: scope.tenantName }]} title="Overview" description={`You are ${ROLE_LABELS[scope.role]} in ${scope.tenantName}.`} />
+      <PageHeader crumbs={[{ label: scope.tenantName }]} title="Overview" description={scope.readOnly ? `You are viewing ${scope.tenantName} as the platform admin, read-only.` : `You are ${ROLE_LABELS[scope.role]} in ${scope.tenantName}.`} />
       <h2 className="mb-3 text-sm font-medium text-muted-foreground">Gateway, last 24 hours</h2>
       <div className="mb-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {stats.map((s) => (
@@ -56,7 +57,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
             <CardTitle className="text-3xl tabular-nums">{events}</CardTitle>
           </CardHeader>
           <CardContent>
-            {can(scope.role, "audit.read") ? (
+            {scopeCan(scope, "audit.read") ? (
               <Link href={`${base}/audit`} className="text-sm text-primary hover:underline">Open the audit log</Link>
             ) : (
               <span className="text-sm text-muted-foreground">Visible to owners, admins, approvers and auditors</span>
