@@ -33,7 +33,8 @@ describe("account events", () => {
 
   it("changes a password given the current one: every session ends, and it is on record in the account and in each tenant", async () => {
     const tenant = await seedTenant();
-    const { user } = await seedMember(tenant, "VIEWER");
+    const user = await seedUser();
+    await seedMember(tenant, "VIEWER", user);
     const r = await changePassword.runAs(callerFor(user), { current: TEST_PASSWORD, password: NEW_PASSWORD, confirm: NEW_PASSWORD });
     expect(r).toEqual({ ok: true, data: { changed: true } });
     const after = await db().user.findUniqueOrThrow({ where: { id: user.id } });
