@@ -21,7 +21,7 @@ const integration = (name: string, db: string) => ({
 export default defineConfig({
   test: {
     projects: [
-      { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"], exclude: ["lib/**/*.int.test.ts"], testTimeout: 60_000 } },
+      { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.ts"], exclude: ["lib/**/*.int.test.ts"], testTimeout: 60_000 } },
       integration("embedded", "embedded"),
       integration("postgres", "postgres"),
     ],

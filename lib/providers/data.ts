@@ -10,3 +10,16 @@ export async function listProviders(ctx: { tenantId: string }) {
   });
   return rows.map(({ apiKeySealed, _count, ...r }) => ({ ...r, hasApiKey: !!apiKeySealed, versions: _count.versions }));
 }
+
+/** The endpoints with any version on each provider, by provider id: what removing it would touch. */
+export async function endpointsByProvider(ctx: { tenantId: string }): Promise<Map<string, string[]>> {
+  const rows = await db().modelVersion.findMany({
+    where: { tenantId: ctx.tenantId },
+    distinct: ["providerId", "endpointId"],
+    select: { providerId: true, endpoint: { select: { name: true } } },
+    orderBy: [{ providerId: "asc" }, { endpointId: "asc" }],
+  });
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.providerId, [...(out.get(r.providerId) ?? []), r.endpoint.name].sort());
+  return out;
+}

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { buttonClasses } from "@/components/ui/button";
-import { ROLE_LABELS, can } from "@/lib/auth/permissions";
+import { LocalTime } from "@/components/ui/local-time";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { activationOf, explorerChoices, findChangeEvent, idsOf, labelIds, versionCallers } from "@/lib/audit/explorer/answers";
 import { decodeCursor, encodeCursor } from "@/lib/audit/explorer/cursor";
 import { exploreTrail } from "@/lib/audit/explorer/data";
@@ -15,6 +17,7 @@ import type { Role } from "@/lib/db/generated/enums";
 import { contentModeSentence } from "@/lib/privacy/mode";
 import { findTenantSettings } from "@/lib/tenancy/data";
 import { requireTenant } from "@/lib/tenancy/page";
+import { scopeCan } from "@/lib/tenancy/scope";
 import { DetailDrawer } from "./_components/detail-drawer";
 import { ExportLinks } from "./_components/export-links";
 import { ChangeDetailBody, RequestDetailBody } from "./_components/trail-detail";
@@ -38,7 +41,7 @@ type Search = Record<string, string | string[] | undefined>;
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Search> }) {
   const { user, scope } = await requireTenant((await params).tenant);
   const crumbs = [{ label: scope.tenantName, href: `/t/${scope.tenantSlug}` }, { label: "Audit log" }];
-  if (!can(scope.role, "audit.read")) {
+  if (!scopeCan(scope, "audit.read")) {
     return (
       <>
         <PageHeader crumbs={crumbs} title="Audit log" />
@@ -70,7 +73,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       crumbs={crumbs}
       title="Audit log"
       description={`Every change and every gateway request in this tenant, append-only: changes are hash-chained under a head Keel signs, request records are sealed into that chain in batches. ${contentModeSentence(contentRetentionDays)}`}
-      actions={can(scope.role, "audit.verify") ? <VerifyChainButton tenant={scope.tenantSlug} /> : undefined}
+      actions={scopeCan(scope, "audit.verify") ? <VerifyChainButton tenant={scope.tenantSlug} /> : undefined}
     />
   );
   const filtersBar = <TrailFilters key={JSON.stringify(filterValues)} values={filterValues} choices={choices} errors={errors} />;
@@ -106,11 +109,11 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       <div className="space-y-4">
         <TrailQuestions action={base} endpoints={choices.endpoints} />
         {filtersBar}
-        {can(scope.role, "audit.verify") && <ExportLinks api={`/api/t/${scope.tenantSlug}/audit/export`} filters={filterValues} />}
+        {scopeCan(scope, "audit.verify") && <ExportLinks api={`/api/t/${scope.tenantSlug}/audit/export`} filters={filterValues} />}
         {callers && filters.versionId && (
           <VersionCallers version={versionName(choices.endpoints, filters.versionId)} window={windowText(filters)} callers={callers} labels={labels} />
         )}
-        <TrailTable rows={page.rows} labels={labels} hrefWith={hrefWith} />
+        <TrailTable rows={page.rows} labels={labels} hrefWith={hrefWith} clearHref={base} />
         <nav aria-label="Pages" className="flex items-center justify-between gap-2 text-sm">
           <span className="text-muted-foreground">
             {page.rows.length === 0 ? "No rows" : `${page.rows.length} row${page.rows.length === 1 ? "" : "s"}, ${view.order === "desc" ? "newest" : "oldest"} first`}
@@ -137,7 +140,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
             <ChangeDetailBody
               e={detail.event}
               changesHref={changesHref}
-              manifestHref={detail.event.action === EXPORT_ACTION && can(scope.role, "audit.verify") ? `/api/t/${scope.tenantSlug}/audit/export/manifest?seq=${detail.event.seq}` : undefined}
+              manifestHref={detail.event.action === EXPORT_ACTION && scopeCan(scope, "audit.verify") ? `/api/t/${scope.tenantSlug}/audit/export/manifest?seq=${detail.event.seq}` : undefined}
             />
           )}
           {detail.kind === "missing" && <p className="text-sm">Nothing in this tenant&apos;s trail has that id.</p>}
@@ -164,10 +167,10 @@ function versionName(endpoints: { name: string; versions: { id: string; label: s
   return "this version";
 }
 
-function windowText(f: Filters): string {
-  const t = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)} UTC`;
-  if (f.from && f.to) return `between ${t(f.from)} and ${t(f.to)}`;
-  if (f.from) return `since ${t(f.from)}`;
-  if (f.to) return `until ${t(f.to)}`;
+function windowText(f: Filters): ReactNode {
+  const t = (d: Date) => <LocalTime value={d} precision="second" />;
+  if (f.from && f.to) return <>between {t(f.from)} and {t(f.to)}</>;
+  if (f.from) return <>since {t(f.from)}</>;
+  if (f.to) return <>until {t(f.to)}</>;
   return "at any time";
 }

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Boxes } from "lucide-react";
 import { readTableParams } from "@/components/data-table/table-params";
+import { ReadOnlyNote, cannotChangeNote, mayChange, rolesThatCan } from "@/components/forms/read-only";
 import { PageHeader } from "@/components/shell/page-header";
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { can } from "@/lib/auth/permissions";
 import { listEndpoints } from "@/lib/endpoints/data";
 import { listProviders } from "@/lib/providers/data";
 import { requireTenant } from "@/lib/tenancy/page";
@@ -30,7 +32,8 @@ export default async function EndpointsPage({ params, searchParams }: { params: 
     listEndpoints(scope, { q, kind, enabled, page, pageSize: PAGE_SIZE, sort, dir }),
     listProviders(scope),
   ]);
-  const manage = can(scope.role, "endpoints.manage") && scope.status === "ACTIVE";
+  const manage = mayChange(scope, "endpoints.manage");
+  const note = cannotChangeNote(scope, "endpoints.manage", "create endpoints");
   const filtered = q !== undefined || kind !== undefined || enabled !== undefined;
   return (
     <>
@@ -43,16 +46,25 @@ export default async function EndpointsPage({ params, searchParams }: { params: 
             <CreateEndpointDialog
               tenant={scope.tenantSlug}
               providers={providers.map((p) => ({ id: p.id, name: p.name, kind: p.kind }))}
-              canPrice={can(scope.role, "prices.manage")}
+              canPrice={mayChange(scope, "prices.manage")}
             />
-          ) : undefined
+          ) : (
+            <ReadOnlyNote>{note}</ReadOnlyNote>
+          )
         }
       />
       {total === 0 && !filtered ? (
         <EmptyState
           icon={<Boxes className="size-6" aria-hidden />}
           title="No endpoints yet"
-          description={providers.length ? "Create one and point it at a provider's model." : "Add a provider first, then create an endpoint."}
+          description={emptyText(manage, providers.length > 0, mayChange(scope, "providers.manage"), note)}
+          action={
+            manage && providers.length === 0 ? (
+              <Button asChild variant="outline">
+                <Link href={`/t/${scope.tenantSlug}/providers`}>Go to Providers</Link>
+              </Button>
+            ) : undefined
+          }
         />
       ) : (
         <EndpointsTable
@@ -66,4 +78,12 @@ export default async function EndpointsPage({ params, searchParams }: { params: 
       )}
     </>
   );
+}
+
+/** The next step from no endpoints at all, for this viewer. */
+function emptyText(manage: boolean, hasProviders: boolean, addsProviders: boolean, note: string): string {
+  if (!manage) return `Endpoints are the model names applications call. ${note}`;
+  if (hasProviders) return "Create one with New endpoint above and point it at a provider's model.";
+  if (addsProviders) return "An endpoint answers through a provider, and this tenant has none yet: add one under Providers first.";
+  return `An endpoint answers through a provider, and this tenant has none yet. Ask one of its ${rolesThatCan("providers.manage", "or").toLowerCase()} to add one.`;
 }

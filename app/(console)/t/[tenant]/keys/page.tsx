@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { KeyRound } from "lucide-react";
 import { readTableParams } from "@/components/data-table/table-params";
+import { ReadOnlyNote, cannotChangeNote, mayChange } from "@/components/forms/read-only";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
-import { can } from "@/lib/auth/permissions";
 import { listEndpointNames } from "@/lib/endpoints/data";
 import { listApiKeys, type ApiKeyStatus } from "@/lib/keys/data";
 import { requireTenant } from "@/lib/tenancy/page";
@@ -30,7 +30,8 @@ export default async function KeysPage({ params, searchParams }: { params: Promi
     listApiKeys(scope, { q, status, page, pageSize: PAGE_SIZE, sort, dir }),
     listEndpointNames(scope),
   ]);
-  const manage = can(scope.role, "keys.manage") && scope.status === "ACTIVE";
+  const manage = mayChange(scope, "keys.manage");
+  const note = cannotChangeNote(scope, "keys.manage", "create and revoke keys");
   const filtered = q !== undefined || status !== undefined;
   return (
     <>
@@ -38,10 +39,18 @@ export default async function KeysPage({ params, searchParams }: { params: Promi
         crumbs={[{ label: scope.tenantName, href: `/t/${scope.tenantSlug}` }, { label: "API keys" }]}
         title="API keys"
         description="Applications call /api/v1 with these keys, as they would call OpenAI. Secrets are shown once and stored only as hashes."
-        actions={manage ? <CreateKeyDialog tenant={scope.tenantSlug} endpoints={endpoints} /> : undefined}
+        actions={manage ? <CreateKeyDialog tenant={scope.tenantSlug} endpoints={endpoints} /> : <ReadOnlyNote>{note}</ReadOnlyNote>}
       />
       {total === 0 && !filtered ? (
-        <EmptyState icon={<KeyRound className="size-6" aria-hidden />} title="No API keys yet" description="Create one for each application, with its own limits." />
+        <EmptyState
+          icon={<KeyRound className="size-6" aria-hidden />}
+          title="No API keys yet"
+          description={
+            manage
+              ? "Create one for each application with Create key above: each gets its own endpoints and limits, and can be revoked alone."
+              : `Applications need one to call this tenant's endpoints. ${note}`
+          }
+        />
       ) : (
         <KeysTable
           tenant={scope.tenantSlug}

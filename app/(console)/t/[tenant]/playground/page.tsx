@@ -2,10 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { MessagesSquare } from "lucide-react";
 import { QueryProvider } from "@/components/query-provider";
+import { mayChange, rolesThatCan, type ScopeView } from "@/components/forms/read-only";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { can, ROLE_LABELS } from "@/lib/auth/permissions";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { listPlaygroundEndpoints, openPromptVersion } from "@/lib/playground/data";
 import { readOpenRequest } from "@/lib/playground/library";
 import { listPromptNames } from "@/lib/prompts/data";
@@ -23,8 +24,8 @@ export default async function PlaygroundPage({ params, searchParams }: { params:
   // ?prompt=NAME&version=N opens a version of the library; any member who reads prompts may open one.
   const request = readOpenRequest(await searchParams);
   const opening = request && (request.ok ? await openPromptVersion(scope, request.request, endpoints) : request);
-  const canRun = can(scope.role, "endpoints.try") && scope.status === "ACTIVE";
-  const canSave = can(scope.role, "prompts.manage") && scope.status === "ACTIVE";
+  const canRun = mayChange(scope, "endpoints.try");
+  const canSave = mayChange(scope, "prompts.manage");
   const start = opening?.ok ? opening.start : null;
   const prompts = canSave ? await listPromptNames(scope, { include: start?.source.name }) : null;
   const base = `/t/${scope.tenantSlug}`;
@@ -44,9 +45,13 @@ export default async function PlaygroundPage({ params, searchParams }: { params:
         <EmptyState
           icon={<MessagesSquare className="size-6" aria-hidden />}
           title="No chat endpoints yet"
-          description="The playground runs prompts against this tenant's chat endpoints. Create one under Endpoints, then come back."
+          description={
+            mayChange(scope, "endpoints.manage")
+              ? "The playground runs prompts against this tenant's chat endpoints. Create one under Endpoints, then come back."
+              : `The playground runs prompts against this tenant's chat endpoints. Ask one of its ${rolesThatCan("endpoints.manage", "or").toLowerCase()} to create one.`
+          }
           action={
-            <Button asChild>
+            <Button asChild variant={mayChange(scope, "endpoints.manage") ? "default" : "outline"}>
               <Link href={`${base}/endpoints`}>Go to Endpoints</Link>
             </Button>
           }
@@ -59,7 +64,7 @@ export default async function PlaygroundPage({ params, searchParams }: { params:
             tenant={scope.tenantSlug}
             endpoints={endpoints}
             canRun={canRun}
-            roleLabel={ROLE_LABELS[scope.role]}
+            cannotRun={cannotRunText(scope)}
             // server.ts always sets it (lib/server/console-environment.ts); a server component has no request origin to fall back on.
             publicUrl={process.env.KEEL_PUBLIC_URL ?? ""}
             start={start}
@@ -69,4 +74,11 @@ export default async function PlaygroundPage({ params, searchParams }: { params:
       )}
     </>
   );
+}
+
+/** Why the Run button is absent: the playground is still there to look at and draft in. */
+function cannotRunText(scope: ScopeView): string {
+  if (scope.readOnly) return "This is a read-only visit: you can look at the playground but not run prompts.";
+  if (scope.status !== "ACTIVE") return "This tenant is suspended: you can look at the playground but not run prompts.";
+  return `The ${ROLE_LABELS[scope.role]} role can look at the playground but not run prompts: runs are recorded and billed like API calls. ${rolesThatCan("endpoints.try")} can run them.`;
 }

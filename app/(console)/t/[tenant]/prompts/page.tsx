@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { MessageSquareText, Plus } from "lucide-react";
 import { readTableParams } from "@/components/data-table/table-params";
+import { ReadOnlyNote, cannotChangeNote, mayChange } from "@/components/forms/read-only";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { can } from "@/lib/auth/permissions";
 import { listPrompts } from "@/lib/prompts/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { PromptsTable } from "./_components/prompts-table";
@@ -23,13 +23,16 @@ export default async function PromptsPage({ params, searchParams }: { params: Pr
   const { page, sort, dir, sortParam } = readTableParams(sp, SORTS, { sort: "updatedAt", dir: "desc" });
   const q = sp.q?.trim() || undefined;
   const { rows, total } = await listPrompts(scope, { q, page, pageSize: PAGE_SIZE, sort, dir });
-  const manage = can(scope.role, "prompts.manage") && scope.status === "ACTIVE";
+  const manage = mayChange(scope, "prompts.manage");
+  const note = cannotChangeNote(scope, "prompts.manage", "save prompts");
   const base = `/t/${scope.tenantSlug}`;
   const newPrompt = manage ? (
     <Button asChild>
       <Link href={`${base}/prompts/new`}><Plus className="size-4" aria-hidden /> New prompt</Link>
     </Button>
-  ) : undefined;
+  ) : (
+    <ReadOnlyNote>{note}</ReadOnlyNote>
+  );
   return (
     <>
       <PageHeader
@@ -42,7 +45,11 @@ export default async function PromptsPage({ params, searchParams }: { params: Pr
         <EmptyState
           icon={<MessageSquareText className="size-6" aria-hidden />}
           title="No prompts yet"
-          description={manage ? "Save a prompt: every change becomes a new version you can compare and restore." : "Developers of this tenant save prompts here."}
+          description={
+            manage
+              ? "Start one with New prompt above, or save one from the playground: every change becomes a new version you can compare and restore."
+              : `Applications fetch their prompts from this library by name. ${note}`
+          }
         />
       ) : (
         <PromptsTable

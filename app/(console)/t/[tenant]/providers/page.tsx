@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
 import { PlugZap } from "lucide-react";
+import { ReadOnlyNote, cannotChangeNote, mayChange } from "@/components/forms/read-only";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { can } from "@/lib/auth/permissions";
-import { listProviders } from "@/lib/providers/data";
+import { endpointsByProvider, listProviders } from "@/lib/providers/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { ProviderDialog } from "./_components/provider-dialog";
-import { ProviderRowActions } from "./_components/provider-row-actions";
+import { ProviderRowActions, type ProviderUse } from "./_components/provider-row-actions";
 import { AddBuiltinButton } from "./_components/add-builtin-button";
 import { BUILTIN_NOTICE } from "@/lib/providers/builtin/catalog";
 
@@ -17,8 +17,10 @@ export const metadata: Metadata = { title: "Providers" };
 
 export default async function ProvidersPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { scope } = await requireTenant((await params).tenant);
-  const providers = await listProviders(scope);
-  const manage = can(scope.role, "providers.manage") && scope.status === "ACTIVE";
+  const manage = mayChange(scope, "providers.manage");
+  const [providers, answering] = await Promise.all([listProviders(scope), manage ? endpointsByProvider(scope) : new Map<string, string[]>()]);
+  const note = cannotChangeNote(scope, "providers.manage", "add, edit and remove providers");
+  const use = (p: { id: string; versions: number }): ProviderUse => ({ versions: p.versions, endpoints: answering.get(p.id) ?? [] });
   return (
     <>
       <PageHeader
@@ -31,14 +33,20 @@ export default async function ProvidersPage({ params }: { params: Promise<{ tena
               {!providers.some((p) => p.kind === "BUILTIN") && <AddBuiltinButton tenant={scope.tenantSlug} />}
               <ProviderDialog tenant={scope.tenantSlug} />
             </>
-          ) : undefined
+          ) : (
+            <ReadOnlyNote>{note}</ReadOnlyNote>
+          )
         }
       />
       {providers.length === 0 ? (
         <EmptyState
           icon={<PlugZap className="size-6" aria-hidden />}
           title="No providers yet"
-          description="Add any OpenAI-compatible API: OpenAI, Azure OpenAI, Ollama, vLLM, LM Studio, Together…"
+          description={
+            manage
+              ? "Add any OpenAI-compatible API (OpenAI, Azure OpenAI, Ollama, vLLM, LM Studio, Together…) with Add provider above, or try Keel at once with the built-in demo models."
+              : `Endpoints need a provider to answer. ${note}`
+          }
         />
       ) : (
         <Card className="overflow-hidden p-0">
@@ -77,7 +85,11 @@ export default async function ProvidersPage({ params }: { params: Promise<{ tena
                   <TableCell className="tabular-nums">{p.versions}</TableCell>
                   {manage && (
                     <TableCell className="text-right">
-                      <ProviderRowActions tenant={scope.tenantSlug} provider={{ id: p.id, name: p.name, kind: p.kind, baseUrl: p.baseUrl, hasApiKey: p.hasApiKey }} />
+                      <ProviderRowActions
+                        tenant={scope.tenantSlug}
+                        provider={{ id: p.id, name: p.name, kind: p.kind, baseUrl: p.baseUrl, hasApiKey: p.hasApiKey }}
+                        use={use(p)}
+                      />
                     </TableCell>
                   )}
                 </TableRow>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Check, Minus } from "lucide-react";
+import { ReadOnlyFields, cannotChangeNote, mayChange } from "@/components/forms/read-only";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -20,7 +21,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const [settings, month] = await Promise.all([findTenantSettings(scope), gatewaySummary(scope, monthStart)]);
   const budget = settings.monthlyBudgetUsd;
-  const manages = can(scope.role, "settings.manage") && scope.status === "ACTIVE";
+  const manages = mayChange(scope, "settings.manage");
+  const note = cannotChangeNote(scope, "settings.manage");
   return (
     <>
       <PageHeader crumbs={[{ label: scope.tenantName, href: `/t/${scope.tenantSlug}` }, { label: "Settings" }]} title="Settings" />
@@ -45,7 +47,11 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
             </CardDescription>
           </CardHeader>
           <CardContent>
-            <BudgetForm tenant={scope.tenantSlug} current={budget} disabled={!manages} />
+            {manages ? (
+              <BudgetForm tenant={scope.tenantSlug} current={budget} />
+            ) : (
+              <ReadOnlyFields fields={[{ label: "Monthly budget", value: budget ? `$${budget}` : "No cap", testId: "budget-value" }]} note={note} />
+            )}
           </CardContent>
         </Card>
         <Card>
@@ -59,7 +65,14 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
             </CardDescription>
           </CardHeader>
           <CardContent>
-            <ContentRetentionForm tenant={scope.tenantSlug} current={settings.contentRetentionDays} canManage={manages} />
+            {manages ? (
+              <ContentRetentionForm tenant={scope.tenantSlug} current={settings.contentRetentionDays} />
+            ) : (
+              <ReadOnlyFields
+                fields={[{ label: "Stored of each request", value: retentionText(settings.contentRetentionDays), testId: "content-retention-value" }]}
+                note={note}
+              />
+            )}
           </CardContent>
         </Card>
         <Card className="overflow-hidden">
@@ -93,4 +106,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
       </div>
     </>
   );
+}
+
+/** The content setting in words, for those who see it as a value. */
+function retentionText(days: number | null): string {
+  return days === null ? "Input hashes only (default)" : `Prompts and responses, redacted, for ${days} day${days === 1 ? "" : "s"}`;
 }

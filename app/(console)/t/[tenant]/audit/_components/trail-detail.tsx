@@ -6,8 +6,8 @@ import { diffJson } from "@/lib/audit/explorer/diff";
 import type { RequestDetail } from "@/lib/audit/request-detail";
 import { contentAbsenceText } from "@/lib/privacy/mode";
 import { cn } from "@/components/ui/cn";
+import { LocalTime } from "@/components/ui/local-time";
 
-const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 23)} UTC`;
 const linkClass = "underline underline-offset-2";
 
 function Facts({ rows, testPrefix }: { rows: [string, ReactNode][]; testPrefix: string }) {
@@ -33,18 +33,23 @@ export function RequestDetailBody(props: {
   const { r, activation, changesHref } = props;
   const rows: [string, ReactNode][] = [
     ["Outcome", r.errorCode ? `${r.status} ${r.errorCode}` : `${r.status} OK`],
-    ["When", <time key="t" dateTime={r.createdAt.toISOString()}>{utc(r.createdAt)}</time>],
+    ["When", <LocalTime key="t" value={r.createdAt} precision="millisecond" />],
     ["Caller", r.actor ? (r.actor.kind === "key" ? `API key ${r.actor.name} (${r.actor.prefix}…)` : `${r.actor.email}, from the console`) : "unknown"],
     ["Route", `${r.route}${r.stream ? ", streamed" : ""}`],
     ["Endpoint", r.endpointName ?? "none"],
     ["Version", r.version ? r.version.label : "none (refused before a version was chosen)"],
     [
       "Activated by",
-      activation
-        ? `${activation.actorLabel ?? activation.actorType.toLowerCase()} (${activation.action}, change #${activation.seq}, ${utc(activation.at)})`
-        : r.version
-          ? "no activation of this version is on record before the request"
-          : "—",
+      activation ? (
+        <>
+          {`${activation.actorLabel ?? activation.actorType.toLowerCase()} (${activation.action}, change #${activation.seq}, `}
+          <LocalTime value={activation.at} precision="millisecond" />)
+        </>
+      ) : r.version ? (
+        "no activation of this version is on record before the request"
+      ) : (
+        "—"
+      ),
     ],
     ["Tokens", `${r.inputTokens} in, ${r.outputTokens} out${r.tokensEstimated ? " (estimated)" : ""}`],
     ["Cost", `$${r.costUsd}`],
@@ -72,7 +77,7 @@ export function RequestDetailBody(props: {
         {r.content.kind === "stored" ? (
           <>
             <p className="text-xs text-muted-foreground">
-              Redacted before storage ({r.content.redactions} value{r.content.redactions === 1 ? "" : "s"} replaced); purged at {utc(r.content.expiresAt)}.
+              Redacted before storage ({r.content.redactions} value{r.content.redactions === 1 ? "" : "s"} replaced); purged at <LocalTime value={r.content.expiresAt} precision="minute" />.
             </p>
             {(
               [
@@ -101,7 +106,7 @@ type ChangeEvent = ChainedContent & { prevHash: string; hash: string };
 export function ChangeDetailBody({ e, changesHref, manifestHref }: { e: ChangeEvent; changesHref: (filters: Record<string, string>) => string; manifestHref?: string }) {
   const rows: [string, ReactNode][] = [
     ["Action", e.action],
-    ["When", <time key="t" dateTime={e.createdAt.toISOString()}>{utc(e.createdAt)}</time>],
+    ["When", <LocalTime key="t" value={e.createdAt} precision="millisecond" />],
     ["Actor", `${e.actorLabel ?? "—"}${e.actorType !== "USER" ? ` (${e.actorType === "API_KEY" ? "API key" : "Keel itself"})` : ""}`],
     ["Resource", `${e.resourceType}${e.resourceId ? ` ${e.resourceId}` : ""}`],
     ["From", [e.ip, e.userAgent].filter(Boolean).join(" · ") || "—"],

@@ -1,5 +1,8 @@
 import Link from "next/link";
+import { SearchX } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { LocalTime } from "@/components/ui/local-time";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { TrailLabels } from "@/lib/audit/explorer/answers";
 import type { ChangeRow, RequestRow, TrailRow } from "@/lib/audit/explorer/data";
@@ -9,12 +12,26 @@ type Props = {
   labels: TrailLabels;
   /** The page's URL with its filters, to which a row's link adds `open`. */
   hrefWith: (changes: Record<string, string | null>) => string;
+  /** The explorer without filters, the next step from an empty page. */
+  clearHref: string;
 };
 
-const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 23)} UTC`;
-
 /** One page of the trail: change events and request records in one time line, each opening its detail. */
-export function TrailTable({ rows, labels, hrefWith }: Props) {
+export function TrailTable({ rows, labels, hrefWith, clearHref }: Props) {
+  if (rows.length === 0) {
+    return (
+      <EmptyState
+        icon={<SearchX className="size-6" aria-hidden />}
+        title="Nothing in the trail matches"
+        description="Widen the time range or clear a filter."
+        action={
+          <Link className="text-sm underline underline-offset-2" href={clearHref}>
+            Clear filters
+          </Link>
+        }
+      />
+    );
+  }
   return (
     <div className="overflow-x-auto rounded-lg border border-border bg-card">
       <Table>
@@ -29,17 +46,10 @@ export function TrailTable({ rows, labels, hrefWith }: Props) {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {rows.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={6} className="py-10 text-center text-muted-foreground">
-                Nothing in the trail matches these filters. Widen the time range or clear a filter.
-              </TableCell>
-            </TableRow>
-          )}
           {rows.map((row) => (
             <TableRow key={`${row.kind}-${row.id}`} data-testid={`trail-${row.kind}`}>
               <TableCell className="whitespace-nowrap font-mono text-xs">
-                <time dateTime={row.at.toISOString()} title={utc(row.at)}>{utc(row.at).slice(0, 19)}</time>
+                <LocalTime value={row.at} precision="second" />
               </TableCell>
               <TableCell>
                 {row.kind === "change" ? <Badge variant="outline">{`change #${row.seq}`}</Badge> : <Badge variant="secondary">request</Badge>}

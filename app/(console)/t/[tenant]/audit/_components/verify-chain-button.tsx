@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { ShieldCheck, ShieldX } from "lucide-react";
 import { Button } from "@/components/ui/button";
+import { LocalTime } from "@/components/ui/local-time";
 import type { ChainVerdict } from "@/lib/audit/verify";
 import type { VerifyPhase, VerifyProgress } from "@/lib/audit/verify-progress";
 import type { PromptVerdict } from "@/lib/audit/verify-prompts";
@@ -174,7 +175,7 @@ function SignedHeadLine({ verdict }: { verdict: ChainVerdict }) {
   return (
     <p className={head.valid ? "text-muted-foreground" : "text-destructive"} data-testid="signed-head">
       Last signed head: event #{head.seq}, hash <code title={head.hash}>{head.hash.slice(0, 12)}…</code>, key {head.keyId}, signed{" "}
-      {new Date(head.signedAt).toLocaleString()}
+      <LocalTime value={head.signedAt} precision="second" />
       {head.valid ? "" : " (its signature does not verify with Keel's public key)"}.
     </p>
   );

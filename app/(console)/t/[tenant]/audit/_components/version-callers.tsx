@@ -1,13 +1,15 @@
+import type { ReactNode } from "react";
+import { LocalTime } from "@/components/ui/local-time";
 import type { TrailLabels, VersionCaller } from "@/lib/audit/explorer/answers";
-
-const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 const count = new Intl.NumberFormat("en-US");
 
 /** "Who used this version": each key or person it answered in the window, busiest first. */
-export function VersionCallers({ version, window, callers, labels }: { version: string; window: string; callers: VersionCaller[]; labels: TrailLabels }) {
+export function VersionCallers({ version, window, callers, labels }: { version: string; window: ReactNode; callers: VersionCaller[]; labels: TrailLabels }) {
   return (
     <section aria-labelledby="callers-title" className="rounded-lg border border-border bg-card p-4" data-testid="version-callers">
-      <h2 id="callers-title" className="mb-2 text-sm font-semibold">{`Who used ${version} ${window}`}</h2>
+      <h2 id="callers-title" className="mb-2 text-sm font-semibold">
+        Who used {version} {window}
+      </h2>
       {callers.length === 0 ? (
         <p className="text-sm text-muted-foreground">Nobody: this version answered no request in this window.</p>
       ) : (
@@ -30,8 +32,8 @@ export function VersionCallers({ version, window, callers, labels }: { version: 
                   <td className="py-1">{who}</td>
                   <td className="py-1 text-right tabular-nums">{count.format(c.requests)}</td>
                   <td className="py-1 text-right tabular-nums">{count.format(c.errors)}</td>
-                  <td className="py-1 font-mono text-xs">{utc(c.first)}</td>
-                  <td className="py-1 font-mono text-xs">{utc(c.last)}</td>
+                  <td className="py-1 font-mono text-xs"><LocalTime value={c.first} precision="second" /></td>
+                  <td className="py-1 font-mono text-xs"><LocalTime value={c.last} precision="second" /></td>
                 </tr>
               );
             })}

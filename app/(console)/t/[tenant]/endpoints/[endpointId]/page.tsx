@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ReadOnlyNote, cannotChangeNote, mayChange, rolesThatCan } from "@/components/forms/read-only";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { LocalTime } from "@/components/ui/local-time";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { can } from "@/lib/auth/permissions";
 import { getEndpoint } from "@/lib/endpoints/data";
 import { listProviders } from "@/lib/providers/data";
 import { requireTenant } from "@/lib/tenancy/page";
@@ -25,10 +26,11 @@ export default async function EndpointPage({ params }: { params: Promise<{ tenan
   const endpoint = await getEndpoint(scope, endpointId);
   if (!endpoint) notFound();
   const providers = await listProviders(scope);
-  const manage = can(scope.role, "endpoints.manage") && scope.status === "ACTIVE";
-  const price = can(scope.role, "prices.manage") && scope.status === "ACTIVE";
+  const manage = mayChange(scope, "endpoints.manage");
+  const price = mayChange(scope, "prices.manage");
   const awaiting = endpoint.versions.filter((v) => !v.priced);
-  const tryIt = can(scope.role, "endpoints.try") && scope.status === "ACTIVE" && endpoint.enabled && endpoint.activeVersionId !== null;
+  const answers = endpoint.enabled && endpoint.activeVersionId !== null;
+  const tryIt = mayChange(scope, "endpoints.try") && answers;
   const active = endpoint.versions.find((v) => v.id === endpoint.activeVersionId);
   const base = `/t/${scope.tenantSlug}`;
   return (
@@ -40,7 +42,13 @@ export default async function EndpointPage({ params }: { params: Promise<{ tenan
         actions={
           manage ? (
             <>
-              <EndpointToggle tenant={scope.tenantSlug} endpointId={endpoint.id} enabled={endpoint.enabled} description={endpoint.description ?? ""} />
+              <EndpointToggle
+                tenant={scope.tenantSlug}
+                endpointId={endpoint.id}
+                name={endpoint.name}
+                enabled={endpoint.enabled}
+                description={endpoint.description ?? ""}
+              />
               <FallbacksDialog
                 tenant={scope.tenantSlug}
                 endpointId={endpoint.id}
@@ -56,7 +64,9 @@ export default async function EndpointPage({ params }: { params: Promise<{ tenan
                 canPrice={price}
               />
             </>
-          ) : undefined
+          ) : (
+            <ReadOnlyNote>{cannotChangeNote(scope, "endpoints.manage", "change this endpoint and its versions")}</ReadOnlyNote>
+          )
         }
       />
       <div className="space-y-6">
@@ -66,7 +76,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ tenan
             {endpoint.activeVersionId === null ? "Callers get 404 until the endpoint has an active version. " : ""}
             {price
               ? "Set their prices below; budgets are counted in them."
-              : "An owner or admin must set their prices before they can answer, be activated or stand as fallbacks."}
+              : `${rolesThatCan("prices.manage")} must set their prices before they can answer, be activated or stand as fallbacks.`}
           </p>
         )}
         {active?.builtin && (
@@ -74,6 +84,8 @@ export default async function EndpointPage({ params }: { params: Promise<{ tenan
             <strong>Tiny demo model.</strong> {BUILTIN_NOTICE}
           </p>
         )}
+        {/* A read-only visit or a suspended tenant says so once, in the header. */}
+        {answers && !tryIt && !scope.readOnly && scope.status === "ACTIVE" && <ReadOnlyNote>{cannotChangeNote(scope, "endpoints.try", "try this endpoint from the console")}</ReadOnlyNote>}
         {tryIt && (
           <TryPanel
             tenant={scope.tenantSlug}
@@ -130,7 +142,7 @@ ${endpoint.kind === "CHAT" ? `await client.chat.completions.create({ model: "${e
                         )}
                       </div>
                     </TableCell>
-                    <TableCell className="text-xs">{v.createdAt.slice(0, 10)}</TableCell>
+                    <TableCell className="whitespace-nowrap text-xs"><LocalTime value={v.createdAt} precision="minute" /></TableCell>
                     <TableCell>
                       <div className="flex items-center justify-end gap-2">
                         <FallbackBadge versionId={v.id} fallbackVersionIds={endpoint.fallbackVersionIds} />

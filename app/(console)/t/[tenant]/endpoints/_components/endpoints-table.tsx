@@ -6,6 +6,7 @@ import { useMemo } from "react";
 import { DataTable, DataTableTextFilter } from "@/components/data-table/data-table";
 import { DataTableSelectFilter } from "@/components/data-table/data-table-select-filter";
 import { Badge } from "@/components/ui/badge";
+import { LocalTime } from "@/components/ui/local-time";
 
 export type EndpointRow = {
   id: string;
@@ -78,7 +79,7 @@ function endpointColumns(base: string): ColumnDef<EndpointRow>[] {
       accessorKey: "createdAt",
       header: "Created",
       enableSorting: true,
-      cell: ({ row }) => <time dateTime={row.original.createdAt} className="whitespace-nowrap text-xs">{row.original.createdAt.slice(0, 10)}</time>,
+      cell: ({ row }) => <LocalTime value={row.original.createdAt} precision="minute" className="whitespace-nowrap text-xs" />,
     },
   ];
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { rolesThatCan } from "@/components/forms/read-only";
 import { Field } from "@/components/ui/field";
 import { Input, NativeSelect, Textarea } from "@/components/ui/input";
 import { BUILTIN_MODELS, BUILTIN_NOTICE } from "@/lib/providers/builtin/catalog";
@@ -64,7 +65,7 @@ export function VersionFields({
         </div>
       ) : (
         <p data-testid="price-notice" className="text-xs text-muted-foreground">
-          Prices are set by an owner or admin. {builtin ? "Built-in models are free." : PRICE_RULE}
+          {`Prices are set by ${rolesThatCan("prices.manage").toLowerCase()}.`} {builtin ? "Built-in models are free." : PRICE_RULE}
         </p>
       )}
       <Field label="Default parameters" htmlFor="v-params" error={errors("params")} hint='JSON, e.g. {"temperature": 0.2}; callers can override'>

@@ -5,6 +5,7 @@ import { useMemo } from "react";
 import { DataTable, DataTableTextFilter } from "@/components/data-table/data-table";
 import { DataTableSelectFilter } from "@/components/data-table/data-table-select-filter";
 import { Badge } from "@/components/ui/badge";
+import { LocalTime } from "@/components/ui/local-time";
 import { RevokeKeyButton } from "./revoke-key-button";
 
 export type KeyRow = {
@@ -26,8 +27,8 @@ const STATUS_OPTIONS = [
   { value: "expired", label: "Expired" },
 ] as const;
 
-/** An ISO instant as `YYYY-MM-DD HH:MM` UTC, or a dash. */
-const when = (iso: string | null) => (iso ? iso.replace("T", " ").slice(0, 16) : "—");
+/** An ISO instant in the viewer's zone to the minute, or a dash. */
+const when = (iso: string | null) => (iso ? <LocalTime value={iso} precision="minute" /> : "—");
 
 function keyColumns(tenant: string, manage: boolean): ColumnDef<KeyRow>[] {
   const columns: ColumnDef<KeyRow>[] = [
@@ -47,9 +48,9 @@ function keyColumns(tenant: string, manage: boolean): ColumnDef<KeyRow>[] {
         </span>
       ),
     },
-    { accessorKey: "createdAt", header: "Created", enableSorting: true, cell: ({ row }) => <span className="text-xs">{when(row.original.createdAt)}</span> },
-    { accessorKey: "expiresAt", header: "Expires", cell: ({ row }) => <span className="text-xs">{when(row.original.expiresAt)}</span> },
-    { accessorKey: "lastUsedAt", header: "Last used", enableSorting: true, cell: ({ row }) => <span className="text-xs">{when(row.original.lastUsedAt)}</span> },
+    { accessorKey: "createdAt", header: "Created", enableSorting: true, cell: ({ row }) => <span className="whitespace-nowrap text-xs">{when(row.original.createdAt)}</span> },
+    { accessorKey: "expiresAt", header: "Expires", cell: ({ row }) => <span className="whitespace-nowrap text-xs">{when(row.original.expiresAt)}</span> },
+    { accessorKey: "lastUsedAt", header: "Last used", enableSorting: true, cell: ({ row }) => <span className="whitespace-nowrap text-xs">{when(row.original.lastUsedAt)}</span> },
     {
       accessorKey: "status",
       header: "Status",
@@ -62,7 +63,7 @@ function keyColumns(tenant: string, manage: boolean): ColumnDef<KeyRow>[] {
       header: "",
       cell: ({ row }) => (
         <div className="text-right">
-          {row.original.status === "active" && <RevokeKeyButton tenant={tenant} apiKeyId={row.original.id} name={row.original.name} />}
+          {row.original.status === "active" && <RevokeKeyButton tenant={tenant} apiKey={row.original} />}
         </div>
       ),
     });

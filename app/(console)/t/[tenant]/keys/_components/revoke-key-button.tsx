@@ -1,44 +1,34 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { ConfirmAction } from "@/components/forms/confirm-action";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { LocalTime } from "@/components/ui/local-time";
 import { revokeApiKey } from "@/lib/keys/actions";
+import type { KeyRow } from "./keys-table";
 
-/** Revokes a key after a confirmation; applications using it get 401 within seconds. */
-export function RevokeKeyButton({ tenant, apiKeyId, name }: { tenant: string; apiKeyId: string; name: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string>();
-  const [pending, start] = useTransition();
+/** Revokes a key after a confirmation that names it and when it was last used. */
+export function RevokeKeyButton({ tenant, apiKey }: { tenant: string; apiKey: Pick<KeyRow, "id" | "name" | "prefix" | "lastUsedAt"> }) {
   return (
-    <Dialog>
-      <DialogTrigger asChild>
-        <Button variant="ghost" size="sm" disabled={pending}>Revoke</Button>
-      </DialogTrigger>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>Revoke {name}?</DialogTitle>
-          <DialogDescription>Every request with this key fails with 401 within five seconds. This cannot be undone.</DialogDescription>
-        </DialogHeader>
-        {error && <p role="alert" className="text-sm text-destructive">{error}</p>}
-        <DialogFooter>
-          <DialogClose asChild><Button variant="outline">Cancel</Button></DialogClose>
-          <Button
-            variant="destructive"
-            disabled={pending}
-            onClick={() =>
-              start(async () => {
-                const r = await revokeApiKey({ tenant, apiKeyId });
-                if (!r.ok) setError(r.error);
-                router.refresh();
-              })
-            }
-          >
-            Revoke key
-          </Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
+    <ConfirmAction
+      trigger={<Button variant="ghost" size="sm">Revoke</Button>}
+      title={`Revoke ${apiKey.name}?`}
+      description={
+        <>
+          <p>
+            Revoking key <strong>{apiKey.name}</strong> (<code className="font-mono">{apiKey.prefix}…</code>): every application using it gets
+            401 within five seconds. This cannot be undone.
+          </p>
+          <p>
+            {apiKey.lastUsedAt ? (
+              <>Last used <LocalTime value={apiKey.lastUsedAt} precision="minute" />.</>
+            ) : (
+              "It has never been used."
+            )}
+          </p>
+        </>
+      }
+      confirmLabel="Revoke key"
+      run={() => revokeApiKey({ tenant, apiKeyId: apiKey.id })}
+    />
   );
 }

@@ -2,23 +2,29 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { ConfirmAction } from "@/components/forms/confirm-action";
+import { ReadOnlyNote } from "@/components/forms/read-only";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { NativeSelect } from "@/components/ui/input";
 import { ROLES, ROLE_LABELS } from "@/lib/auth/permissions";
 import { changeMemberRole, removeMember } from "@/lib/tenancy/actions";
 
-/** Change a member's role or remove them; the server's refusal (e.g. the last owner) shows inline. */
+/**
+ * Change a member's role, or remove them after a confirmation; the server's refusal (e.g. the
+ * last owner) shows inline. An admin sees an owner's row as values: only owners change owners.
+ */
 export function MemberActions(props: { tenant: string; membershipId: string; email: string; role: string; isSelf: boolean; canTouchOwners: boolean }) {
   const router = useRouter();
   const [error, setError] = useState<string>();
   const [pending, start] = useTransition();
-  const locked = props.role === "OWNER" && !props.canTouchOwners;
+  if (props.role === "OWNER" && !props.canTouchOwners) {
+    return <ReadOnlyNote className="justify-end">Only owners can change or remove an owner.</ReadOnlyNote>;
+  }
 
-  const run = (work: () => Promise<{ ok: boolean; error?: string }>) =>
+  const changeRole = (role: string) =>
     start(async () => {
       setError(undefined);
-      const r = await work();
+      const r = await changeMemberRole({ tenant: props.tenant, membershipId: props.membershipId, role });
       if (!r.ok) setError(r.error);
       router.refresh();
     });
@@ -29,39 +35,31 @@ export function MemberActions(props: { tenant: string; membershipId: string; ema
         <NativeSelect
           aria-label={`Role for ${props.email}`}
           value={props.role}
-          disabled={pending || locked}
+          disabled={pending}
           className="h-8 w-44"
-          onChange={(e) => run(() => changeMemberRole({ tenant: props.tenant, membershipId: props.membershipId, role: e.target.value }))}
+          onChange={(e) => changeRole(e.target.value)}
         >
           {ROLES.filter((r) => props.canTouchOwners || r !== "OWNER" || r === props.role).map((r) => (
             <option key={r} value={r}>{ROLE_LABELS[r]}</option>
           ))}
         </NativeSelect>
-        <Dialog>
-          <DialogTrigger asChild>
-            <Button variant="ghost" size="sm" disabled={pending || locked} aria-label={`Remove ${props.email}`}>
+        <ConfirmAction
+          trigger={
+            <Button variant="ghost" size="sm" disabled={pending} aria-label={`Remove ${props.email}`}>
               Remove
             </Button>
-          </DialogTrigger>
-          <DialogContent>
-            <DialogHeader>
-              <DialogTitle>Remove {props.email}?</DialogTitle>
-              <DialogDescription>
-                {props.isSelf ? "You will lose access to this tenant." : "They lose access to this tenant. Their Keel account stays."}
-              </DialogDescription>
-            </DialogHeader>
-            <DialogFooter>
-              <DialogClose asChild>
-                <Button variant="outline">Cancel</Button>
-              </DialogClose>
-              <DialogClose asChild>
-                <Button variant="destructive" onClick={() => run(() => removeMember({ tenant: props.tenant, membershipId: props.membershipId }))}>
-                  Remove
-                </Button>
-              </DialogClose>
-            </DialogFooter>
-          </DialogContent>
-        </Dialog>
+          }
+          title={`Remove ${props.email}?`}
+          description={
+            props.isSelf
+              ? "You lose access to this tenant at once; only an owner or admin can invite you back. Your Keel account stays."
+              : `${props.email} loses access to this tenant at once. Their Keel account stays, and this tenant's API keys keep working.`
+          }
+          confirmLabel="Remove member"
+          run={() => removeMember({ tenant: props.tenant, membershipId: props.membershipId })}
+          // Without their membership this tenant's pages are 404 to them.
+          onSuccess={props.isSelf ? () => router.push("/") : undefined}
+        />
       </div>
       {error && <p role="alert" className="text-xs text-destructive">{error}</p>}
     </div>

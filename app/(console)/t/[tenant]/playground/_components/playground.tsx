@@ -19,7 +19,8 @@ type Props = {
   tenant: string;
   endpoints: PlaygroundEndpoint[];
   canRun: boolean;
-  roleLabel: string;
+  /** Why the viewer cannot run, when they cannot; shown instead of the Run button. */
+  cannotRun: string;
   publicUrl: string;
   /** A prompt version to start from, opened from the library. */
   start: PlaygroundStart | null;
@@ -33,7 +34,7 @@ const GRID = ["", "grid-cols-1", "lg:grid-cols-2", "lg:grid-cols-3"];
  * The prompt playground: one shared thread, run against one to three columns (endpoint, version
  * and parameters each) in parallel through the gateway. Stop aborts every running column.
  */
-export function Playground({ tenant, endpoints, canRun, roleLabel, publicUrl, start, prompts }: Props) {
+export function Playground({ tenant, endpoints, canRun, cannotRun, publicUrl, start, prompts }: Props) {
   const counter = useRef(0);
   // Ids made only in event handlers, so server and browser render the same first ids.
   const newId = () => `n${++counter.current}`;
@@ -145,7 +146,7 @@ export function Playground({ tenant, endpoints, canRun, roleLabel, publicUrl, st
       </div>
       {!canRun && (
         <p data-testid="cannot-run" className="text-sm text-muted-foreground">
-          The {roleLabel} role can look at the playground but not run prompts: runs are recorded and billed like API calls.
+          {cannotRun}
         </p>
       )}
       <div className={`grid gap-4 ${GRID[columns.length]}`}>

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ReadOnlyNote, cannotChangeNote, mayChange } from "@/components/forms/read-only";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { can } from "@/lib/auth/permissions";
+import { LocalTime } from "@/components/ui/local-time";
 import { getPromptByName, getPromptVersion, listChatEndpointNames } from "@/lib/prompts/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { CompareForm } from "../_components/compare-form";
@@ -25,7 +26,7 @@ export default async function PromptPage({ params, searchParams }: { params: Pro
   const shown = versionParam((await searchParams).version) ?? prompt.latestVersion;
   const version = await getPromptVersion(scope, prompt.id, shown);
   if (!version) notFound();
-  const manage = can(scope.role, "prompts.manage") && scope.status === "ACTIVE";
+  const manage = mayChange(scope, "prompts.manage");
   const endpoints = manage ? await listChatEndpointNames(scope) : [];
   const base = `/t/${scope.tenantSlug}`;
   const self = `${base}/prompts/${encodeURIComponent(prompt.name)}`;
@@ -36,7 +37,13 @@ export default async function PromptPage({ params, searchParams }: { params: Pro
         crumbs={[{ label: scope.tenantName, href: base }, { label: "Prompts", href: `${base}/prompts` }, { label: prompt.name }]}
         title={prompt.name}
         description={prompt.description ?? undefined}
-        actions={manage ? <DeletePromptDialog tenant={scope.tenantSlug} promptId={prompt.id} name={prompt.name} /> : undefined}
+        actions={
+          manage ? (
+            <DeletePromptDialog tenant={scope.tenantSlug} promptId={prompt.id} name={prompt.name} />
+          ) : (
+            <ReadOnlyNote>{cannotChangeNote(scope, "prompts.manage", "save, restore and delete versions")}</ReadOnlyNote>
+          )
+        }
       />
       <div className="space-y-6">
         <Card>
@@ -49,7 +56,7 @@ export default async function PromptPage({ params, searchParams }: { params: Pro
             <CardDescription>
               {version.note ? `“${version.note}” · ` : ""}
               {version.author ? `by ${version.author} · ` : ""}
-              {version.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC · <span data-testid="fetch-count">fetched {prompt.fetchCount.toLocaleString("en-US")} time{prompt.fetchCount === 1 ? "" : "s"} in all</span>
+              <LocalTime value={version.createdAt} precision="minute" /> · <span data-testid="fetch-count">fetched {prompt.fetchCount.toLocaleString("en-US")} time{prompt.fetchCount === 1 ? "" : "s"} in all</span>
             </CardDescription>
           </CardHeader>
           <CardContent>

@@ -4,6 +4,7 @@ import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { useMemo } from "react";
 import { DataTable, DataTableTextFilter } from "@/components/data-table/data-table";
+import { LocalTime } from "@/components/ui/local-time";
 
 export type PromptRow = {
   id: string;
@@ -43,7 +44,7 @@ function promptColumns(base: string): ColumnDef<PromptRow>[] {
       accessorKey: "updatedAt",
       header: "Updated",
       enableSorting: true,
-      cell: ({ row }) => <span className="text-xs">{row.original.updatedAt.replace("T", " ").slice(0, 16)}</span>,
+      cell: ({ row }) => <LocalTime value={row.original.updatedAt} precision="minute" className="whitespace-nowrap text-xs" />,
     },
   ];
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { LocalTime } from "@/components/ui/local-time";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { RestoreButton } from "./restore-button";
 
@@ -49,7 +50,7 @@ export function VersionsTable(props: {
               </TableCell>
               <TableCell>{v.endpointName ? <code className="font-mono text-xs">{v.endpointName}</code> : <span className="text-xs text-muted-foreground">none</span>}</TableCell>
               <TableCell className="text-xs">{v.author ?? "—"}</TableCell>
-              <TableCell className="text-xs">{v.createdAt.toISOString().replace("T", " ").slice(0, 16)}</TableCell>
+              <TableCell className="whitespace-nowrap text-xs"><LocalTime value={v.createdAt} precision="minute" /></TableCell>
               <TableCell className="text-right">
                 {props.manage && v.version !== prompt.latestVersion && (
                   <RestoreButton tenant={props.tenant} promptId={prompt.id} name={prompt.name} version={v.version} />

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
+import { mayChange } from "@/components/forms/read-only";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardContent } from "@/components/ui/card";
-import { can, PERMISSIONS, ROLE_LABELS } from "@/lib/auth/permissions";
+import { PERMISSIONS, ROLE_LABELS } from "@/lib/auth/permissions";
 import { listChatEndpointNames } from "@/lib/prompts/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { PromptEditor } from "../_components/prompt-editor";
@@ -13,7 +14,7 @@ export default async function NewPromptPage({ params }: { params: Promise<{ tena
   const { scope } = await requireTenant((await params).tenant);
   const base = `/t/${scope.tenantSlug}`;
   const crumbs = [{ label: scope.tenantName, href: base }, { label: "Prompts", href: `${base}/prompts` }, { label: "New prompt" }];
-  if (!can(scope.role, "prompts.manage") || scope.status !== "ACTIVE") {
+  if (!mayChange(scope, "prompts.manage")) {
     return (
       <>
         <PageHeader crumbs={crumbs} title="New prompt" />

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardContent } from "@/components/ui/card";
+import { LocalTime } from "@/components/ui/local-time";
 import { findRequestDetail } from "@/lib/audit/request-detail";
 import { contentAbsenceText } from "@/lib/privacy/mode";
 import { requireTenant } from "@/lib/tenancy/page";
@@ -18,7 +19,7 @@ export default async function RequestPage({ params }: { params: Promise<{ tenant
   const base = `/t/${scope.tenantSlug}`;
   const rows: [string, React.ReactNode][] = [
     ["Outcome", r.errorCode ? `${r.status} ${r.errorCode === "client_closed" ? "cancelled by the caller" : r.errorCode}` : `${r.status} OK`],
-    ["When", <time key="t" dateTime={r.createdAt.toISOString()}>{r.createdAt.toISOString().replace("T", " ").slice(0, 23)} UTC</time>],
+    ["When", <LocalTime key="t" value={r.createdAt} precision="millisecond" />],
     ["Caller", r.actor ? (r.actor.kind === "key" ? `API key ${r.actor.name} (${r.actor.prefix}…)` : `${r.actor.email}, from the console`) : "unknown"],
     ["Route", `${r.route}${r.stream ? ", streamed" : ""}`],
     ["Endpoint", r.endpointName ?? "none"],
@@ -56,7 +57,7 @@ export default async function RequestPage({ params }: { params: Promise<{ tenant
             <h2 className="font-semibold">Content</h2>
             {r.content.kind === "stored" ? (
               <>
-                <p className="text-muted-foreground">Redacted before storage ({r.content.redactions} replaced); purged at {r.content.expiresAt.toISOString().replace("T", " ").slice(0, 16)} UTC.</p>
+                <p className="text-muted-foreground">Redacted before storage ({r.content.redactions} replaced); purged at <LocalTime value={r.content.expiresAt} precision="minute" />.</p>
                 <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-words rounded bg-muted p-2 font-mono text-xs" data-testid="request-content-input">{r.content.input}</pre>
                 <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-words rounded bg-muted p-2 font-mono text-xs" data-testid="request-content-output">{r.content.output ?? "No answer."}</pre>
               </>

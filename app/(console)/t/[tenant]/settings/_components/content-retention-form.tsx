@@ -10,19 +10,13 @@ import { setContentRetention } from "@/lib/tenancy/settings-actions";
 
 /**
  * Privacy mode for request content: input hashes only, or prompts and responses kept, redacted,
- * for a number of days. Those who may not manage settings see the setting and no form.
+ * for a number of days. Only for those who may change settings: the page shows everyone else the
+ * setting as a value.
  */
-export function ContentRetentionForm({ tenant, current, canManage }: { tenant: string; current: number | null; canManage: boolean }) {
+export function ContentRetentionForm({ tenant, current }: { tenant: string; current: number | null }) {
   const router = useRouter();
   const [mode, setMode] = useState<"hashes" | "content">(current === null ? "hashes" : "content");
   const { onSubmit, pending, errors, formError, result } = useActionForm(setContentRetention, () => router.refresh());
-  if (!canManage) {
-    return (
-      <p className="text-sm" data-testid="content-retention-value">
-        {current === null ? "Store input hashes only (default)." : `Store prompts and responses, redacted, for ${current} day${current === 1 ? "" : "s"}.`}
-      </p>
-    );
-  }
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       <input type="hidden" name="tenant" value={tenant} />
@@ -53,3 +47,4 @@ export function ContentRetentionForm({ tenant, current, canManage }: { tenant: s
     </form>
   );
 }
+
