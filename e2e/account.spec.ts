@@ -31,11 +31,12 @@ test("the platform admin opens a tenant read-only from /admin: a banner says so,
   await page.getByRole("link", { name: /^acme/i }).first().click();
   await expect(page).toHaveURL(/\/t\/acme$/);
   await expect(page.getByTestId("read-only-banner")).toContainText("read-only");
-  await expect(page).toHaveTitle(/Overview · .+ · Keel/);
+  await expect(page).toHaveTitle(/^Overview · .+ · Keel$/);
 
   // Every screen shows values, not forms: no field to type a budget into, no key to create.
   await page.goto("/t/acme/settings");
   await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
+  await expect(page).toHaveTitle(/^Settings · .+ · Keel$/);
   await expect(page.getByLabel("Monthly budget (USD)")).toHaveCount(0);
   await page.goto("/t/acme/keys");
   await expect(page.getByRole("button", { name: /create|new key/i })).toHaveCount(0);

@@ -3,8 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { expect, test } from "@playwright/test";
 import { startFakeOpenAI, type FakeOpenAI } from "../lib/testing/fake-openai";
+import { expect, test } from "./fixtures";
 import { createTwoVersionEndpoint, printedSignIn, signIn } from "./helpers";
 
 test.describe.configure({ timeout: 180_000 });

@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
 import OpenAI from "openai";
 import { startFakeOpenAI, type FakeOpenAI } from "../lib/testing/fake-openai";
+import { expect, test } from "./fixtures";
 import { printedSignIn, signIn } from "./helpers";
 
 let upstream: FakeOpenAI;

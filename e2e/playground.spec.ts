@@ -1,5 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { startFakeOpenAI, type FakeOpenAI } from "../lib/testing/fake-openai";
+import { expect, test } from "./fixtures";
 import { createTwoVersionEndpoint, printedSignIn, signIn } from "./helpers";
 
 test.describe.configure({ timeout: 180_000 });

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { printedSignIn, signIn } from "./helpers";
 
 test("a developer saves a prompt, edits it into version 2, restores version 1 as version 3, compares them, and an application fetches version 3", async ({ page, browser, baseURL }) => {

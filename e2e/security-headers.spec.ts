@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { printedSignIn, signIn } from "./helpers";
 
 test("console pages carry the security headers and the policy blocks nothing the console needs", async ({ page, baseURL }) => {

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, expectFailedResponse, test } from "./fixtures";
 import { printedSignIn, signIn } from "./helpers";
 
 test("a platform admin creates a tenant, invites a member, changes their role, and sees each change in the audit log", async ({ page, baseURL, browser }) => {
@@ -91,11 +91,13 @@ test("a viewer sees no audit log and cannot manage members", async ({ page, base
   await expect(page.getByText("Not available to your role")).toBeVisible();
   const res = await page.request.get("/api/t/acme/audit/verify");
   expect(res.status()).toBe(403);
+  expectFailedResponse(page, /\/admin$/, 404);
   await page.goto("/admin");
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
 });
 
 test("the sign-in form says why it refused", async ({ page }) => {
+  expectFailedResponse(page, /\/api\/auth\/callback\/password$/, 401);
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill("owner@acme.test");
   await page.getByLabel("Password").fill("definitely-wrong");

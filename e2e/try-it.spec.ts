@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { printedSignIn, signIn } from "./helpers";
 
 test.describe.configure({ timeout: 180_000 });

@@ -11,8 +11,8 @@ const ICONS = {
 
 export type NavItem = { href: string; label: string; icon: keyof typeof ICONS; exact?: boolean };
 
-/** The sidebar's section links; the current section is highlighted. */
-export function SidebarNav({ items }: { items: NavItem[] }) {
+/** The sidebar's section links; the current section is highlighted. `onNavigate` runs when one is chosen. */
+export function SidebarNav({ items, onNavigate }: { items: NavItem[]; onNavigate?: () => void }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Sections" className="flex flex-col gap-0.5">
@@ -24,8 +24,10 @@ export function SidebarNav({ items }: { items: NavItem[] }) {
             key={item.href}
             href={item.href}
             aria-current={active ? "page" : undefined}
+            onClick={onNavigate}
             className={cn(
               "flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm text-muted-foreground transition-colors hover:bg-accent hover:text-foreground",
+              "focus-visible:outline-hidden focus-visible:ring-2 focus-visible:ring-ring",
               active && "bg-accent font-medium text-foreground",
             )}
           >

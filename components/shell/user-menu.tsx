@@ -1,7 +1,8 @@
 "use client";
 
 import { signOut } from "next-auth/react";
-import { LogOut, ShieldOff } from "lucide-react";
+import Link from "next/link";
+import { LogOut, ShieldOff, UserRound } from "lucide-react";
 import { useTransition } from "react";
 import {
   DropdownMenu,
@@ -13,7 +14,7 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { signOutEverywhere } from "@/lib/auth/actions";
 
-/** The signed-in user's menu: sign out here, or on every device. */
+/** The signed-in user's menu: their account (password, recent sign-ins), sign out here, or on every device. */
 export function UserMenu({ email, name }: { email: string; name: string | null }) {
   const [pending, start] = useTransition();
   return (
@@ -30,6 +31,11 @@ export function UserMenu({ email, name }: { email: string; name: string | null }
           <span className="block truncate text-xs font-normal text-muted-foreground">{email}</span>
         </DropdownMenuLabel>
         <DropdownMenuSeparator />
+        <DropdownMenuItem asChild>
+          <Link href="/account">
+            <UserRound className="size-4" aria-hidden /> Your account
+          </Link>
+        </DropdownMenuItem>
         <DropdownMenuItem onSelect={() => signOut({ callbackUrl: "/sign-in" })}>
           <LogOut className="size-4" aria-hidden /> Sign out
         </DropdownMenuItem>

@@ -9,7 +9,11 @@ import { gatewaySummary } from "@/lib/monitoring/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { scopeCan } from "@/lib/tenancy/scope";
 
-export const metadata: Metadata = { title: "Overview" };
+/** The layout's title template names the tenant for pages below it, not for this one beside it. */
+export async function generateMetadata({ params }: { params: Promise<{ tenant: string }> }): Promise<Metadata> {
+  const { scope } = await requireTenant((await params).tenant);
+  return { title: { absolute: `Overview · ${scope.tenantName} · Keel` } };
+}
 
 export default async function OverviewPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { scope } = await requireTenant((await params).tenant);
