@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { recentAccountEvents } from "@/lib/auth/account-data";
+import { hasPassword, recentAccountEvents } from "@/lib/auth/account-data";
 import { requireUser } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
 import { AccountEventsTable } from "./_components/account-events-table";
 import { ChangePasswordForm } from "./_components/change-password-form";
 
@@ -11,10 +10,7 @@ export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
   const user = await requireUser();
-  const [row, events] = await Promise.all([
-    db().user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true, oidcSubject: true } }),
-    recentAccountEvents(user.id),
-  ]);
+  const [withPassword, events] = await Promise.all([hasPassword(user.id), recentAccountEvents(user.id)]);
   return (
     <>
       <PageHeader crumbs={[{ label: "Your account" }]} title="Your account" description={`Signed in as ${user.email}.`} />
@@ -23,12 +19,12 @@ export default async function AccountPage() {
           <CardHeader>
             <CardTitle>Password</CardTitle>
             <CardDescription>
-              {row.passwordHash
+              {withPassword
                 ? "Changing it signs you out everywhere, here too: sign in again with the new one."
                 : "This account signs in with single sign-on and has no password here."}
             </CardDescription>
           </CardHeader>
-          {row.passwordHash && (
+          {withPassword && (
             <CardContent>
               <ChangePasswordForm />
             </CardContent>

@@ -9,6 +9,15 @@ export async function recentAccountEvents(userId: string, limit = 20) {
   return db().accountEvent.findMany({ where: { userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, select: ROW });
 }
 
+/** Whether a person signs in with a password here (and so may change it), without the hash leaving this module. */
+export async function hasPassword(userId: string): Promise<boolean> {
+  const row = await db().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return !!row?.passwordHash;
+}
+
+/** Further than anyone pages by hand; a larger number from a URL would overflow the query's offset. */
+export const MAX_ADMIN_PAGE = 100_000;
+
 export type AccountEventListParams = { q?: string; kind?: AccountEventKind; page: number; pageSize: number; dir: "asc" | "desc" };
 
 /**
@@ -17,6 +26,7 @@ export type AccountEventListParams = { q?: string; kind?: AccountEventKind; page
  */
 export async function listAccountEventsForAdmin(viewer: { isPlatformAdmin: boolean }, params: AccountEventListParams) {
   if (!viewer.isPlatformAdmin) throw new Error("listAccountEventsForAdmin: only platform admins may list every account's events");
+  const page = Math.min(Math.max(1, Math.trunc(params.page) || 1), MAX_ADMIN_PAGE);
   const where = {
     ...(params.kind ? { kind: params.kind } : {}),
     ...(params.q ? { OR: [{ email: { contains: params.q.toLowerCase() } }, { ip: { startsWith: params.q } }] } : {}),
@@ -25,7 +35,7 @@ export async function listAccountEventsForAdmin(viewer: { isPlatformAdmin: boole
     db().accountEvent.findMany({
       where,
       orderBy: [{ createdAt: params.dir }, { id: params.dir }],
-      skip: (params.page - 1) * params.pageSize,
+      skip: (page - 1) * params.pageSize,
       take: params.pageSize,
       select: ROW,
     }),

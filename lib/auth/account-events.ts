@@ -23,13 +23,53 @@ export function accountOrigin(): AccountOrigin {
   return origins.getStore() ?? { ip: null, userAgent: null };
 }
 
+/** As long as an email address may be; longer input is cut. */
+const MAX_EMAIL_LENGTH = 320;
+
 export type AccountEventInput = { kind: AccountEventKind; userId: string | null; email: string; method?: "password" | "oidc" };
 
 /** Appends to an account's history. Nothing a person typed as a password ever reaches it. */
 export async function recordAccountEvent(prisma: PrismaClient | Tx, event: AccountEventInput, origin: AccountOrigin = accountOrigin()) {
   await prisma.accountEvent.create({
-    data: { kind: event.kind, userId: event.userId, email: event.email.slice(0, 320), method: event.method ?? null, ip: origin.ip, userAgent: origin.userAgent },
+    data: { kind: event.kind, userId: event.userId, email: event.email.slice(0, MAX_EMAIL_LENGTH), method: event.method ?? null, ip: origin.ip, userAgent: origin.userAgent },
   });
+}
+
+/**
+ * Events that anyone can repeat at will (a replayed sign-out request, a refused single sign-on
+ * looped through a provider that remembers its user) are written once in this long: the record
+ * says it happened without letting one client grow the table a row per request.
+ */
+export const REPEAT_WINDOW_MS = 60_000;
+
+/**
+ * A sign-out, as next-auth reports it with the session's token. Only a session that was still
+ * current is on record: one already ended (signed out everywhere, a password change) ends nothing
+ * now. A sign-out from the same address within REPEAT_WINDOW_MS is the same one, sent again.
+ */
+export async function recordSignOut(prisma: PrismaClient, token: Record<string, unknown> | null | undefined, origin: AccountOrigin = accountOrigin()) {
+  if (typeof token?.uid !== "string") return;
+  const user = await prisma.user.findUnique({ where: { id: token.uid }, select: { id: true, email: true, sessionVersion: true } });
+  if (!user || user.sessionVersion !== token.sv) return;
+  const since = new Date(Date.now() - REPEAT_WINDOW_MS);
+  const repeated = await prisma.accountEvent.findFirst({ where: { userId: user.id, kind: "SIGN_OUT", ip: origin.ip, createdAt: { gte: since } }, select: { id: true } });
+  if (!repeated) await recordAccountEvent(prisma, { kind: "SIGN_OUT", userId: user.id, email: user.email }, origin);
+}
+
+/**
+ * A single sign-on that Keel refused (an identity it does not know, an unverified email, another
+ * provider account with a linked person's email): by the provider's email, or its `sub` when it
+ * sends none, once per identity in REPEAT_WINDOW_MS. Unlike a password guess nothing throttles
+ * it, and a provider anyone can join would otherwise let anyone write a row per round trip.
+ */
+export async function recordRefusedSingleSignOn(prisma: PrismaClient, claims: { sub?: unknown; email?: unknown }, origin: AccountOrigin = accountOrigin()) {
+  const email = (typeof claims.email === "string" ? claims.email.trim().toLowerCase() : `sub:${String(claims.sub ?? "")}`).slice(0, MAX_EMAIL_LENGTH);
+  const since = new Date(Date.now() - REPEAT_WINDOW_MS);
+  const repeated = await prisma.accountEvent.findFirst({ where: { email, kind: "SIGN_IN_FAILED", method: "oidc", createdAt: { gte: since } }, select: { id: true } });
+  if (repeated) return;
+  // As a failed password is, it is on the record of the account whose email it named.
+  const named = await prisma.user.findUnique({ where: { email }, select: { id: true } });
+  await recordAccountEvent(prisma, { kind: "SIGN_IN_FAILED", userId: named?.id ?? null, email, method: "oidc" }, origin);
 }
 
 /** The kinds a person reads, in their words. */

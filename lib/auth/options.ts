@@ -2,7 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db/client";
 import { settledAddress } from "@/lib/net/client-address";
-import { recordAccountEvent } from "./account-events";
+import { recordAccountEvent, recordRefusedSingleSignOn, recordSignOut } from "./account-events";
 import { publicOrigin, sameOriginPath } from "./callback-url";
 import { linkOidcSignIn, type OidcClaims } from "./oidc-link";
 import { signInWithPassword } from "./sign-in";
@@ -53,12 +53,8 @@ export const authOptions: NextAuthOptions = {
     ...oidcProvider(),
   ],
   events: {
-    // Only a session Keel signed has a `uid`; its sign-out is on the person's record.
-    signOut: async ({ token }) => {
-      if (typeof token?.uid !== "string") return;
-      const user = await db().user.findUnique({ where: { id: token.uid }, select: { id: true, email: true } });
-      if (user) await recordAccountEvent(db(), { kind: "SIGN_OUT", userId: user.id, email: user.email });
-    },
+    // A current session of Keel's (it has a `uid`) ends on the person's record; see recordSignOut.
+    signOut: async ({ token }) => recordSignOut(db(), token),
   },
   callbacks: {
     // Single sign-on admits only people Keel already knows, by a verified email on their first
@@ -68,8 +64,7 @@ export const authOptions: NextAuthOptions = {
       const claims = (profile ?? {}) as OidcClaims;
       const linked = await linkOidcSignIn(db(), claims);
       if (linked.ok) return true;
-      const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : `sub:${String(claims.sub ?? "")}`;
-      await recordAccountEvent(db(), { kind: "SIGN_IN_FAILED", userId: null, email, method: "oidc" });
+      await recordRefusedSingleSignOn(db(), claims);
       return `/sign-in?error=${linked.error}`;
     },
     // Only paths of Keel's own origin: a callbackUrl such as `/\evil.example` is another host.

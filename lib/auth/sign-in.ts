@@ -32,7 +32,19 @@ export async function signInWithPassword(emailRaw: string, password: string, ip:
   const ok = compared && !!user?.passwordHash;
   await settleSignInAttempt(prisma, claim, ok);
   // Only compared attempts are history (the throttle bounds them), and never the password tried.
-  await recordAccountEvent(prisma, { kind: ok ? "SIGN_IN" : "SIGN_IN_FAILED", userId: user?.id ?? null, email, method: "password" }, { ip, userAgent });
+  await recordAccountEvent(prisma, { kind: ok ? "SIGN_IN" : "SIGN_IN_FAILED", userId: user?.id ?? null, email: user ? email : asTyped(email), method: "password" }, { ip, userAgent });
   if (!user || !ok) throw new SignInError(SIGN_IN_MESSAGES.incorrect);
   return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+}
+
+/** What the record keeps of an email that has no account. */
+const NOT_AN_EMAIL = "(not an email address)";
+
+/**
+ * An email with no account as typed, for the admin to see what is being tried, unless it does not
+ * look like an address (something@domain.tld): that is most often a password typed into the
+ * wrong field, and the record would show it to the platform admin.
+ */
+function asTyped(email: string): string {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : NOT_AN_EMAIL;
 }

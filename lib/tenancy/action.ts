@@ -145,6 +145,9 @@ function defineAction<S extends z.ZodType, C extends ActionContext, T>(
             result = await run({ ...scoped, tx, caller, user, audit, invalidate } as C, parsed.data);
           } catch (error) {
             if (!(error instanceof CommittedRefusal)) throw error;
+            // What a tenant or platform action writes is audited or undone: a refusal that would
+            // commit unaudited writes rolls back like any other error, its message still shown.
+            if (scope.requireAudit && !audited) throw error;
             refusal = error;
             return undefined as T;
           }

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { listAccountEventsForAdmin } from "@/lib/auth/account-data";
+import { listAccountEventsForAdmin, MAX_ADMIN_PAGE } from "@/lib/auth/account-data";
 import { ACCOUNT_EVENT_LABELS } from "@/lib/auth/account-events";
 import { AccountEventKind } from "@/lib/db/generated/enums";
 import { requirePlatformAdmin } from "@/lib/tenancy/page";
@@ -23,7 +23,7 @@ export default async function SignInsPage({ searchParams }: { searchParams: Prom
   const q = (sp.q ?? "").trim().slice(0, 320) || undefined;
   const kind = KINDS.find((k) => k === sp.kind);
   const dir = sp.dir === "asc" ? "asc" : "desc";
-  const page = Math.max(1, Number.parseInt(sp.page ?? "1", 10) || 1);
+  const page = Math.min(Math.max(1, Number.parseInt(sp.page ?? "1", 10) || 1), MAX_ADMIN_PAGE);
   const { rows, total } = await listAccountEventsForAdmin(admin, { q, kind, dir, page, pageSize: PAGE_SIZE });
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const href = (over: Partial<Search>) => {

@@ -28,9 +28,13 @@ CREATE INDEX "AccountEvent_createdAt_idx" ON "AccountEvent"("createdAt");
 ALTER TABLE "AccountEvent" ADD CONSTRAINT "AccountEvent_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- The sign-in history so far moves over (the throttle's familiar addresses read it), then its table goes.
+-- An attempt is the account's only if the account already existed then; an email with no account
+-- that is not shaped like an address (most often a password typed into the wrong field) is not kept as typed.
 INSERT INTO "AccountEvent" ("id", "kind", "userId", "email", "method", "ip", "createdAt")
 SELECT a."id", CASE WHEN a."succeeded" THEN 'SIGN_IN'::"AccountEventKind" ELSE 'SIGN_IN_FAILED'::"AccountEventKind" END,
-       u."id", a."email", 'password', a."ip", a."createdAt"
-FROM "SignInAttempt" a LEFT JOIN "User" u ON u."email" = a."email";
+       u."id",
+       CASE WHEN u."id" IS NULL AND a."email" !~ '^[^[:space:]@]+@[^[:space:]@]+\.[^[:space:]@]+$' THEN '(not an email address)' ELSE a."email" END,
+       'password', a."ip", a."createdAt"
+FROM "SignInAttempt" a LEFT JOIN "User" u ON u."email" = a."email" AND a."createdAt" >= u."createdAt";
 
 DROP TABLE "SignInAttempt";
