@@ -86,6 +86,11 @@ async function auditPages(page: Page, paths: string[]) {
   return found;
 }
 
+
+// Each test runs axe on a dozen pages or more, each a full render and analysis: more than the
+// default minute on a two-core machine.
+test.describe.configure({ timeout: 240_000 });
+
 test("every console page passes axe for an owner, a create dialog too", async ({ page, baseURL }) => {
   const owner = printedSignIn("OWNER");
   await signIn(page.request, baseURL!, owner.email, owner.password);

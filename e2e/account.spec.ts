@@ -39,7 +39,9 @@ test("the platform admin opens a tenant read-only from /admin: a banner says so,
   await expect(page).toHaveTitle(/^Settings · .+ · Keel$/);
   await expect(page.getByLabel("Monthly budget (USD)")).toHaveCount(0);
   await page.goto("/t/acme/keys");
-  await expect(page.getByRole("button", { name: /create|new key/i })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "API keys", level: 1 })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Create key" })).toHaveCount(0);
+  await expect(page.getByTestId("read-only-note").first()).toContainText("read-only visit");
 
   // A forged call is refused as well: a route that changes anything answers 403.
   const forged = await page.request.post(`${baseURL}/api/t/acme/providers/any/test`, { data: {} });

@@ -1,4 +1,4 @@
-import { expect, expectFailedRequest, test } from "./fixtures";
+import { expect, test } from "./fixtures";
 import { signIn } from "./helpers";
 import { startKeel } from "./keel-process";
 
@@ -6,11 +6,11 @@ test("a second start keeps every row, even after kill -9, and prints the sign-in
   test.setTimeout(240_000);
   const first = await startKeel({ port: 3101 });
   const admin = first.signIns.find((s) => s.role === "PLATFORM ADMIN")!;
-  // Killed under the open page: whatever the page was still loading (prefetches, its icon) gets no answer.
-  expectFailedRequest(page, new RegExp(`^${first.url}/`));
   expect(first.output()).toContain("Keel is ready on http://localhost:3101");
   await signIn(page.request, first.url, admin.email, admin.password);
-  await page.goto(`${first.url}/t/acme/audit`).catch(() => undefined);
+  await page.goto(`${first.url}/t/acme/audit`);
+  // Left before the kill: a page still open would fail its prefetches against the dead server.
+  await page.goto("about:blank");
   await first.stop("SIGKILL");
 
   const second = await startKeel({ port: 3101, home: first.home });
