@@ -27,8 +27,16 @@ test("every seeded account signs in through the form and lands on its first page
 test("the platform admin opens a tenant read-only from /admin: a banner says so, nothing can change, and the visit is in the tenant's audit trail", async ({ page, baseURL, browser }) => {
   const admin = printedSignIn("PLATFORM ADMIN");
   await signIn(page.request, baseURL!, admin.email, admin.password);
+  // Listing tenants is not visiting them: nothing of a tenant's console is fetched (and so no visit
+  // recorded) until the admin opens one.
+  const tenantFetches: string[] = [];
+  page.on("request", (r) => void (/\/t\/[^/?]+/.test(new URL(r.url()).pathname) && tenantFetches.push(r.url())));
   await page.goto("/admin");
-  await page.getByRole("link", { name: /^acme/i }).first().click();
+  const acme = page.getByRole("link", { name: /^acme/i }).first();
+  await acme.hover();
+  await page.waitForLoadState("networkidle");
+  expect(tenantFetches).toEqual([]);
+  await acme.click();
   await expect(page).toHaveURL(/\/t\/acme$/);
   await expect(page.getByTestId("read-only-banner")).toContainText("read-only");
   await expect(page).toHaveTitle(/^Overview · .+ · Keel$/);

@@ -46,8 +46,10 @@ const columns: ColumnDef<TenantRow>[] = [
     header: "Name",
     enableSorting: true,
     // The platform admin opens any tenant's console from here; read-only where they are not a member.
+    // Not prefetched: rendering a tenant's page records the admin's visit in its audit trail, and
+    // listing tenants is not visiting them.
     cell: ({ row }) => (
-      <Link href={`/t/${row.original.slug}`} className="font-medium text-primary hover:underline">
+      <Link href={`/t/${row.original.slug}`} prefetch={false} className="font-medium text-primary hover:underline">
         {row.original.name}
       </Link>
     ),
