@@ -101,6 +101,8 @@ test("sign-ins are on record: a person sees their own, failed ones included, and
   const rows = adminPage.getByTestId("account-events").locator("tbody tr");
   await expect(rows.first()).toContainText(viewer.email);
   await expect(rows.first()).toContainText("Failed sign-in");
+  // The attempt's address and browser came through from the sign-in request.
+  await expect(rows.first()).not.toContainText("unknown");
   await expect(adminPage.getByText(wrong)).toHaveCount(0);
   await adminContext.close();
 });

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { PrismaClient, Tx } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import type { AccountEventKind } from "@/lib/db/generated/enums";
 import { requestDetails } from "@/lib/tenancy/caller";
 
@@ -23,8 +24,8 @@ export function accountOrigin(): AccountOrigin {
   return origins.getStore() ?? { ip: null, userAgent: null };
 }
 
-/** As long as an email address may be; longer input is cut. */
-const MAX_EMAIL_LENGTH = 320;
+/** As long as an email address may be: longer sign-in input is refused, and a longer record cut. */
+export const MAX_EMAIL_LENGTH = 320;
 
 export type AccountEventInput = { kind: AccountEventKind; userId: string | null; email: string; method?: "password" | "oidc" };
 
@@ -42,6 +43,12 @@ export async function recordAccountEvent(prisma: PrismaClient | Tx, event: Accou
  */
 export const REPEAT_WINDOW_MS = 60_000;
 
+/** Whether an event like this one is already on record from the last REPEAT_WINDOW_MS. */
+async function recentlyRecorded(prisma: PrismaClient, like: Prisma.AccountEventWhereInput): Promise<boolean> {
+  const since = new Date(Date.now() - REPEAT_WINDOW_MS);
+  return (await prisma.accountEvent.findFirst({ where: { ...like, createdAt: { gte: since } }, select: { id: true } })) !== null;
+}
+
 /**
  * A sign-out, as next-auth reports it with the session's token. Only a session that was still
  * current is on record: one already ended (signed out everywhere, a password change) ends nothing
@@ -51,9 +58,8 @@ export async function recordSignOut(prisma: PrismaClient, token: Record<string, 
   if (typeof token?.uid !== "string") return;
   const user = await prisma.user.findUnique({ where: { id: token.uid }, select: { id: true, email: true, sessionVersion: true } });
   if (!user || user.sessionVersion !== token.sv) return;
-  const since = new Date(Date.now() - REPEAT_WINDOW_MS);
-  const repeated = await prisma.accountEvent.findFirst({ where: { userId: user.id, kind: "SIGN_OUT", ip: origin.ip, createdAt: { gte: since } }, select: { id: true } });
-  if (!repeated) await recordAccountEvent(prisma, { kind: "SIGN_OUT", userId: user.id, email: user.email }, origin);
+  if (await recentlyRecorded(prisma, { userId: user.id, kind: "SIGN_OUT", ip: origin.ip })) return;
+  await recordAccountEvent(prisma, { kind: "SIGN_OUT", userId: user.id, email: user.email }, origin);
 }
 
 /**
@@ -64,9 +70,7 @@ export async function recordSignOut(prisma: PrismaClient, token: Record<string, 
  */
 export async function recordRefusedSingleSignOn(prisma: PrismaClient, claims: { sub?: unknown; email?: unknown }, origin: AccountOrigin = accountOrigin()) {
   const email = (typeof claims.email === "string" ? claims.email.trim().toLowerCase() : `sub:${String(claims.sub ?? "")}`).slice(0, MAX_EMAIL_LENGTH);
-  const since = new Date(Date.now() - REPEAT_WINDOW_MS);
-  const repeated = await prisma.accountEvent.findFirst({ where: { email, kind: "SIGN_IN_FAILED", method: "oidc", createdAt: { gte: since } }, select: { id: true } });
-  if (repeated) return;
+  if (await recentlyRecorded(prisma, { email, kind: "SIGN_IN_FAILED", method: "oidc" })) return;
   // As a failed password is, it is on the record of the account whose email it named.
   const named = await prisma.user.findUnique({ where: { email }, select: { id: true } });
   await recordAccountEvent(prisma, { kind: "SIGN_IN_FAILED", userId: named?.id ?? null, email, method: "oidc" }, origin);

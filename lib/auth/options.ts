@@ -1,21 +1,10 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db/client";
-import { settledAddress } from "@/lib/net/client-address";
-import { recordAccountEvent, recordRefusedSingleSignOn, recordSignOut } from "./account-events";
+import { accountOrigin, recordAccountEvent, recordRefusedSingleSignOn, recordSignOut } from "./account-events";
 import { publicOrigin, sameOriginPath } from "./callback-url";
 import { linkOidcSignIn, type OidcClaims } from "./oidc-link";
 import { signInWithPassword } from "./sign-in";
-
-function clientIp(headers: Record<string, unknown> | undefined): string | null {
-  const value = headers?.["x-forwarded-for"];
-  return typeof value === "string" ? settledAddress(value) : null;
-}
-
-function userAgentOf(headers: Record<string, unknown> | undefined): string | null {
-  const value = headers?.["user-agent"];
-  return typeof value === "string" ? value.slice(0, 512) : null;
-}
 
 /** Single sign-on through any OIDC provider, switched on by OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET. */
 function oidcProvider(): NextAuthOptions["providers"] {
@@ -45,8 +34,11 @@ export const authOptions: NextAuthOptions = {
       id: "password",
       name: "Email and password",
       credentials: { email: { type: "email" }, password: { type: "password" } },
-      authorize: async (credentials, req) => {
-        const user = await signInWithPassword(credentials?.email ?? "", credentials?.password ?? "", clientIp(req?.headers), userAgentOf(req?.headers));
+      // The address and browser come from the auth route's request (withAccountOrigin), as every
+      // other account event's do.
+      authorize: async (credentials) => {
+        const { ip, userAgent } = accountOrigin();
+        const user = await signInWithPassword(credentials?.email ?? "", credentials?.password ?? "", ip, userAgent);
         return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },
     }),

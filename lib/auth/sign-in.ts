@@ -1,6 +1,6 @@
 import { db } from "@/lib/db/client";
 import { dummyPasswordHash, verifyPassword } from "./password";
-import { recordAccountEvent } from "./account-events";
+import { MAX_EMAIL_LENGTH, recordAccountEvent } from "./account-events";
 import { claimSignInAttempt, settleSignInAttempt } from "./throttle";
 import { SIGN_IN_MESSAGES, tooManyAttempts } from "./sign-in-messages";
 
@@ -9,8 +9,6 @@ export type SignedInUser = { id: string; email: string; name: string | null; ses
 /** Thrown for a refused sign-in; its message is shown on the sign-in page. */
 export class SignInError extends Error {}
 
-/** Longer than any real address; such input is refused before it reaches the throttle's keys. */
-const MAX_EMAIL_LENGTH = 320;
 /** Stands in for a missing client address; server.ts always settles one, so only tests and scripts see it. */
 const UNKNOWN_ADDRESS = "unknown";
 
