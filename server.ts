@@ -7,6 +7,8 @@ import { gatewayConfig, loadConfig } from "@/lib/config";
 import { bootDatabase } from "@/lib/db/boot";
 import { publishConsoleGateway } from "@/lib/endpoints/console-gateway";
 import { GATEWAY_PREFIX, createGatewayHandler } from "@/lib/gateway/handler";
+import { JobQueue } from "@/lib/jobs/queue";
+import { UsageRollups } from "@/lib/monitoring/usage-rollups";
 import { settleClientAddress } from "@/lib/net/client-address";
 import { ContentPurger } from "@/lib/privacy/purge";
 import { resealNotice, resealSecrets } from "@/lib/secrets/reseal";
@@ -52,6 +54,10 @@ async function main() {
   // Deletes request content past its tenant's retention (tenants that keep it), every minute.
   const purger = new ContentPurger(booted.database.pool);
   purger.start();
+  // Background work (pg-boss, on the same pool): the usage rollups behind the monitoring charts.
+  const jobs = await JobQueue.start(booted.database.pool);
+  const rollups = new UsageRollups(booted.database.pool, jobs);
+  await rollups.start();
 
   const server = http.createServer((req, res) => {
     // Audit events and throttles use the caller's address: only a trusted proxy may say what it is.
@@ -114,6 +120,8 @@ async function main() {
     await gateway.close();
     await sealer.stop();
     await purger.stop();
+    await rollups.stop();
+    await jobs.stop();
     server.closeAllConnections();
     await child?.close();
     await shared?.close();

@@ -2,7 +2,7 @@
 export type CommittedRecord = { tenantId: string; id: string; mac: string | null; leaf: Buffer };
 type Listener = (rows: readonly CommittedRecord[]) => void;
 
-let listener: Listener | null = null;
+const listeners = new Set<Listener>();
 
 /**
  * The record writer reports each committed batch here, with each record's Merkle leaf, so the
@@ -12,18 +12,18 @@ let listener: Listener | null = null;
  * computed or kept when no sealer listens.
  */
 export function sealerListening(): boolean {
-  return listener !== null;
+  return listeners.size > 0;
 }
 
 /** Called by the record writer after a batch commits. */
 export function reportCommittedRecords(rows: readonly CommittedRecord[]): void {
-  listener?.(rows);
+  for (const listener of listeners) listener(rows);
 }
 
-/** Subscribes the process's sealer; returns the unsubscribe. One listener at a time. */
+/** Subscribes the process's sealer (and the usage rollups, which only count them); returns the unsubscribe. */
 export function watchCommittedRecords(fn: Listener): () => void {
-  listener = fn;
+  listeners.add(fn);
   return () => {
-    if (listener === fn) listener = null;
+    listeners.delete(fn);
   };
 }

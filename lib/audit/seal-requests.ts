@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import pg from "pg";
 import type { PrismaClient } from "@/lib/db/client";
+import { canReadActivity, commitWatermarkSql } from "@/lib/db/commit-watermark";
 import { legacyUntilSql } from "./legacy";
 import { isoMicros, rawQuery, readRecordsById, type RecordCursor } from "./record-rows";
 import { prepareAuditEvent, type AuditActor } from "./record";
@@ -23,9 +24,9 @@ export type SealOptions = {
   leaves?: LeafCache;
   /** Records per seal, at most (5000): one seal is one short transaction. */
   batchSize?: number;
-  /** Records younger than this stay for the next seal (1000 ms); see watermark(). */
+  /** Records younger than this stay for the next seal (1000 ms); see commitWatermarkSql(). */
   marginMs?: number;
-  /** A statement running longer than this is not a record insert the seal waits for (5 min); see watermark(). */
+  /** A statement running longer than this is not a record insert the seal waits for (5 min); see commitWatermarkSql(). */
   stallLimitMs?: number;
 };
 
@@ -128,7 +129,7 @@ async function sealIn(
 /** The tenant's chain head, its last seal and the watermark ($2 margin, $3 stall limit). */
 const STATE_SQL = () => `
   SELECT t."auditSeq", e."hash" AS "prevHash", s."seq" AS "sealSeq", ${isoMicros(`s."lastInsertedAt"`)} AS "lastInsertedAt", s."lastId",
-         ${watermark()} AS "w", s."count" AS "sealCount", (se."after"->>'legacy')::int AS "sealLegacy", ${legacyUntilSql(`t."id"`)} AS "legacyUntil"
+         ${isoMicros(commitWatermarkSql(activityReadable!, "$2", "$3"))} AS "w", s."count" AS "sealCount", (se."after"->>'legacy')::int AS "sealLegacy", ${legacyUntilSql(`t."id"`)} AS "legacyUntil"
   FROM "Tenant" t
   LEFT JOIN "AuditEvent" e ON e."tenantId" = t."id" AND e."seq" = t."auditSeq"
   LEFT JOIN LATERAL (SELECT "seq", "lastInsertedAt", "lastId", "count", "auditSeq" FROM "RequestSeal" WHERE "tenantId" = t."id" ORDER BY "seq" DESC LIMIT 1) s ON true
@@ -175,42 +176,6 @@ async function leavesOf(client: pg.PoolClient, tenantId: string, rows: { id: str
     for (let i = 0; i < rows.length; i++) leaves[i] ??= read.get(rows[i].id)!;
   }
   return leaves;
-}
-
-/**
- * The SQL for the time below which every record has committed ($2 is the margin in ms), as ISO
- * text. A record's insertedAt is its transaction's start, so a record committing later can carry
- * an older time; no transaction still running started before the oldest `xact_start` in
- * pg_stat_activity (this database, other backends), and none that starts later can get a time
- * before this statement's own start. The margin covers the moment between a backend taking its
- * start time and publishing it. Records are read in a later statement, whose snapshot holds every
- * transaction that ended before this one read pg_stat_activity. (Under another role without
- * pg_read_all_stats, other roles' sessions show no xact_start; only Keel writes request records,
- * under its own role.)
- *
- * Keel writes records in single statements, so only a backend running a statement counts, and
- * only for $3 ms: a session left idle in a transaction (a forgotten psql BEGIN, or someone with the
- * database password) or an endless statement would otherwise hold every later record unsealed, and
- * so deletable unseen, for as long as it lasts. A record such a session commits late lands in a
- * sealed range, and verify names it as inserted.
- */
-function watermark(): string {
-  const others = activityReadable
-    ? `(SELECT min("xact_start") FROM pg_stat_activity WHERE "pid" <> pg_backend_pid() AND "datname" = current_database() AND "state" = 'active'
-         AND "backend_type" = 'client backend' AND "xact_start" > statement_timestamp() - make_interval(secs => $3::float8 / 1000))`
-    : "NULL";
-  return isoMicros(`least(statement_timestamp(), ${others}) - make_interval(secs => $2::float8 / 1000)`);
-}
-
-/** Whether pg_stat_activity can be read; asked outside the seal's transaction, whose activity snapshot must be fresh. */
-async function canReadActivity(pool: pg.Pool): Promise<boolean> {
-  try {
-    await pool.query(`SELECT 1 FROM pg_stat_activity LIMIT 1`);
-    return true;
-  } catch {
-    console.warn("[audit] pg_stat_activity is not readable: seals trail by their margin only");
-    return false;
-  }
 }
 
 /** Tenants with records after their last seal (one index probe each). */

@@ -20,6 +20,7 @@ export default async function TenantLayout({ children, params }: { children: Rea
   const base = `/t/${scope.tenantSlug}`;
   const nav: NavItem[] = [
     { href: base, label: "Overview", icon: "overview", exact: true },
+    { href: `${base}/monitoring`, label: "Monitoring", icon: "monitoring" },
     { href: `${base}/endpoints`, label: "Endpoints", icon: "endpoints" },
     { href: `${base}/playground`, label: "Playground", icon: "playground" },
     { href: `${base}/prompts`, label: "Prompts", icon: "prompts" },

@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
-import { gatewaySummary } from "@/lib/monitoring/data";
+import { usageSeries } from "@/lib/monitoring/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { scopeCan } from "@/lib/tenancy/scope";
 
@@ -20,20 +20,24 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
   const [members, events, traffic] = await Promise.all([
     db().membership.count({ where: { tenantId: scope.tenantId } }),
     db().auditEvent.count({ where: { tenantId: scope.tenantId } }),
-    gatewaySummary(scope, new Date(Date.now() - 24 * 3600_000)),
+    usageSeries(scope, "24h").then((s) => s.totals),
   ]);
   const errorRate = traffic.requests ? (100 * traffic.errors) / traffic.requests : 0;
+  const costUsd = Number(traffic.cost);
   const stats = [
     { label: "Requests", icon: Activity, value: traffic.requests.toLocaleString("en-US"), testId: "stat-requests" },
     { label: "Error rate", icon: AlertTriangle, value: traffic.requests ? `${errorRate.toFixed(1)}%` : "—", testId: "stat-errors" },
-    { label: "p95 latency", icon: Timer, value: traffic.p95Ms === null ? "—" : `${traffic.p95Ms} ms`, testId: "stat-p95" },
-    { label: "Cost", icon: DollarSign, value: `$${traffic.costUsd.toFixed(traffic.costUsd < 1 ? 4 : 2)}`, testId: "stat-cost" },
+    { label: "p95 latency", icon: Timer, value: traffic.p95 === null ? "—" : `${Math.round(traffic.p95)} ms`, testId: "stat-p95" },
+    { label: "Cost", icon: DollarSign, value: `$${costUsd.toFixed(costUsd < 1 ? 4 : 2)}`, testId: "stat-cost" },
   ];
   const base = `/t/${scope.tenantSlug}`;
   return (
     <>
       <PageHeader crumbs={[{ label: scope.tenantName }]} title="Overview" description={scope.readOnly ? `You are viewing ${scope.tenantName} as the platform admin, read-only.` : `You are ${ROLE_LABELS[scope.role]} in ${scope.tenantName}.`} />
-      <h2 className="mb-3 text-sm font-medium text-muted-foreground">Gateway, last 24 hours</h2>
+      <div className="mb-3 flex items-baseline justify-between gap-3">
+        <h2 className="text-sm font-medium text-muted-foreground">Gateway, last 24 hours</h2>
+        <Link href={`${base}/monitoring`} className="text-sm text-primary hover:underline">Open monitoring</Link>
+      </div>
       <div className="mb-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {stats.map((s) => (
           <Card key={s.label}>

@@ -16,12 +16,21 @@ import { FallbackBadge } from "./_components/fallback-badge";
 import { FallbacksDialog } from "./_components/fallbacks-dialog";
 import { SetPricesDialog } from "./_components/set-prices-dialog";
 import { TryPanel } from "./_components/try-panel";
+import { EndpointTraffic } from "./_components/endpoint-traffic";
+import { parseRange } from "@/lib/monitoring/ranges";
 import { BUILTIN_NOTICE } from "@/lib/providers/builtin/catalog";
 
 export const metadata: Metadata = { title: "Endpoint" };
 
-export default async function EndpointPage({ params }: { params: Promise<{ tenant: string; endpointId: string }> }) {
+export default async function EndpointPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string; endpointId: string }>;
+  searchParams: Promise<{ range?: string; version?: string }>;
+}) {
   const { tenant, endpointId } = await params;
+  const sp = await searchParams;
   const { scope } = await requireTenant(tenant);
   const endpoint = await getEndpoint(scope, endpointId);
   if (!endpoint) notFound();
@@ -160,6 +169,14 @@ ${endpoint.kind === "CHAT" ? `await client.chat.completions.create({ model: "${e
           </CardContent>
         </Card>
       </div>
+      <EndpointTraffic
+        tenant={scope}
+        endpointId={endpoint.id}
+        versions={endpoint.versions.map((v) => ({ id: v.id, label: v.label }))}
+        range={parseRange(sp.range)}
+        versionId={endpoint.versions.some((v) => v.id === sp.version) ? sp.version! : null}
+        base={`${base}/endpoints/${endpoint.id}`}
+      />
     </>
   );
 }

@@ -1,0 +1,154 @@
+import crypto from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { JobQueue } from "@/lib/jobs/queue";
+import { useTestDatabase } from "@/lib/testing/db";
+import { seedTenant } from "@/lib/testing/factories";
+import { usageSeries } from "./data";
+import { addValue, histogramLiteral, quantile } from "./histogram";
+import { rollupTenant } from "./rollup";
+import { UsageRollups } from "./usage-rollups";
+
+const test = useTestDatabase();
+const HOUR = 3_600_000;
+
+let seed = 11;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
+
+/** Records spread over three days, across endpoints, versions and keys, some failing, some streamed. */
+function records(tenantId: string, n: number, now = Date.now()) {
+  return Array.from({ length: n }, () => {
+    const endpoint = pick(["ep-a", "ep-b", null]);
+    const status = pick([200, 200, 200, 200, 429, 502]);
+    const stream = random() < 0.5;
+    return {
+      id: crypto.randomUUID(), tenantId, route: "chat.completions",
+      endpointId: endpoint, modelVersionId: endpoint ? pick([`${endpoint}-v1`, `${endpoint}-v2`]) : null,
+      apiKeyId: pick(["key-1", "key-2", null]), status, errorCode: status === 429 ? "rate_limited" : null,
+      inputTokens: Math.floor(random() * 500), outputTokens: Math.floor(random() * 300),
+      costUsd: (random() / 100).toFixed(8), latencyMs: Math.floor(5 + random() * 3000), ttftMs: stream ? Math.floor(random() * 400) : null,
+      createdAt: new Date(now - Math.floor(random() * 72 * HOUR)),
+    };
+  });
+}
+
+async function rollAll(tenantId: string, batchSize: number) {
+  while (await rollupTenant(test.database.pool, tenantId, { batchSize, marginMs: 0 }));
+}
+
+type Sum = { requests: number; errors: number; input: string; output: string; cost: string };
+const sums = (where: string, ...values: unknown[]) =>
+  db().$queryRawUnsafe<Sum[]>(`SELECT count(*)::int AS requests, (count(*) FILTER (WHERE "status" >= 400))::int AS errors,
+    sum("inputTokens")::text AS input, sum("outputTokens")::text AS output, sum("costUsd")::text AS cost FROM "RequestRecord" WHERE ${where}`, ...values);
+const rolled = (where: string, ...values: unknown[]) =>
+  db().$queryRawUnsafe<Sum[]>(`SELECT sum("requests")::int AS requests, sum("errors")::int AS errors,
+    sum("inputTokens")::text AS input, sum("outputTokens")::text AS output, sum("costUsd")::text AS cost FROM "UsageRollup" WHERE ${where}`, ...values);
+
+describe("usage rollups", () => {
+  it("sum to the records in every grain and grouping, costs to the last digit, in batches", async () => {
+    const tenant = await seedTenant();
+    const other = await seedTenant();
+    const data = records(tenant.id, 600);
+    await db().requestRecord.createMany({ data: [...data, ...records(other.id, 50)] });
+    await rollAll(tenant.id, 97);
+
+    for (const grain of ["HOUR", "DAY"]) {
+      expect(await rolled(`"tenantId" = $1 AND "grain" = $2::"RollupGrain" AND "endpointId" = '' AND "apiKeyId" = ''`, tenant.id, grain))
+        .toEqual(await sums(`"tenantId" = $1`, tenant.id));
+      for (const ep of ["ep-a", "ep-b"]) {
+        expect(await rolled(`"tenantId" = $1 AND "grain" = $2::"RollupGrain" AND "endpointId" = $3 AND "versionId" = ''`, tenant.id, grain, ep))
+          .toEqual(await sums(`"tenantId" = $1 AND "endpointId" = $2`, tenant.id, ep));
+        expect(await rolled(`"tenantId" = $1 AND "grain" = $2::"RollupGrain" AND "versionId" = $3`, tenant.id, grain, `${ep}-v2`))
+          .toEqual(await sums(`"tenantId" = $1 AND "modelVersionId" = $2`, tenant.id, `${ep}-v2`));
+      }
+      expect(await rolled(`"tenantId" = $1 AND "grain" = $2::"RollupGrain" AND "apiKeyId" = 'key-1'`, tenant.id, grain))
+        .toEqual(await sums(`"tenantId" = $1 AND "apiKeyId" = 'key-1'`, tenant.id));
+    }
+    // Minutes are kept for 48 hours only; within them they add up too.
+    const cutoff = new Date(Date.now() - 47 * HOUR);
+    expect(await rolled(`"tenantId" = $1 AND "grain" = 'MINUTE' AND "endpointId" = '' AND "apiKeyId" = '' AND "bucket" >= date_trunc('minute', $2::timestamptz)`, tenant.id, cutoff))
+      .toEqual(await sums(`"tenantId" = $1 AND "createdAt" >= date_trunc('minute', $2::timestamptz)`, tenant.id, cutoff));
+    const [{ oldest }] = await db().$queryRawUnsafe<{ oldest: Date }[]>(`SELECT min("bucket") AS oldest FROM "UsageRollup" WHERE "tenantId" = $1 AND "grain" = 'MINUTE'`, tenant.id);
+    expect(oldest.getTime()).toBeGreaterThan(Date.now() - 49 * HOUR);
+
+    // The day's histograms are the histograms of its records, bucket for bucket.
+    const [day] = await db().$queryRawUnsafe<{ latency: bigint[]; ttft: bigint[]; codes: Record<string, number>; bucket: Date }[]>(
+      `SELECT "latency", "ttft", "errorCodes" AS "codes", "bucket" FROM "UsageRollup" WHERE "tenantId" = $1 AND "grain" = 'DAY' AND "endpointId" = '' AND "apiKeyId" = '' ORDER BY "bucket" DESC LIMIT 1`, tenant.id);
+    const ofDay = data.filter((r) => r.createdAt.getTime() >= day.bucket.getTime() && r.createdAt.getTime() < day.bucket.getTime() + 24 * HOUR);
+    const latency: number[] = [];
+    const ttft: number[] = [];
+    for (const r of ofDay) {
+      addValue(latency, r.latencyMs);
+      if (r.ttftMs !== null) addValue(ttft, r.ttftMs);
+    }
+    expect(histogramLiteral(day.latency.map(Number))).toBe(histogramLiteral(latency));
+    expect(histogramLiteral(day.ttft.map(Number))).toBe(histogramLiteral(ttft));
+    expect(day.codes).toEqual({
+      ...(ofDay.some((r) => r.status === 429) ? { rate_limited: ofDay.filter((r) => r.status === 429).length } : {}),
+      ...(ofDay.some((r) => r.status === 502) ? { http_502: ofDay.filter((r) => r.status === 502).length } : {}),
+    });
+
+    // Another tenant's records are in neither the tenant's rollups nor its cursor.
+    expect(await db().usageRollup.count({ where: { tenantId: other.id } })).toBe(0);
+    expect(Number((await db().rollupCursor.findUniqueOrThrow({ where: { tenantId: tenant.id } })).records)).toBe(600);
+  });
+
+  it("counts each record once when several rollups run at once, and again nothing when run again", async () => {
+    const tenant = await seedTenant();
+    await db().requestRecord.createMany({ data: records(tenant.id, 400) });
+    await Promise.all(Array.from({ length: 4 }, () => rollAll(tenant.id, 25)));
+    await rollAll(tenant.id, 25);
+    expect(await rolled(`"tenantId" = $1 AND "grain" = 'DAY' AND "endpointId" = '' AND "apiKeyId" = ''`, tenant.id))
+      .toEqual(await sums(`"tenantId" = $1`, tenant.id));
+  });
+
+  it("serves a range's series from the rollups: totals equal the records in the window", async () => {
+    const tenant = await seedTenant();
+    const now = Date.now();
+    await db().requestRecord.createMany({ data: records(tenant.id, 300, now) });
+    // Before any rollup, part way, and after: the records the rollups have not reached are added, none twice.
+    for (const step of ["none", "part", "all"]) {
+      if (step === "part") await rollupTenant(test.database.pool, tenant.id, { batchSize: 120, marginMs: 0 });
+      if (step === "all") await rollAll(tenant.id, 1000);
+      const series = await usageSeries({ tenantId: tenant.id }, "24h", {}, now);
+      const [want] = await sums(`"tenantId" = $1 AND "createdAt" >= $2 AND "createdAt" < $3`, tenant.id, new Date(series.from), new Date(series.to));
+      expect(series.points).toHaveLength(96);
+      expect(series.totals).toMatchObject({ requests: want.requests, errors: want.errors, cost: want.cost });
+      expect(series.points.reduce((s, p) => s + p.requests, 0)).toBe(want.requests);
+      const latencies = (await db().requestRecord.findMany({ where: { tenantId: tenant.id, createdAt: { gte: new Date(series.from) } }, select: { latencyMs: true } })).map((r) => r.latencyMs);
+      const h: number[] = [];
+      latencies.forEach((v) => addValue(h, v));
+      expect(series.totals.p95).toBeCloseTo(quantile(h, 0.95)!, 1);
+      const ep = await usageSeries({ tenantId: tenant.id }, "24h", { endpointId: "ep-a", versionId: "ep-a-v1" }, now);
+      const [epWant] = await sums(`"tenantId" = $1 AND "modelVersionId" = 'ep-a-v1' AND "createdAt" >= $2`, tenant.id, new Date(series.from));
+      expect(ep.totals.requests).toBe(epWant.requests);
+    }
+    const byKey = await usageSeries({ tenantId: tenant.id }, "7d", { apiKeyId: "key-2" }, now);
+    const [keyWant] = await sums(`"tenantId" = $1 AND "apiKeyId" = 'key-2' AND "createdAt" >= $2`, tenant.id, new Date(byKey.from));
+    expect(byKey.totals.requests).toBe(keyWant.requests);
+    // Another tenant asking for the same grouping sees nothing of this one.
+    const stranger = await seedTenant();
+    expect((await usageSeries({ tenantId: stranger.id }, "7d", { apiKeyId: "key-2" }, now)).totals.requests).toBe(0);
+  });
+
+  it("keeps up through the job queue on the database's own connection", async () => {
+    const tenant = await seedTenant();
+    const queue = await JobQueue.start(test.database.pool);
+    const rollups = new UsageRollups(test.database.pool, queue, { marginMs: 0, sweepMs: 200, nudgeMs: 100 });
+    await rollups.start();
+    try {
+      await db().requestRecord.createMany({ data: records(tenant.id, 250) });
+      const deadline = Date.now() + 30_000;
+      let done = 0;
+      while (Date.now() < deadline && done < 250) {
+        await new Promise((r) => setTimeout(r, 200));
+        done = Number((await db().rollupCursor.findUnique({ where: { tenantId: tenant.id } }))?.records ?? 0);
+      }
+      expect(done).toBe(250);
+    } finally {
+      await rollups.stop();
+      await queue.stop();
+    }
+  });
+});

@@ -1,0 +1,181 @@
+import pg from "pg";
+import { isoMicros } from "@/lib/audit/record-rows";
+import { canReadActivity, commitWatermarkSql } from "@/lib/db/commit-watermark";
+import { addValue, histogramLiteral } from "./histogram";
+import { fromUnits, toUnits } from "./money";
+
+export type RollupOptions = {
+  /** Records per transaction, at most (2000): one batch is one short transaction on the shared connection. */
+  batchSize?: number;
+  /** Records younger than this wait for the next run (1000 ms); see commitWatermarkSql(). */
+  marginMs?: number;
+  /** A statement running longer than this is not a record insert the rollup waits for (5 min). */
+  stallLimitMs?: number;
+  /** Minute buckets older than this are not kept (48 h); hours and days are. */
+  minuteRetentionMs?: number;
+  /** The clock, for minute retention (tests). */
+  now?: () => number;
+};
+
+export type RollupBatch = { records: number; rows: number };
+
+const GRAINS = [
+  ["MINUTE", 60_000],
+  ["HOUR", 3_600_000],
+  ["DAY", 86_400_000],
+] as const;
+export const MINUTE_RETENTION_MS = 48 * 3_600_000;
+let activityReadable: boolean | undefined;
+
+type RecordRow = {
+  id: string; insertedAt: string; at: number; endpointId: string | null; versionId: string | null; apiKeyId: string | null;
+  status: number; errorCode: string | null; inputTokens: number; outputTokens: number; cost: string; latencyMs: number; ttftMs: number | null;
+};
+type Cell = {
+  endpointId: string; versionId: string; apiKeyId: string; grain: string; bucket: number;
+  requests: number; errors: number; codes: Record<string, number>; inputTokens: number; outputTokens: number; cost: bigint; latency: number[]; ttft: number[];
+};
+
+/**
+ * Adds the tenant's next batch of request records (in the order seals read them, up to the commit
+ * watermark) to its rollups, and moves its cursor, in one transaction: a crash before the commit
+ * leaves both as they were, so a restart counts each record once. Holding the cursor row (SKIP
+ * LOCKED) lets rollups in several instances share the tenants; a tenant another one is rolling up
+ * returns null, as does a tenant with nothing ready.
+ */
+export async function rollupTenant(pool: pg.Pool, tenantId: string, opts: RollupOptions = {}): Promise<RollupBatch | null> {
+  activityReadable ??= await canReadActivity(pool);
+  const client = await pool.connect();
+  let failed: unknown = null;
+  try {
+    await client.query("BEGIN");
+    const batch = await rollupIn(client, tenantId, opts);
+    await client.query("COMMIT");
+    return batch;
+  } catch (error) {
+    failed = error;
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release(failed && !(failed instanceof pg.DatabaseError) ? (failed as Error) : undefined);
+  }
+}
+
+async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOptions): Promise<RollupBatch | null> {
+  const query = async <T extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) =>
+    (await client.query<T>({ name, text, values })).rows;
+  await query("keel_rollup_cursor_new", `INSERT INTO "RollupCursor" ("tenantId", "lastInsertedAt", "lastId") VALUES ($1, '-infinity', '') ON CONFLICT DO NOTHING`, [tenantId]);
+  const [cursor] = await query<{ lastInsertedAt: string; lastId: string; w: string }>(
+    activityReadable ? "keel_rollup_cursor" : "keel_rollup_cursor_noactivity",
+    `SELECT CASE WHEN "lastInsertedAt" = '-infinity' THEN '-infinity' ELSE ${isoMicros(`"lastInsertedAt"`)} END AS "lastInsertedAt", "lastId",
+            ${isoMicros(commitWatermarkSql(activityReadable!, "$2", "$3"))} AS "w"
+     FROM "RollupCursor" WHERE "tenantId" = $1 FOR UPDATE SKIP LOCKED`,
+    [tenantId, opts.marginMs ?? 1000, ...(activityReadable ? [opts.stallLimitMs ?? 5 * 60_000] : [])],
+  );
+  if (!cursor) return null;
+  // A later statement, so a fresh snapshot: every record below the watermark has committed.
+  const records = await query<RecordRow>("keel_rollup_records",
+    `SELECT "id", ${isoMicros(`"insertedAt"`)} AS "insertedAt", (extract(epoch FROM "createdAt") * 1000)::float8 AS "at",
+            "endpointId", "modelVersionId" AS "versionId", "apiKeyId", "status", "errorCode", "inputTokens", "outputTokens",
+            "costUsd"::text AS "cost", "latencyMs", "ttftMs"
+     FROM "RequestRecord"
+     WHERE "tenantId" = $1 AND ("insertedAt", "id") > ($2::timestamptz, $3) AND "insertedAt" < $4::timestamptz
+     ORDER BY "insertedAt", "id" LIMIT $5`,
+    [tenantId, cursor.lastInsertedAt, cursor.lastId, cursor.w, opts.batchSize ?? 2000],
+  );
+  if (records.length === 0) return null;
+  const cells = sumRecords(records, (opts.now?.() ?? Date.now()) - (opts.minuteRetentionMs ?? MINUTE_RETENTION_MS));
+  await query("keel_rollup_upsert", UPSERT_SQL, [
+    tenantId, cells.map((c) => c.endpointId), cells.map((c) => c.versionId), cells.map((c) => c.apiKeyId), cells.map((c) => c.grain),
+    cells.map((c) => new Date(c.bucket).toISOString()), cells.map((c) => c.requests), cells.map((c) => c.errors),
+    cells.map((c) => JSON.stringify(c.codes)), cells.map((c) => c.inputTokens), cells.map((c) => c.outputTokens),
+    cells.map((c) => fromUnits(c.cost)), cells.map((c) => histogramLiteral(c.latency)), cells.map((c) => histogramLiteral(c.ttft)),
+  ]);
+  const last = records[records.length - 1];
+  await query("keel_rollup_cursor_move",
+    `UPDATE "RollupCursor" SET "lastInsertedAt" = $2::timestamptz, "lastId" = $3, "records" = "records" + $4, "updatedAt" = now() WHERE "tenantId" = $1`,
+    [tenantId, last.insertedAt, last.id, records.length],
+  );
+  return { records: records.length, rows: cells.length };
+}
+
+const UPSERT_SQL = `
+  INSERT INTO "UsageRollup" ("tenantId", "endpointId", "versionId", "apiKeyId", "grain", "bucket", "requests", "errors", "errorCodes",
+                             "inputTokens", "outputTokens", "costUsd", "latency", "ttft")
+  SELECT $1, e, v, k, g::"RollupGrain", b, n, err, codes::jsonb, it, ot, cost::numeric, lat::int8[], ttft::int8[]
+  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::int[], $9::text[], $10::int8[], $11::int8[],
+              $12::text[], $13::text[], $14::text[]) AS r(e, v, k, g, b, n, err, codes, it, ot, cost, lat, ttft)
+  ON CONFLICT ("tenantId", "endpointId", "versionId", "apiKeyId", "grain", "bucket") DO UPDATE SET
+    "requests" = "UsageRollup"."requests" + EXCLUDED."requests",
+    "errors" = "UsageRollup"."errors" + EXCLUDED."errors",
+    "errorCodes" = keel_counts_add("UsageRollup"."errorCodes", EXCLUDED."errorCodes"),
+    "inputTokens" = "UsageRollup"."inputTokens" + EXCLUDED."inputTokens",
+    "outputTokens" = "UsageRollup"."outputTokens" + EXCLUDED."outputTokens",
+    "costUsd" = "UsageRollup"."costUsd" + EXCLUDED."costUsd",
+    "latency" = keel_hist_add("UsageRollup"."latency", EXCLUDED."latency"),
+    "ttft" = keel_hist_add("UsageRollup"."ttft", EXCLUDED."ttft")`;
+
+/**
+ * The batch's sums per grain, bucket and grouping. Each record counts once in each grouping that
+ * applies to it: the tenant; its endpoint; its endpoint and version; its key (a record without an
+ * endpoint, version or key, say a refused model name, is in the tenant's sums only).
+ */
+function sumRecords(records: readonly RecordRow[], minuteCutoff: number): Cell[] {
+  const cells = new Map<string, Cell>();
+  for (const r of records) {
+    const groups: [string, string, string][] = [["", "", ""]];
+    if (r.endpointId) groups.push([r.endpointId, "", ""]);
+    if (r.endpointId && r.versionId) groups.push([r.endpointId, r.versionId, ""]);
+    if (r.apiKeyId) groups.push(["", "", r.apiKeyId]);
+    const cost = toUnits(r.cost);
+    const code = r.status >= 400 ? (r.errorCode ?? `http_${r.status}`) : null;
+    for (const [grain, size] of GRAINS) {
+      if (grain === "MINUTE" && r.at < minuteCutoff) continue;
+      const bucket = Math.floor(r.at / size) * size;
+      for (const [endpointId, versionId, apiKeyId] of groups) {
+        const key = `${grain}|${bucket}|${endpointId}|${versionId}|${apiKeyId}`;
+        let c = cells.get(key);
+        if (!c) {
+          c = { endpointId, versionId, apiKeyId, grain, bucket, requests: 0, errors: 0, codes: {}, inputTokens: 0, outputTokens: 0, cost: 0n, latency: [], ttft: [] };
+          cells.set(key, c);
+        }
+        c.requests += 1;
+        if (code) {
+          c.errors += 1;
+          c.codes[code] = (c.codes[code] ?? 0) + 1;
+        }
+        c.inputTokens += r.inputTokens;
+        c.outputTokens += r.outputTokens;
+        c.cost += cost;
+        addValue(c.latency, r.latencyMs);
+        if (r.ttftMs !== null) addValue(c.ttft, r.ttftMs);
+      }
+    }
+  }
+  return [...cells.values()];
+}
+
+/** Tenants with records after their rollup cursor (one index probe each). */
+export async function tenantsWithPendingRollups(pool: Pick<pg.Pool, "query">): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>({
+    name: "keel_rollup_pending",
+    text: `SELECT t."id" FROM "Tenant" t LEFT JOIN "RollupCursor" c ON c."tenantId" = t."id"
+           WHERE EXISTS (SELECT 1 FROM "RequestRecord" r WHERE r."tenantId" = t."id"
+             AND (r."insertedAt", r."id") > (coalesce(c."lastInsertedAt", '-infinity'::timestamptz), coalesce(c."lastId", '')))`,
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Deletes minute buckets past their retention, `batch` rows per statement. */
+export async function purgeOldMinutes(pool: Pick<pg.Pool, "query">, before: Date, batch = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rowCount } = await pool.query({
+      name: "keel_rollup_purge_minutes",
+      text: `DELETE FROM "UsageRollup" WHERE ctid IN (SELECT ctid FROM "UsageRollup" WHERE "grain" = 'MINUTE' AND "bucket" < $1 LIMIT $2)`,
+      values: [before, batch],
+    });
+    total += rowCount ?? 0;
+    if ((rowCount ?? 0) < batch) return total;
+  }
+}
