@@ -62,7 +62,7 @@ export async function usageSeries(ctx: { tenantId: string }, range: RangeKey, fi
             keel_counts_sum("errorCodes") AS "codes", sum("inputTokens")::float8 AS "inputTokens", sum("outputTokens")::float8 AS "outputTokens",
             sum("costUsd")::text AS "cost", keel_hist_sum("latency") AS "latency", keel_hist_sum("ttft") AS "ttft"
      FROM "UsageRollup"
-     WHERE "tenantId" = $1 AND "endpointId" = $2 AND "versionId" = $3 AND "apiKeyId" = $4 AND "grain" = $8::"RollupGrain"
+     WHERE "tenantId" = $1 AND "endpointId" = $2 AND "versionId" = $3 AND "apiKeyId" = $4 AND "userId" = '' AND "grain" = $8::"RollupGrain"
        AND "bucket" >= $5 AND "bucket" < $6
      GROUP BY 2
      UNION ALL
@@ -136,12 +136,12 @@ export async function usageBreakdown(ctx: { tenantId: string }, range: RangeKey,
     by === "endpoint"
       ? `SELECT u."endpointId" AS "id", e."name", sum(u."requests")::float8 AS "requests", sum(u."errors")::float8 AS "errors", sum(u."costUsd")::text AS "cost"
          FROM "UsageRollup" u LEFT JOIN "Endpoint" e ON e."id" = u."endpointId" AND e."tenantId" = u."tenantId"
-         WHERE u."tenantId" = $1 AND u."endpointId" <> '' AND u."versionId" = '' AND u."apiKeyId" = '' AND u."grain" = $4::"RollupGrain"
+         WHERE u."tenantId" = $1 AND u."endpointId" <> '' AND u."versionId" = '' AND u."apiKeyId" = '' AND u."userId" = '' AND u."grain" = $4::"RollupGrain"
            AND u."bucket" >= $2 AND u."bucket" < $3
          GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 20`
       : `SELECT u."apiKeyId" AS "id", k."name", sum(u."requests")::float8 AS "requests", sum(u."errors")::float8 AS "errors", sum(u."costUsd")::text AS "cost"
          FROM "UsageRollup" u LEFT JOIN "ApiKey" k ON k."id" = u."apiKeyId" AND k."tenantId" = u."tenantId"
-         WHERE u."tenantId" = $1 AND u."apiKeyId" <> '' AND u."endpointId" = '' AND u."grain" = $4::"RollupGrain"
+         WHERE u."tenantId" = $1 AND u."apiKeyId" <> '' AND u."endpointId" = '' AND u."userId" = '' AND u."grain" = $4::"RollupGrain"
            AND u."bucket" >= $2 AND u."bucket" < $3
          GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 20`,
     ctx.tenantId, new Date(from), new Date(to), grain,

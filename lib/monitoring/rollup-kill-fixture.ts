@@ -53,7 +53,7 @@ const records = await totals(`SELECT count(*)::int AS requests, (count(*) FILTER
 const byGrain: Record<string, unknown> = {};
 for (const grain of ["HOUR", "DAY"]) {
   byGrain[grain] = await totals(`SELECT sum("requests")::int AS requests, sum("errors")::int AS errors, sum("inputTokens")::text AS input,
-    sum("costUsd")::text AS cost FROM "UsageRollup" WHERE "grain" = '${grain}' AND "endpointId" = '' AND "apiKeyId" = ''`);
+    sum("costUsd")::text AS cost FROM "UsageRollup" WHERE "grain" = '${grain}' AND "endpointId" = '' AND "apiKeyId" = '' AND "userId" = ''`);
 }
 const byKey = await totals(`SELECT sum("requests")::int AS requests FROM "UsageRollup" WHERE "grain" = 'DAY' AND "apiKeyId" <> ''`);
 console.log(`RESULT ${JSON.stringify({ atStart, rolled: await rolled(), records, byGrain, byKey })}`);

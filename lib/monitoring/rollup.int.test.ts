@@ -20,12 +20,13 @@ const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
 function records(tenantId: string, n: number, now = Date.now()) {
   return Array.from({ length: n }, () => {
     const endpoint = pick(["ep-a", "ep-b", null]);
+    const apiKeyId = pick(["key-1", "key-2", null]);
     const status = pick([200, 200, 200, 200, 429, 502]);
     const stream = random() < 0.5;
     return {
       id: crypto.randomUUID(), tenantId, route: "chat.completions",
       endpointId: endpoint, modelVersionId: endpoint ? pick([`${endpoint}-v1`, `${endpoint}-v2`]) : null,
-      apiKeyId: pick(["key-1", "key-2", null]), status, errorCode: status === 429 ? "rate_limited" : null,
+      apiKeyId, userId: apiKeyId ? null : pick(["user-1", null]), status, errorCode: status === 429 ? "rate_limited" : null,
       inputTokens: Math.floor(random() * 500), outputTokens: Math.floor(random() * 300),
       costUsd: (random() / 100).toFixed(8), latencyMs: Math.floor(5 + random() * 3000), ttftMs: stream ? Math.floor(random() * 400) : null,
       createdAt: new Date(now - Math.floor(random() * 72 * HOUR)),
@@ -54,7 +55,7 @@ describe("usage rollups", () => {
     await rollAll(tenant.id, 97);
 
     for (const grain of ["HOUR", "DAY"]) {
-      expect(await rolled(`"tenantId" = $1 AND "grain" = $2::"RollupGrain" AND "endpointId" = '' AND "apiKeyId" = ''`, tenant.id, grain))
+      expect(await rolled(`"tenantId" = $1 AND "grain" = $2::"RollupGrain" AND "endpointId" = '' AND "apiKeyId" = '' AND "userId" = ''`, tenant.id, grain))
         .toEqual(await sums(`"tenantId" = $1`, tenant.id));
       for (const ep of ["ep-a", "ep-b"]) {
         expect(await rolled(`"tenantId" = $1 AND "grain" = $2::"RollupGrain" AND "endpointId" = $3 AND "versionId" = ''`, tenant.id, grain, ep))
@@ -64,17 +65,19 @@ describe("usage rollups", () => {
       }
       expect(await rolled(`"tenantId" = $1 AND "grain" = $2::"RollupGrain" AND "apiKeyId" = 'key-1'`, tenant.id, grain))
         .toEqual(await sums(`"tenantId" = $1 AND "apiKeyId" = 'key-1'`, tenant.id));
+      expect(await rolled(`"tenantId" = $1 AND "grain" = $2::"RollupGrain" AND "userId" = 'user-1'`, tenant.id, grain))
+        .toEqual(await sums(`"tenantId" = $1 AND "userId" = 'user-1'`, tenant.id));
     }
     // Minutes are kept for 48 hours only; within them they add up too.
     const cutoff = new Date(Date.now() - 47 * HOUR);
-    expect(await rolled(`"tenantId" = $1 AND "grain" = 'MINUTE' AND "endpointId" = '' AND "apiKeyId" = '' AND "bucket" >= date_trunc('minute', $2::timestamptz)`, tenant.id, cutoff))
+    expect(await rolled(`"tenantId" = $1 AND "grain" = 'MINUTE' AND "endpointId" = '' AND "apiKeyId" = '' AND "userId" = '' AND "bucket" >= date_trunc('minute', $2::timestamptz)`, tenant.id, cutoff))
       .toEqual(await sums(`"tenantId" = $1 AND "createdAt" >= date_trunc('minute', $2::timestamptz)`, tenant.id, cutoff));
     const [{ oldest }] = await db().$queryRawUnsafe<{ oldest: Date }[]>(`SELECT min("bucket") AS oldest FROM "UsageRollup" WHERE "tenantId" = $1 AND "grain" = 'MINUTE'`, tenant.id);
     expect(oldest.getTime()).toBeGreaterThan(Date.now() - 49 * HOUR);
 
     // The day's histograms are the histograms of its records, bucket for bucket.
     const [day] = await db().$queryRawUnsafe<{ latency: bigint[]; ttft: bigint[]; codes: Record<string, number>; bucket: Date }[]>(
-      `SELECT "latency", "ttft", "errorCodes" AS "codes", "bucket" FROM "UsageRollup" WHERE "tenantId" = $1 AND "grain" = 'DAY' AND "endpointId" = '' AND "apiKeyId" = '' ORDER BY "bucket" DESC LIMIT 1`, tenant.id);
+      `SELECT "latency", "ttft", "errorCodes" AS "codes", "bucket" FROM "UsageRollup" WHERE "tenantId" = $1 AND "grain" = 'DAY' AND "endpointId" = '' AND "apiKeyId" = '' AND "userId" = '' ORDER BY "bucket" DESC LIMIT 1`, tenant.id);
     const ofDay = data.filter((r) => r.createdAt.getTime() >= day.bucket.getTime() && r.createdAt.getTime() < day.bucket.getTime() + 24 * HOUR);
     const latency: number[] = [];
     const ttft: number[] = [];
@@ -99,7 +102,7 @@ describe("usage rollups", () => {
     await db().requestRecord.createMany({ data: records(tenant.id, 400) });
     await Promise.all(Array.from({ length: 4 }, () => rollAll(tenant.id, 25)));
     await rollAll(tenant.id, 25);
-    expect(await rolled(`"tenantId" = $1 AND "grain" = 'DAY' AND "endpointId" = '' AND "apiKeyId" = ''`, tenant.id))
+    expect(await rolled(`"tenantId" = $1 AND "grain" = 'DAY' AND "endpointId" = '' AND "apiKeyId" = '' AND "userId" = ''`, tenant.id))
       .toEqual(await sums(`"tenantId" = $1`, tenant.id));
   });
 

@@ -28,11 +28,11 @@ export const MINUTE_RETENTION_MS = 48 * 3_600_000;
 let activityReadable: boolean | undefined;
 
 type RecordRow = {
-  id: string; insertedAt: string; at: number; endpointId: string | null; versionId: string | null; apiKeyId: string | null;
+  id: string; insertedAt: string; at: number; endpointId: string | null; versionId: string | null; apiKeyId: string | null; userId: string | null;
   status: number; errorCode: string | null; inputTokens: number; outputTokens: number; cost: string; latencyMs: number; ttftMs: number | null;
 };
 type Cell = {
-  endpointId: string; versionId: string; apiKeyId: string; grain: string; bucket: number;
+  endpointId: string; versionId: string; apiKeyId: string; userId: string; grain: string; bucket: number;
   requests: number; errors: number; codes: Record<string, number>; inputTokens: number; outputTokens: number; cost: bigint; latency: number[]; ttft: number[];
 };
 
@@ -76,7 +76,7 @@ async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOpt
   // A later statement, so a fresh snapshot: every record below the watermark has committed.
   const records = await query<RecordRow>("keel_rollup_records",
     `SELECT "id", ${isoMicros(`"insertedAt"`)} AS "insertedAt", (extract(epoch FROM "createdAt") * 1000)::float8 AS "at",
-            "endpointId", "modelVersionId" AS "versionId", "apiKeyId", "status", "errorCode", "inputTokens", "outputTokens",
+            "endpointId", "modelVersionId" AS "versionId", "apiKeyId", "userId", "status", "errorCode", "inputTokens", "outputTokens",
             "costUsd"::text AS "cost", "latencyMs", "ttftMs"
      FROM "RequestRecord"
      WHERE "tenantId" = $1 AND ("insertedAt", "id") > ($2::timestamptz, $3) AND "insertedAt" < $4::timestamptz
@@ -86,7 +86,7 @@ async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOpt
   if (records.length === 0) return null;
   const cells = sumRecords(records, (opts.now?.() ?? Date.now()) - (opts.minuteRetentionMs ?? MINUTE_RETENTION_MS));
   await query("keel_rollup_upsert", UPSERT_SQL, [
-    tenantId, cells.map((c) => c.endpointId), cells.map((c) => c.versionId), cells.map((c) => c.apiKeyId), cells.map((c) => c.grain),
+    tenantId, cells.map((c) => c.endpointId), cells.map((c) => c.versionId), cells.map((c) => c.apiKeyId), cells.map((c) => c.userId), cells.map((c) => c.grain),
     cells.map((c) => new Date(c.bucket).toISOString()), cells.map((c) => c.requests), cells.map((c) => c.errors),
     cells.map((c) => JSON.stringify(c.codes)), cells.map((c) => c.inputTokens), cells.map((c) => c.outputTokens),
     cells.map((c) => fromUnits(c.cost)), cells.map((c) => histogramLiteral(c.latency)), cells.map((c) => histogramLiteral(c.ttft)),
@@ -100,12 +100,12 @@ async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOpt
 }
 
 const UPSERT_SQL = `
-  INSERT INTO "UsageRollup" ("tenantId", "endpointId", "versionId", "apiKeyId", "grain", "bucket", "requests", "errors", "errorCodes",
+  INSERT INTO "UsageRollup" ("tenantId", "endpointId", "versionId", "apiKeyId", "userId", "grain", "bucket", "requests", "errors", "errorCodes",
                              "inputTokens", "outputTokens", "costUsd", "latency", "ttft")
-  SELECT $1, e, v, k, g::"RollupGrain", b, n, err, codes::jsonb, it, ot, cost::numeric, lat::int8[], ttft::int8[]
-  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::int[], $9::text[], $10::int8[], $11::int8[],
-              $12::text[], $13::text[], $14::text[]) AS r(e, v, k, g, b, n, err, codes, it, ot, cost, lat, ttft)
-  ON CONFLICT ("tenantId", "endpointId", "versionId", "apiKeyId", "grain", "bucket") DO UPDATE SET
+  SELECT $1, e, v, k, u, g::"RollupGrain", b, n, err, codes::jsonb, it, ot, cost::numeric, lat::int8[], ttft::int8[]
+  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::int[], $10::text[], $11::int8[], $12::int8[],
+              $13::text[], $14::text[], $15::text[]) AS r(e, v, k, u, g, b, n, err, codes, it, ot, cost, lat, ttft)
+  ON CONFLICT ("tenantId", "endpointId", "versionId", "apiKeyId", "userId", "grain", "bucket") DO UPDATE SET
     "requests" = "UsageRollup"."requests" + EXCLUDED."requests",
     "errors" = "UsageRollup"."errors" + EXCLUDED."errors",
     "errorCodes" = keel_counts_add("UsageRollup"."errorCodes", EXCLUDED."errorCodes"),
@@ -117,26 +117,27 @@ const UPSERT_SQL = `
 
 /**
  * The batch's sums per grain, bucket and grouping. Each record counts once in each grouping that
- * applies to it: the tenant; its endpoint; its endpoint and version; its key (a record without an
- * endpoint, version or key, say a refused model name, is in the tenant's sums only).
+ * applies to it: the tenant; its endpoint; its endpoint and version; its key; its console user (a
+ * record without an endpoint, version, key or user, say a refused model name, is in the tenant's sums only).
  */
 function sumRecords(records: readonly RecordRow[], minuteCutoff: number): Cell[] {
   const cells = new Map<string, Cell>();
   for (const r of records) {
-    const groups: [string, string, string][] = [["", "", ""]];
-    if (r.endpointId) groups.push([r.endpointId, "", ""]);
-    if (r.endpointId && r.versionId) groups.push([r.endpointId, r.versionId, ""]);
-    if (r.apiKeyId) groups.push(["", "", r.apiKeyId]);
+    const groups: [string, string, string, string][] = [["", "", "", ""]];
+    if (r.endpointId) groups.push([r.endpointId, "", "", ""]);
+    if (r.endpointId && r.versionId) groups.push([r.endpointId, r.versionId, "", ""]);
+    if (r.apiKeyId) groups.push(["", "", r.apiKeyId, ""]);
+    if (r.userId) groups.push(["", "", "", r.userId]);
     const cost = toUnits(r.cost);
     const code = r.status >= 400 ? (r.errorCode ?? `http_${r.status}`) : null;
     for (const [grain, size] of GRAINS) {
       if (grain === "MINUTE" && r.at < minuteCutoff) continue;
       const bucket = Math.floor(r.at / size) * size;
-      for (const [endpointId, versionId, apiKeyId] of groups) {
-        const key = `${grain}|${bucket}|${endpointId}|${versionId}|${apiKeyId}`;
+      for (const [endpointId, versionId, apiKeyId, userId] of groups) {
+        const key = `${grain}|${bucket}|${endpointId}|${versionId}|${apiKeyId}|${userId}`;
         let c = cells.get(key);
         if (!c) {
-          c = { endpointId, versionId, apiKeyId, grain, bucket, requests: 0, errors: 0, codes: {}, inputTokens: 0, outputTokens: 0, cost: 0n, latency: [], ttft: [] };
+          c = { endpointId, versionId, apiKeyId, userId, grain, bucket, requests: 0, errors: 0, codes: {}, inputTokens: 0, outputTokens: 0, cost: 0n, latency: [], ttft: [] };
           cells.set(key, c);
         }
         c.requests += 1;
