@@ -20,6 +20,11 @@ export function TableBody({ className, ...props }: ComponentProps<"tbody">) {
   return <tbody className={cn("[&_tr:last-child]:border-0", className)} {...props} />;
 }
 
+/** A table's closing rows (totals), set apart from the body. */
+export function TableFooter({ className, ...props }: ComponentProps<"tfoot">) {
+  return <tfoot className={cn("border-t border-border bg-muted/50 font-medium", className)} {...props} />;
+}
+
 /** A row; highlights on hover and when `data-state="selected"`. */
 export function TableRow({ className, ...props }: ComponentProps<"tr">) {
   return <tr className={cn("border-b border-border transition-colors hover:bg-muted/40 data-[state=selected]:bg-muted", className)} {...props} />;

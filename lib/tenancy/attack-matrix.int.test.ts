@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { encode } from "next-auth/jwt";
 import fs from "node:fs";
 import path from "node:path";
@@ -5,6 +6,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as verifyRoute } from "@/app/api/t/[tenant]/audit/verify/route";
 import { GET as exportRoute } from "@/app/api/t/[tenant]/audit/export/route";
 import { GET as exportManifestRoute } from "@/app/api/t/[tenant]/audit/export/manifest/route";
+import { GET as costExportRoute } from "@/app/api/t/[tenant]/costs/export/route";
 import { POST as tryEndpointRoute } from "@/app/api/t/[tenant]/endpoints/[endpointId]/try/route";
 import { POST as playgroundRunRoute } from "@/app/api/t/[tenant]/playground/run/route";
 import { GET as playgroundRunFiguresRoute } from "@/app/api/t/[tenant]/playground/runs/[requestId]/route";
@@ -365,6 +367,10 @@ describe("attack matrix", () => {
         handler: exportManifestRoute,
         send: (slug) => exportManifestRoute(new Request(`http://keel.test/api/t/${slug}/audit/export/manifest?seq=1`), { params: Promise.resolve({ tenant: slug }) }),
       },
+      "GET /api/t/[tenant]/costs/export": {
+        handler: costExportRoute,
+        send: (slug) => costExportRoute(new Request(`http://keel.test/api/t/${slug}/costs/export?range=7d&group=key`), { params: Promise.resolve({ tenant: slug }) }),
+      },
     };
     function playgroundRun(slug: string, body: Record<string, unknown>) {
       return playgroundRunRoute(
@@ -453,6 +459,26 @@ describe("attack matrix", () => {
       const bad = await exportRoute(new Request(`http://keel.test/api/t/${target.slug}/audit/export?format=xlsx&input=nothex`), { params: Promise.resolve({ tenant: target.slug }) });
       expect(bad.status).toBe(400);
       expect(await snapshot()).toEqual(before);
+    });
+
+    it("GET /api/t/[tenant]/costs/export: a viewer's CSV holds only their tenant's spend, and a bad range or group is a 400 naming it", async () => {
+      const other = await seedTenant();
+      await db().requestRecord.createMany({
+        data: [
+          { id: crypto.randomUUID(), tenantId: target.id, route: "chat.completions", latencyMs: 5, status: 200, costUsd: "0.00000123", createdAt: new Date() },
+          { id: crypto.randomUUID(), tenantId: other.id, route: "chat.completions", latencyMs: 5, status: 200, costUsd: "5.00000000", createdAt: new Date() },
+        ],
+      });
+      await signInAs(byRole.VIEWER);
+      const res = await costExportRoute(new Request(`http://keel.test/api/t/${target.slug}/costs/export?range=7d&group=day`), { params: Promise.resolve({ tenant: target.slug }) });
+      expect(res.status).toBe(200);
+      const csv = await res.text();
+      const total = csv.trim().split("\r\n").at(-1)!.split(",");
+      expect(total[0]).toBe("total");
+      expect(Number(total[5])).toBeLessThan(5);
+      const bad = await costExportRoute(new Request(`http://keel.test/api/t/${target.slug}/costs/export?range=forever&group=tenant`), { params: Promise.resolve({ tenant: target.slug }) });
+      expect(bad.status).toBe(400);
+      expect(Object.keys((await bad.json()).error.fieldErrors).sort()).toEqual(["group", "range"]);
     });
 
     it("HEAD /api/t/[tenant]/audit/export starts no export: its body is never read, and would hold one of the tenant's export places for ever", async () => {

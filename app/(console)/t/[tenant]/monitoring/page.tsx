@@ -43,7 +43,12 @@ export default async function MonitoringPage({ params, searchParams }: { params:
         crumbs={[{ label: scope.tenantName, href: `/t/${scope.tenantSlug}` }, { label: "Monitoring" }]}
         title="Monitoring"
         description={`Gateway traffic of ${scope.tenantName}: ${subject}, ${RANGES[range].label.toLowerCase()}.`}
-        actions={<RangePicker current={range} href={(r: RangeKey) => href({ range: r })} />}
+        actions={
+          <>
+            <Link href={`${base}/costs`} className="inline-flex h-9 items-center rounded-md border border-border px-3 text-sm hover:bg-accent">Cost explorer</Link>
+            <RangePicker current={range} href={(r: RangeKey) => href({ range: r })} />
+          </>
+        }
       />
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
         <SubjectFilter subjects={subjects} />

@@ -1,0 +1,90 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { costWindow, type CostGroup, type CostRange } from "./cost-ranges";
+import { fromUnits, toUnits } from "./money";
+
+export type CostRow = { id: string; name: string; requests: number; inputTokens: number; outputTokens: number; cost: string };
+export type CostReport = { from: number; to: number; rows: CostRow[]; total: CostRow; days: { t: number; cost: number }[] };
+
+/** For each grouping: its id in a rollup row (`u`, with the key `k` joined), the rows that hold it, and its id in a record (`r`). */
+const GROUPINGS: Record<CostGroup, { rollup: string; where: string; record: string; recordWhere: string }> = {
+  endpoint: { rollup: `u."endpointId"`, where: `u."endpointId" <> '' AND u."versionId" = ''`, record: `r."endpointId"`, recordWhere: `r."endpointId" IS NOT NULL` },
+  version: { rollup: `u."versionId"`, where: `u."versionId" <> ''`, record: `r."modelVersionId"`, recordWhere: `r."endpointId" IS NOT NULL AND r."modelVersionId" IS NOT NULL` },
+  key: { rollup: `u."apiKeyId"`, where: `u."apiKeyId" <> ''`, record: `r."apiKeyId"`, recordWhere: `r."apiKeyId" IS NOT NULL` },
+  // Spend is a person's when they made it in the console, or through a key they created.
+  user: { rollup: `coalesce(nullif(u."userId", ''), k."createdById")`, where: `(u."userId" <> '' OR (u."apiKeyId" <> '' AND k."createdById" IS NOT NULL))`, record: `coalesce(r."userId", k."createdById")`, recordWhere: `coalesce(r."userId", k."createdById") IS NOT NULL` },
+  day: { rollup: `to_char(u."bucket" AT TIME ZONE 'UTC', 'YYYY-MM-DD')`, where: `u."endpointId" = '' AND u."apiKeyId" = '' AND u."userId" = ''`, record: `to_char(r."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD')`, recordWhere: `true` },
+};
+const TENANT_ROWS = `u."endpointId" = '' AND u."apiKeyId" = '' AND u."userId" = ''`;
+
+type Part = { kind: "group" | "total" | "day"; id: string; requests: number; inputTokens: number; outputTokens: number; cost: string };
+
+/**
+ * Spend of a window grouped one way, exact to the 1e-8 dollar, with the window's total and its
+ * cost per day. It reads the day rollups and the records they have not reached yet, in one
+ * statement, so the groups, the total and the days agree with each other and with the records.
+ * What no group holds (a request refused before its endpoint was known, a key nobody created)
+ * is one "(none)" row, so the rows always add up to the total.
+ */
+export async function costReport(ctx: { tenantId: string }, range: CostRange, group: CostGroup, now = Date.now()): Promise<CostReport> {
+  const { from, to } = costWindow(range, now);
+  const g = GROUPINGS[group];
+  const rollups = (kind: string, id: string, where: string) =>
+    `SELECT '${kind}' AS "kind", ${id} AS "id", u."requests"::int8 AS n, u."inputTokens" AS it, u."outputTokens" AS ot, u."costUsd" AS cost
+     FROM "UsageRollup" u LEFT JOIN "ApiKey" k ON k."id" = u."apiKeyId" AND k."tenantId" = u."tenantId"
+     WHERE u."tenantId" = $1 AND u."grain" = 'DAY' AND u."bucket" >= $2 AND u."bucket" < $3 AND ${where}`;
+  const records = (kind: string, id: string, where: string) =>
+    `SELECT '${kind}', ${id}, 1::int8, r."inputTokens"::int8, r."outputTokens"::int8, r."costUsd"
+     FROM tail r LEFT JOIN "ApiKey" k ON k."id" = r."apiKeyId" AND k."tenantId" = r."tenantId" WHERE ${where}`;
+  const parts = await db().$queryRawUnsafe<Part[]>(
+    `WITH c AS (SELECT "lastInsertedAt", "lastId" FROM "RollupCursor" WHERE "tenantId" = $1),
+     tail AS MATERIALIZED (
+       SELECT * FROM "RequestRecord" r
+       WHERE r."tenantId" = $1 AND (r."insertedAt", r."id") > (coalesce((SELECT "lastInsertedAt" FROM c), '-infinity'::timestamptz), coalesce((SELECT "lastId" FROM c), ''))
+         AND r."createdAt" >= $2 AND r."createdAt" < $3),
+     parts AS (
+       ${rollups("group", g.rollup, g.where)} UNION ALL ${records("group", g.record, g.recordWhere)}
+       UNION ALL ${rollups("total", "''", TENANT_ROWS)} UNION ALL ${records("total", "''", "true")}
+       UNION ALL ${rollups("day", GROUPINGS.day.rollup, TENANT_ROWS)} UNION ALL ${records("day", GROUPINGS.day.record, "true")})
+     SELECT "kind", "id", sum(n)::float8 AS "requests", sum(it)::float8 AS "inputTokens", sum(ot)::float8 AS "outputTokens", sum(cost)::text AS "cost"
+     FROM parts GROUP BY 1, 2`,
+    ctx.tenantId, new Date(from), new Date(to),
+  );
+  const total: CostRow = { id: "", name: "Total", requests: 0, inputTokens: 0, outputTokens: 0, cost: "0.00000000", ...parts.find((p) => p.kind === "total") };
+  total.name = "Total";
+  const groups = parts.filter((p) => p.kind === "group");
+  const names = await namesOf(ctx, group, groups.map((p) => p.id));
+  const rows: CostRow[] = groups.map((p) => ({ id: p.id, name: names.get(p.id) ?? p.id, requests: p.requests, inputTokens: p.inputTokens, outputTokens: p.outputTokens, cost: fromUnits(toUnits(p.cost)) }));
+  const rest = {
+    requests: total.requests - rows.reduce((s, r) => s + r.requests, 0),
+    inputTokens: total.inputTokens - rows.reduce((s, r) => s + r.inputTokens, 0),
+    outputTokens: total.outputTokens - rows.reduce((s, r) => s + r.outputTokens, 0),
+    cost: toUnits(total.cost) - rows.reduce((s, r) => s + toUnits(r.cost), 0n),
+  };
+  if (group !== "day" && (rest.requests !== 0 || rest.cost !== 0n)) rows.push({ id: "", name: "(none)", ...rest, cost: fromUnits(rest.cost) });
+  rows.sort((a, b) => (group === "day" ? a.id.localeCompare(b.id) : Number(toUnits(b.cost) - toUnits(a.cost)) || b.requests - a.requests));
+  const byDay = new Map(parts.filter((p) => p.kind === "day").map((p) => [p.id, Number(p.cost)]));
+  const days: { t: number; cost: number }[] = [];
+  for (let t = from; t < to; t += 86_400_000) days.push({ t, cost: byDay.get(new Date(t).toISOString().slice(0, 10)) ?? 0 });
+  return { from, to, rows, total: { ...total, cost: fromUnits(toUnits(total.cost)) }, days };
+}
+
+/** Display names for a grouping's ids, looked up in the tenant only. */
+async function namesOf(ctx: { tenantId: string }, group: CostGroup, ids: string[]): Promise<Map<string, string>> {
+  if (group === "day" || ids.length === 0) return new Map(ids.map((id) => [id, id]));
+  if (group === "endpoint") {
+    const rows = await db().endpoint.findMany({ where: { tenantId: ctx.tenantId, id: { in: ids } }, select: { id: true, name: true } });
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+  if (group === "version") {
+    const rows = await db().modelVersion.findMany({ where: { tenantId: ctx.tenantId, id: { in: ids } }, select: { id: true, label: true, endpoint: { select: { name: true } } } });
+    return new Map(rows.map((r) => [r.id, `${r.endpoint.name} · ${r.label}`]));
+  }
+  if (group === "key") {
+    const rows = await db().apiKey.findMany({ where: { tenantId: ctx.tenantId, id: { in: ids } }, select: { id: true, name: true, prefix: true } });
+    return new Map(rows.map((r) => [r.id, `${r.name} (${r.prefix}…)`]));
+  }
+  // People who belonged to the tenant when they spent; a member since removed keeps their spend under their email.
+  const rows = await db().user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true, name: true } });
+  return new Map(rows.map((r) => [r.id, r.name ? `${r.name} <${r.email}>` : r.email]));
+}
