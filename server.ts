@@ -8,7 +8,9 @@ import { bootDatabase } from "@/lib/db/boot";
 import { publishConsoleGateway } from "@/lib/endpoints/console-gateway";
 import { GATEWAY_PREFIX, createGatewayHandler } from "@/lib/gateway/handler";
 import { JobQueue } from "@/lib/jobs/queue";
+import { AlertJobs } from "@/lib/monitoring/alerts/alert-jobs";
 import { UsageRollups } from "@/lib/monitoring/usage-rollups";
+import { createOutboundPolicy } from "@/lib/net/outbound";
 import { settleClientAddress } from "@/lib/net/client-address";
 import { ContentPurger } from "@/lib/privacy/purge";
 import { resealNotice, resealSecrets } from "@/lib/secrets/reseal";
@@ -58,6 +60,9 @@ async function main() {
   const jobs = await JobQueue.start(booted.database.pool);
   const rollups = new UsageRollups(booted.database.pool, jobs);
   await rollups.start();
+  // Budget and spend alerts, delivered in the console and to tenants' webhooks (through the outbound-URL policy).
+  const alerts = new AlertJobs(booted.database, jobs, createOutboundPolicy(config.outboundAllow));
+  await alerts.start();
 
   const server = http.createServer((req, res) => {
     // Audit events and throttles use the caller's address: only a trusted proxy may say what it is.
@@ -121,6 +126,7 @@ async function main() {
     await sealer.stop();
     await purger.stop();
     await rollups.stop();
+    await alerts.stop();
     await jobs.stop();
     server.closeAllConnections();
     await child?.close();

@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "@/lib/testing/db";
-import { seedGatewayTenant, useGatewayHarness } from "@/lib/testing/gateway-factories";
+import { seedApiKey, seedGatewayTenant, useGatewayHarness } from "@/lib/testing/gateway-factories";
 
 useTestDatabase();
 
@@ -148,5 +148,22 @@ describe("budget reservations", () => {
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
     expect(missing.message).toMatch(/has no active version/);
     expect(harness.fake.requests).toHaveLength(3);
+  });
+});
+
+describe("key budgets", () => {
+  it("a key's hard monthly limit refuses its calls past it, naming the key; a soft one only counts; the tenant's other keys go on", async () => {
+    // Each call costs exactly $0.10 (see the first test); the key may spend $0.30.
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { endpoint: { inputPricePerMTok: "25000", outputPricePerMTok: "0" }, key: { monthlyBudgetUsd: "0.30", budgetMode: "HARD" } });
+    const other = await seedApiKey(s.tenant, { monthlyBudgetUsd: "0.10", budgetMode: "SOFT" });
+    const call = (secret: string) => harness.gateway.client(secret).chat.completions.create({ model: s.endpoint.name, messages: [{ role: "user", content: "abcdefghij" }] });
+    for (let i = 0; i < 3; i++) await call(s.secret);
+    const refused = (await call(s.secret).catch((e: ApiError) => e)) as ApiError;
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(refused.code).toBe("insufficient_quota");
+    expect(refused.message).toMatch(/This API key has reached its monthly budget of \$0\.30/);
+    // A soft limit is for alerts: the other key goes past its $0.10.
+    for (let i = 0; i < 3; i++) await call(other.secret);
+    expect(await spentInRecords(s.tenant.id)).toBeCloseTo(0.6, 8);
   });
 });

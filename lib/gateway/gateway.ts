@@ -3,7 +3,7 @@ import { parseAuditKeys, publicKeysOf } from "@/lib/audit/signer";
 import { createOutboundPolicy } from "@/lib/net/outbound";
 import { closeProviders, providersFor, type Providers } from "@/lib/providers/kinds";
 import { parseMasterKeys } from "@/lib/secrets/secrets";
-import { Budget } from "./budget";
+import { Budget, keySpend } from "./budget";
 import { resolveGatewayConfig, type GatewayConfig, type ResolvedGatewayConfig } from "./config";
 import { createEndpointLookup, type EndpointLookup } from "./endpoints";
 import { invalidationChannel, linkInvalidations, type InvalidationLink } from "./invalidation-link";
@@ -22,6 +22,8 @@ export type Gateway = {
   lookupPrompt: PromptLookup;
   limits: Limits;
   budget: Budget;
+  /** Keys' own monthly limits (budget mode HARD), held like the tenant's. */
+  keyBudget: Budget;
   records: RecordWriter;
   /** One provider per kind; the call step picks by the version's provider kind. */
   providers: Providers;
@@ -48,6 +50,7 @@ export function createGateway(given: GatewayConfig): Gateway {
     lookupPrompt,
     limits: new Limits({ tenantRpm: config.tenantRpm, tenantTpm: config.tenantTpm, redis, prefix: config.redisPrefix }),
     budget: new Budget(config.budgetRefreshMs),
+    keyBudget: new Budget(config.budgetRefreshMs, keySpend, "API key"),
     records: new RecordWriter(recordInserter(config.auditSigningKey)),
     providers: providersFor({
       timeoutMs: config.providerTimeoutMs,

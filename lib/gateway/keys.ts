@@ -22,6 +22,8 @@ export type GatewayKey = {
   tokensPerMinute: number | null;
   expiresAt: number | null;
   revoked: boolean;
+  /** The key's own monthly limit in USD when it refuses calls past it (budget mode HARD); null or absent otherwise. */
+  monthlyBudgetUsd?: number | null;
   tenant: GatewayTenant;
   /** The one version this caller asked for (a console token from the playground); unset means what the endpoint routes to. */
   pinnedVersionId?: string;
@@ -144,6 +146,8 @@ async function loadKey(secretHash: string): Promise<GatewayKey | null> {
       tokensPerMinute: true,
       expiresAt: true,
       revokedAt: true,
+      monthlyBudgetUsd: true,
+      budgetMode: true,
       tenant: { select: TENANT_SELECT },
     },
   });
@@ -157,6 +161,7 @@ async function loadKey(secretHash: string): Promise<GatewayKey | null> {
     tokensPerMinute: row.tokensPerMinute,
     expiresAt: row.expiresAt?.getTime() ?? null,
     revoked: row.revokedAt !== null,
+    monthlyBudgetUsd: row.budgetMode === "HARD" && row.monthlyBudgetUsd !== null ? Number(row.monthlyBudgetUsd) : null,
     tenant: toTenant(row.tenant),
   };
 }

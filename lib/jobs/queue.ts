@@ -44,8 +44,11 @@ export class JobQueue {
     return new JobQueue(boss);
   }
 
-  /** Creates the kind's queue when missing (another instance may create it at the same time) and works it. */
-  async register<T extends object>(kind: JobKind<T>): Promise<void> {
+  /**
+   * Creates the kind's queue when missing (another instance may create it at the same time) and
+   * works it; returns what stops this worker (jobs in progress finish).
+   */
+  async register<T extends object>(kind: JobKind<T>): Promise<() => Promise<void>> {
     if (!(await this.boss.getQueue(kind.name))) {
       try {
         await this.boss.createQueue(kind.name, {
@@ -56,14 +59,18 @@ export class JobQueue {
         if (!(error instanceof pg.DatabaseError && error.code === "23505")) throw error;
       }
     }
-    await this.boss.work<T>(kind.name, { pollingIntervalSeconds: kind.pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+    const id = await this.boss.work<T>(kind.name, { pollingIntervalSeconds: kind.pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
       await kind.run(job.data);
     });
+    return () => this.boss.offWork({ id });
   }
 
-  /** Queues a job; under the `short` policy, nothing when one already waits. */
-  async send(name: string, data: object = {}): Promise<void> {
-    await this.boss.send(name, data);
+  /**
+   * Queues a job; under the `short` policy, nothing when one already waits. With `client`, the job
+   * is written in that client's open transaction: it exists exactly when the work it is for does.
+   */
+  async send(name: string, data: object = {}, client?: Pick<pg.PoolClient, "query">): Promise<void> {
+    await this.boss.send(name, data, client ? { db: { executeSql: (text, values) => client.query(text, values ?? []) } } : {});
   }
 
   /** Stops taking jobs and waits up to `timeoutMs` for jobs in progress. */

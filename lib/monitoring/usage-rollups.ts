@@ -30,6 +30,7 @@ export class UsageRollups {
   private lastPurge = 0;
   private timer: NodeJS.Timeout | null = null;
   private unwatch: (() => void) | null = null;
+  private unregister: (() => Promise<void>) | null = null;
   private stopped = false;
 
   constructor(private readonly pool: pg.Pool, private readonly queue: JobQueue, opts: UsageRollupsOptions = {}) {
@@ -49,7 +50,7 @@ export class UsageRollups {
   }
 
   async start(): Promise<void> {
-    await this.queue.register(this.kind());
+    this.unregister = await this.queue.register(this.kind());
     this.unwatch = watchCommittedRecords(() => (this.dirty = true));
     this.timer = setInterval(() => void this.tick(), this.opts.nudgeMs);
     this.timer.unref();
@@ -61,6 +62,7 @@ export class UsageRollups {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.unwatch?.();
+    await this.unregister?.();
   }
 
   /** Rolls up everything committed so far, in this process (tests, the benchmark). */

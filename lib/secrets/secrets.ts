@@ -28,7 +28,7 @@ export const masterKeys: () => MasterKey[] = keysFromEnv("KEEL_MASTER_KEY", pars
 export type SecretBinding = { tenantId: string; purpose: SecretPurpose; rowId: string; origin?: string | null };
 
 /** The kinds of secret Keel seals; each names the table and column it lives in. */
-export type SecretPurpose = "provider.apiKey";
+export type SecretPurpose = "provider.apiKey" | "alert.webhookSecret";
 
 /**
  * A provider's API key belongs to that provider row of that tenant, and to the origin of its base
@@ -40,6 +40,17 @@ export const providerKeyBinding = (provider: { id: string; tenantId: string; bas
   purpose: "provider.apiKey",
   rowId: provider.id,
   origin: originOf(provider.baseUrl),
+});
+
+/**
+ * A tenant's alert webhook signing secret belongs to that tenant and to its webhook's origin: a
+ * URL changed behind Keel's back (with only the database password) gets no signed deliveries.
+ */
+export const webhookSecretBinding = (tenant: { id: string; alertWebhookUrl: string | null }): SecretBinding => ({
+  tenantId: tenant.id,
+  purpose: "alert.webhookSecret",
+  rowId: tenant.id,
+  origin: originOf(tenant.alertWebhookUrl),
 });
 
 function originOf(url: string | null): string | null {

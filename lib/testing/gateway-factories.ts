@@ -74,6 +74,8 @@ export async function seedApiKey(
     revokedAt?: Date;
     lastUsedAt?: Date;
     createdAt?: Date;
+    monthlyBudgetUsd?: string;
+    budgetMode?: "SOFT" | "HARD";
   } = {},
 ) {
   const { secret, secretHash, prefix } = generateApiKey();

@@ -62,15 +62,19 @@ export async function admit(
   const versions = reachableVersions(endpoint, key);
   if (versions.length === 0) throw modelNotFound(name, key.pinnedVersionId !== undefined ? "has no such version that can answer (it may be unpriced)" : "has no active version");
   const estimates = versions.map(estimate);
-  const budget = await gw.budget.reserve(key.tenant, mostCostly(versions, estimates));
+  const most = mostCostly(versions, estimates);
+  const budget = await gw.budget.reserve(key.tenant, most);
+  let keyBudget: BudgetLease | null = null;
   let limits: LimitsAdmission;
   try {
+    if (key.monthlyBudgetUsd != null) keyBudget = await gw.keyBudget.reserve({ id: key.id, tenantId: key.tenantId, monthlyBudgetUsd: key.monthlyBudgetUsd }, most);
     limits = await gw.limits.admit(key, Math.max(...estimates.map(limiterTokens)));
   } catch (error) {
     budget.settle(0);
+    keyBudget?.settle(0);
     throw error;
   }
-  return admission(budget, limits);
+  return admission([budget, ...(keyBudget ? [keyBudget] : [])], limits);
 }
 
 /** Admission for a request that uses no tokens and costs nothing (GET /models): the request limits alone. */
@@ -80,7 +84,7 @@ export async function admitRequestOnly(gw: Gateway, key: GatewayKey): Promise<Ad
   return { settle: () => {}, headers: limits.headers };
 }
 
-function admission(budget: BudgetLease, limits: LimitsAdmission): Admission {
+function admission(budgets: BudgetLease[], limits: LimitsAdmission): Admission {
   let settled = false;
   return {
     headers: limits.headers,
@@ -88,7 +92,7 @@ function admission(budget: BudgetLease, limits: LimitsAdmission): Admission {
       if (settled) return;
       settled = true;
       limits.settle(usage.inputTokens + usage.outputTokens);
-      budget.settle(cost);
+      for (const budget of budgets) budget.settle(cost);
     },
   };
 }

@@ -1,0 +1,68 @@
+import type pg from "pg";
+import type { PrismaClient } from "@/lib/db/client";
+import type { JobQueue } from "@/lib/jobs/queue";
+import type { OutboundPolicy } from "@/lib/net/outbound";
+import { MAX_ATTEMPTS, attemptDelivery } from "./deliver";
+import { spendAlerts } from "./evaluate";
+import { DELIVER_JOB, raiseAlerts } from "./raise";
+
+export const EVALUATE_JOB = "alerts.evaluate";
+
+/**
+ * Raises alerts and delivers them, on the job queue: every `intervalMs` (60 s) one
+ * `alerts.evaluate` job (at most one waits) checks every active tenant's budgets and hourly spend;
+ * each new alert's webhook delivery is its own job, retried with backoff (5 s, 10 s, 20 s …) up to
+ * MAX_ATTEMPTS, and survives a restart because it lives in the database.
+ */
+export class AlertJobs {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly workers: (() => Promise<void>)[] = [];
+
+  constructor(
+    private readonly db: { pool: pg.Pool; prisma: PrismaClient },
+    private readonly queue: JobQueue,
+    private readonly policy: OutboundPolicy,
+    private readonly opts: { intervalMs?: number; retryDelaySeconds?: number } = {},
+  ) {}
+
+  async start(): Promise<void> {
+    this.workers.push(await this.queue.register({
+      name: EVALUATE_JOB, policy: "short", retryLimit: 2, retryDelaySeconds: 10, expireInSeconds: 300, pollingIntervalSeconds: 2,
+      run: async () => void (await this.evaluateAll()),
+    }));
+    this.workers.push(await this.queue.register<{ deliveryId: string }>({
+      name: DELIVER_JOB, policy: "standard", retryLimit: MAX_ATTEMPTS - 1, retryDelaySeconds: this.opts.retryDelaySeconds ?? 5, expireInSeconds: 60, pollingIntervalSeconds: 2,
+      run: async ({ deliveryId }) => void (await attemptDelivery(this.db.prisma, this.policy, deliveryId)),
+    }));
+    this.timer = setInterval(() => void this.nudge(), this.opts.intervalMs ?? 60_000);
+    this.timer.unref();
+    await this.nudge();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const stop of this.workers.splice(0)) await stop();
+  }
+
+  /** Checks every active tenant now; returns the new alerts' ids (tests, and the job). */
+  async evaluateAll(now = Date.now()): Promise<string[]> {
+    const raised: string[] = [];
+    const tenants = await this.db.prisma.tenant.findMany({ where: { status: "ACTIVE" }, select: { id: true } });
+    for (const { id } of tenants) {
+      try {
+        raised.push(...(await raiseAlerts(this.db.pool, this.queue, id, await spendAlerts(this.db.prisma, id, now))));
+      } catch (error) {
+        console.error(`[alerts] checking tenant ${id} failed:`, error);
+      }
+    }
+    return raised;
+  }
+
+  private async nudge(): Promise<void> {
+    try {
+      await this.queue.send(EVALUATE_JOB);
+    } catch (error) {
+      console.error("[alerts] could not queue the alert check:", (error as Error).message);
+    }
+  }
+}
