@@ -32,6 +32,7 @@ export const PERMISSIONS = {
   "keys.manage": { roles: BUILDERS, label: "Create and revoke API keys" },
   "prompts.manage": { roles: BUILDERS, label: "Save, restore and delete prompts in the library" },
   "rollouts.approve": { roles: ["APPROVER"], label: "Approve or reject canary promotions" },
+  "alerts.manage": { roles: BUILDERS, label: "Acknowledge monitoring alerts" },
   "audit.read": { roles: OVERSIGHT, label: "Read the audit trail" },
   "audit.verify": { roles: OVERSIGHT, label: "Verify and export the audit trail" },
 } as const satisfies Record<string, { roles: readonly Role[]; label: string }>;

@@ -47,7 +47,7 @@ export async function listApiKeys(ctx: { tenantId: string }, params: ApiKeyListP
       take: params.pageSize,
       select: {
         id: true, name: true, prefix: true, allowedEndpoints: true, requestsPerMinute: true, tokensPerMinute: true,
-        expiresAt: true, revokedAt: true, lastUsedAt: true, createdAt: true,
+        expiresAt: true, revokedAt: true, lastUsedAt: true, createdAt: true, monthlyBudgetUsd: true, budgetMode: true,
       },
     }),
     db().apiKey.count({ where }),

@@ -1,4 +1,4 @@
-import { createOutboundPolicy, type OutboundPolicy } from "./outbound";
+import { OutboundRefusedError, createOutboundPolicy, type OutboundPolicy } from "./outbound";
 
 let cached: { spec: string; policy: OutboundPolicy } | undefined;
 
@@ -14,4 +14,22 @@ export function outboundPolicy(): OutboundPolicy {
     cached = { spec, policy: createOutboundPolicy(spec) };
   }
   return cached.policy;
+}
+
+/**
+ * Why Keel would refuse to call this URL a tenant chose (a provider's base URL, a webhook), or
+ * null, for a clear field error when it is saved. A host that does not resolve from here (yet), or
+ * not within 3 s, is accepted: DNS may differ by the time it is used, and every call checks again.
+ */
+export async function urlRefusal(url: string): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(resolve, 3_000, null)));
+  try {
+    await Promise.race([outboundPolicy().check(url), timeout]);
+    return null;
+  } catch (error) {
+    return error instanceof OutboundRefusedError ? error.message : null;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,7 +1,6 @@
 "use server";
 
-import { outboundPolicy } from "@/lib/net/policy";
-import { OutboundRefusedError } from "@/lib/net/outbound";
+import { urlRefusal } from "@/lib/net/policy";
 import { encryptSecret, providerKeyBinding } from "@/lib/secrets/secrets";
 import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
@@ -18,7 +17,7 @@ export const createProvider = tenantAction({
   run: async (ctx, input) => {
     const taken = await ctx.tx.provider.findUnique({ where: { tenantId_name: { tenantId: ctx.tenantId, name: input.name } } });
     if (taken) throw new ActionError("That name is taken.", "conflict", { name: ["Another provider of this tenant has this name"] });
-    const refused = await baseUrlRefusal(input.baseUrl);
+    const refused = await urlRefusal(input.baseUrl);
     if (refused) throw new ActionError("Keel will not call this base URL.", "invalid", { baseUrl: [refused] });
     const created = await ctx.tx.provider.create({
       data: { tenantId: ctx.tenantId, name: input.name, kind: input.kind, baseUrl: input.baseUrl },
@@ -68,7 +67,7 @@ export const updateProvider = tenantAction({
     if (provider.kind === "BUILTIN") throw new ActionError("Built-in providers have nothing to configure.", "invalid");
     const fieldErrors: Record<string, string[]> = {};
     if (input.baseUrl !== undefined) {
-      const refused = await baseUrlRefusal(input.baseUrl);
+      const refused = await urlRefusal(input.baseUrl);
       if (refused) fieldErrors.baseUrl = [refused];
       const keptKey = provider.apiKeySealed && !input.apiKey && !input.clearApiKey;
       if (keptKey && originOf(input.baseUrl) !== originOf(provider.baseUrl)) {
@@ -107,23 +106,6 @@ export const deleteProvider = tenantAction({
     return { providerId: provider.id };
   },
 });
-
-/**
- * Why Keel would refuse to call this base URL, or null. A host that does not resolve from here
- * (yet) is accepted: DNS may differ by the time it is used, and every call checks again.
- */
-async function baseUrlRefusal(baseUrl: string): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => (timer = setTimeout(resolve, 3_000, null)));
-  try {
-    await Promise.race([outboundPolicy().check(baseUrl), timeout]);
-    return null;
-  } catch (error) {
-    return error instanceof OutboundRefusedError ? error.message : null;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function originOf(url: string | null): string | null {
   try {

@@ -24,6 +24,7 @@ import { callerFor, seedMember, seedTenant, seedUser } from "@/lib/testing/facto
 import type { Action } from "./action";
 import * as tenantActions from "./actions";
 import * as settingsActions from "./settings-actions";
+import * as alertActions from "@/lib/monitoring/alerts/actions";
 import * as adminActions from "./admin-actions";
 import { READ_PERMISSIONS } from "./scope";
 
@@ -48,6 +49,7 @@ type Target = {
   idleVersionId: string;
   apiKeyId: string;
   promptId: string;
+  alertId: string;
 };
 type Actor = { id: string; email: string };
 
@@ -80,8 +82,12 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   savePromptVersion: (t) => ({ tenant: t.slug, promptId: t.promptId, system: "Hijacked", endpoint: "chat" }),
   restorePromptVersion: (t) => ({ tenant: t.slug, promptId: t.promptId, version: 1 }),
   deletePrompt: (t) => ({ tenant: t.slug, promptId: t.promptId, confirm: "greeting" }),
+  acknowledgeAlert: (t) => ({ tenant: t.slug, alertId: t.alertId }),
+  setAlertWebhook: (t) => ({ tenant: t.slug, url: "https://attacker.example/hook" }),
+  setBudgetAlerts: (t) => ({ tenant: t.slug, percents: "1000" }),
+  setKeyBudget: (t) => ({ tenant: t.slug, apiKeyId: t.apiKeyId, monthlyBudgetUsd: "0.01", mode: "HARD" }),
 };
-const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions } as unknown as Record<string, Action<unknown>>;
+const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions, ...alertActions } as unknown as Record<string, Action<unknown>>;
 const PLATFORM_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   createTenant: () => ({ name: "Intruder Inc", slug: "intruder", ownerEmail: "intruder@example.test" }),
   setTenantStatus: (t) => ({ tenantId: t.id, status: "SUSPENDED" }),
@@ -107,13 +113,17 @@ async function snapshot() {
     db().promptVersion.findMany({ orderBy: { id: "asc" } }),
   ]);
   const [tenants, memberships, users, events, invitations] = await Promise.all([
-    db().tenant.findMany({ orderBy: { id: "asc" }, select: { id: true, slug: true, status: true, auditSeq: true, monthlyBudgetUsd: true, contentRetentionDays: true } }),
+    db().tenant.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, slug: true, status: true, auditSeq: true, monthlyBudgetUsd: true, contentRetentionDays: true, budgetAlertPercents: true, alertWebhookUrl: true, alertWebhookSecret: true },
+    }),
     db().membership.findMany({ orderBy: { id: "asc" }, select: { id: true, role: true, tenantId: true, userId: true } }),
     db().user.findMany({ orderBy: { id: "asc" }, select: { id: true, email: true, sessionVersion: true, passwordHash: true } }),
     db().auditEvent.count(),
     db().invitation.count(),
   ]);
-  return { tenants, memberships, users, events, invitations, providers, endpoints, versions, keys, prompts, promptVersions };
+  const alerts = await db().alert.findMany({ orderBy: { id: "asc" } });
+  return { tenants, memberships, users, events, invitations, providers, endpoints, versions, keys, prompts, promptVersions, alerts };
 }
 
 beforeAll(async () => {
@@ -133,7 +143,11 @@ beforeAll(async () => {
     const content = { system: `Greeting ${n}`, messages: [], parameters: {} };
     await db().promptVersion.create({ data: { tenantId: tenant.id, promptId: prompt.id, version: n, content, endpointName: "chat" } });
   }
+  const alert = await db().alert.create({
+    data: { tenantId: tenant.id, kind: "BUDGET", severity: "WARNING", subjectType: "tenant", subjectId: tenant.id, title: "Spend reached 50%", details: {}, dedupeKey: "budget:test:50" },
+  });
   target = {
+    alertId: alert.id,
     slug: tenant.slug, id: tenant.id, ownerMembershipId: owner.membership.id, viewerMembershipId: v.membership.id,
     providerId: provider.id, endpointId: endpoint.id, idleVersionId: idle.id, apiKeyId: key.id, promptId: prompt.id,
   };

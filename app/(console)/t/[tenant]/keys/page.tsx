@@ -66,6 +66,8 @@ export default async function KeysPage({ params, searchParams }: { params: Promi
             lastUsedAt: iso(k.lastUsedAt),
             createdAt: k.createdAt.toISOString(),
             status: k.status,
+            monthlyBudgetUsd: k.monthlyBudgetUsd?.toString() ?? null,
+            budgetMode: k.budgetMode,
           }))}
           total={total}
           page={page}

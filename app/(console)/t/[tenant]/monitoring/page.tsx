@@ -6,6 +6,7 @@ import { UsageStats } from "@/components/charts/usage-stats";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { countOpenAlerts } from "@/lib/monitoring/alerts/data";
 import { monitoringSubjects, usageBreakdown, usageSeries, type UsageShare } from "@/lib/monitoring/data";
 import { RANGES, parseRange, type RangeKey } from "@/lib/monitoring/ranges";
 import { requireTenant } from "@/lib/tenancy/page";
@@ -20,11 +21,12 @@ export default async function MonitoringPage({ params, searchParams }: { params:
   const sp = await searchParams;
   const range = parseRange(sp.range);
   const filter = sp.key ? { apiKeyId: sp.key } : { endpointId: sp.endpoint || undefined, versionId: sp.endpoint ? sp.version || undefined : undefined };
-  const [series, subjects, byEndpoint, byKey] = await Promise.all([
+  const [series, subjects, byEndpoint, byKey, openAlerts] = await Promise.all([
     usageSeries(scope, range, filter),
     monitoringSubjects(scope),
     usageBreakdown(scope, range, "endpoint"),
     usageBreakdown(scope, range, "key"),
+    countOpenAlerts(scope),
   ]);
   const base = `/t/${scope.tenantSlug}/monitoring`;
   const href = (changes: Partial<Search>) => {
@@ -45,6 +47,9 @@ export default async function MonitoringPage({ params, searchParams }: { params:
         description={`Gateway traffic of ${scope.tenantName}: ${subject}, ${RANGES[range].label.toLowerCase()}.`}
         actions={
           <>
+            <Link href={`${base}/alerts`} className="inline-flex h-9 items-center rounded-md border border-border px-3 text-sm hover:bg-accent" data-testid="alerts-link">
+              Alerts{openAlerts > 0 ? ` (${openAlerts} open)` : ""}
+            </Link>
             <Link href={`${base}/costs`} className="inline-flex h-9 items-center rounded-md border border-border px-3 text-sm hover:bg-accent">Cost explorer</Link>
             <RangePicker current={range} href={(r: RangeKey) => href({ range: r })} />
           </>

@@ -6,11 +6,15 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { PERMISSIONS, ROLES, ROLE_LABELS, can, type Permission } from "@/lib/auth/permissions";
-import { gatewaySummary } from "@/lib/monitoring/data";
+import { db } from "@/lib/db/client";
+import { alertSettings } from "@/lib/monitoring/alerts/data";
+import { spendSince } from "@/lib/monitoring/spend";
 import { contentModeSentence } from "@/lib/privacy/mode";
 import { findTenantSettings } from "@/lib/tenancy/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { BudgetForm } from "./_components/budget-form";
+import { AlertWebhookForm } from "./_components/alert-webhook-form";
+import { BudgetAlertsForm } from "./_components/budget-alerts-form";
 import { ContentRetentionForm } from "./_components/content-retention-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -19,7 +23,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
   const { scope } = await requireTenant((await params).tenant);
   const now = new Date();
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const [settings, month] = await Promise.all([findTenantSettings(scope), gatewaySummary(scope, monthStart)]);
+  const [settings, month, alerts] = await Promise.all([findTenantSettings(scope), spendSince(db(), scope.tenantId, monthStart), alertSettings(scope)]);
   const budget = settings.monthlyBudgetUsd;
   const manages = mayChange(scope, "settings.manage");
   const note = cannotChangeNote(scope, "settings.manage");
@@ -42,7 +46,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
           <CardHeader>
             <CardTitle>Budget</CardTitle>
             <CardDescription>
-              Spent this month (UTC): <span className="tabular-nums" data-testid="month-spend">${month.costUsd.toFixed(4)}</span>
+              Spent this month (UTC): <span className="tabular-nums" data-testid="month-spend">${month.total.toFixed(4)}</span>
               {budget ? ` of $${budget}` : ""}. Past the budget, the gateway answers 429 insufficient_quota before calling a provider.
             </CardDescription>
           </CardHeader>
@@ -51,6 +55,32 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
               <BudgetForm tenant={scope.tenantSlug} current={budget} />
             ) : (
               <ReadOnlyFields fields={[{ label: "Monthly budget", value: budget ? `$${budget}` : "No cap", testId: "budget-value" }]} note={note} />
+            )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Alerts</CardTitle>
+            <CardDescription>
+              Keel raises an alert when spend passes these shares of the monthly budget, when a key passes its own budget, and when an
+              hour&apos;s spend is far above the week before. They show under Monitoring → Alerts, and go to the webhook, signed, with
+              retries. The webhook must be a public address unless the platform admin allows a private one (KEEL_OUTBOUND_ALLOW).
+            </CardDescription>
+          </CardHeader>
+          <CardContent className="space-y-4">
+            {manages ? (
+              <>
+                <BudgetAlertsForm tenant={scope.tenantSlug} current={alerts.budgetAlertPercents} />
+                <AlertWebhookForm tenant={scope.tenantSlug} current={alerts.webhookUrl} />
+              </>
+            ) : (
+              <ReadOnlyFields
+                fields={[
+                  { label: "Budget alerts at", value: `${alerts.budgetAlertPercents.join("%, ")}%`, testId: "budget-alerts-value" },
+                  { label: "Webhook", value: alerts.webhookUrl ? `Set, at ${new URL(alerts.webhookUrl).host}` : "None: alerts stay in the console", testId: "webhook-value" },
+                ]}
+                note={note}
+              />
             )}
           </CardContent>
         </Card>

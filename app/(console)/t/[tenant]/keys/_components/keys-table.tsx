@@ -6,6 +6,7 @@ import { DataTable, DataTableTextFilter } from "@/components/data-table/data-tab
 import { DataTableSelectFilter } from "@/components/data-table/data-table-select-filter";
 import { Badge } from "@/components/ui/badge";
 import { LocalTime } from "@/components/ui/local-time";
+import { KeyBudgetDialog } from "./key-budget-dialog";
 import { RevokeKeyButton } from "./revoke-key-button";
 
 export type KeyRow = {
@@ -19,6 +20,8 @@ export type KeyRow = {
   lastUsedAt: string | null;
   createdAt: string;
   status: "active" | "revoked" | "expired";
+  monthlyBudgetUsd: string | null;
+  budgetMode: "SOFT" | "HARD";
 };
 
 const STATUS_OPTIONS = [
@@ -48,6 +51,15 @@ function keyColumns(tenant: string, manage: boolean): ColumnDef<KeyRow>[] {
         </span>
       ),
     },
+    {
+      id: "budget",
+      header: "Monthly budget",
+      cell: ({ row }) => (
+        <span className="whitespace-nowrap text-xs tabular-nums" data-testid="key-budget">
+          {row.original.monthlyBudgetUsd ? `$${row.original.monthlyBudgetUsd} ${row.original.budgetMode === "HARD" ? "(refuses past it)" : "(alerts only)"}` : "—"}
+        </span>
+      ),
+    },
     { accessorKey: "createdAt", header: "Created", enableSorting: true, cell: ({ row }) => <span className="whitespace-nowrap text-xs">{when(row.original.createdAt)}</span> },
     { accessorKey: "expiresAt", header: "Expires", cell: ({ row }) => <span className="whitespace-nowrap text-xs">{when(row.original.expiresAt)}</span> },
     { accessorKey: "lastUsedAt", header: "Last used", enableSorting: true, cell: ({ row }) => <span className="whitespace-nowrap text-xs">{when(row.original.lastUsedAt)}</span> },
@@ -63,7 +75,12 @@ function keyColumns(tenant: string, manage: boolean): ColumnDef<KeyRow>[] {
       header: "",
       cell: ({ row }) => (
         <div className="text-right">
-          {row.original.status === "active" && <RevokeKeyButton tenant={tenant} apiKey={row.original} />}
+          {row.original.status === "active" && (
+            <>
+              <KeyBudgetDialog tenant={tenant} apiKey={row.original} />
+              <RevokeKeyButton tenant={tenant} apiKey={row.original} />
+            </>
+          )}
         </div>
       ),
     });
