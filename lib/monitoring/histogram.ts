@@ -1,5 +1,5 @@
 /**
- * Latency histograms that add up: bucket i ≥ 1 holds values in [γ^(i-1), γ^i) milliseconds, bucket 0
+ * Histograms that add up (latency in ms, output length in tokens): bucket i ≥ 1 holds values in [γ^(i-1), γ^i), bucket 0
  * holds 0. Two histograms merge by adding counts bucket by bucket, so a day's p99 from 1,440 minutes
  * is the p99 of its requests, which averaging the minutes' p99s is not. A percentile read back is
  * within (γ-1)/(γ+1) ≈ 4.8% of the true value (the bucket's representative point), whatever the

@@ -33,7 +33,7 @@ type RecordRow = {
 };
 type Cell = {
   endpointId: string; versionId: string; apiKeyId: string; userId: string; grain: string; bucket: number;
-  requests: number; errors: number; codes: Record<string, number>; inputTokens: number; outputTokens: number; cost: bigint; latency: number[]; ttft: number[];
+  requests: number; errors: number; codes: Record<string, number>; inputTokens: number; outputTokens: number; cost: bigint; latency: number[]; ttft: number[]; outputs: number[];
 };
 
 /**
@@ -89,7 +89,7 @@ async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOpt
     tenantId, cells.map((c) => c.endpointId), cells.map((c) => c.versionId), cells.map((c) => c.apiKeyId), cells.map((c) => c.userId), cells.map((c) => c.grain),
     cells.map((c) => new Date(c.bucket).toISOString()), cells.map((c) => c.requests), cells.map((c) => c.errors),
     cells.map((c) => JSON.stringify(c.codes)), cells.map((c) => c.inputTokens), cells.map((c) => c.outputTokens),
-    cells.map((c) => fromUnits(c.cost)), cells.map((c) => histogramLiteral(c.latency)), cells.map((c) => histogramLiteral(c.ttft)),
+    cells.map((c) => fromUnits(c.cost)), cells.map((c) => histogramLiteral(c.latency)), cells.map((c) => histogramLiteral(c.ttft)), cells.map((c) => histogramLiteral(c.outputs)),
   ]);
   const last = records[records.length - 1];
   await query("keel_rollup_cursor_move",
@@ -101,10 +101,10 @@ async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOpt
 
 const UPSERT_SQL = `
   INSERT INTO "UsageRollup" ("tenantId", "endpointId", "versionId", "apiKeyId", "userId", "grain", "bucket", "requests", "errors", "errorCodes",
-                             "inputTokens", "outputTokens", "costUsd", "latency", "ttft")
-  SELECT $1, e, v, k, u, g::"RollupGrain", b, n, err, codes::jsonb, it, ot, cost::numeric, lat::int8[], ttft::int8[]
+                             "inputTokens", "outputTokens", "costUsd", "latency", "ttft", "outputs")
+  SELECT $1, e, v, k, u, g::"RollupGrain", b, n, err, codes::jsonb, it, ot, cost::numeric, lat::int8[], ttft::int8[], outs::int8[]
   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::int[], $10::text[], $11::int8[], $12::int8[],
-              $13::text[], $14::text[], $15::text[]) AS r(e, v, k, u, g, b, n, err, codes, it, ot, cost, lat, ttft)
+              $13::text[], $14::text[], $15::text[], $16::text[]) AS r(e, v, k, u, g, b, n, err, codes, it, ot, cost, lat, ttft, outs)
   ON CONFLICT ("tenantId", "endpointId", "versionId", "apiKeyId", "userId", "grain", "bucket") DO UPDATE SET
     "requests" = "UsageRollup"."requests" + EXCLUDED."requests",
     "errors" = "UsageRollup"."errors" + EXCLUDED."errors",
@@ -113,7 +113,8 @@ const UPSERT_SQL = `
     "outputTokens" = "UsageRollup"."outputTokens" + EXCLUDED."outputTokens",
     "costUsd" = "UsageRollup"."costUsd" + EXCLUDED."costUsd",
     "latency" = keel_hist_add("UsageRollup"."latency", EXCLUDED."latency"),
-    "ttft" = keel_hist_add("UsageRollup"."ttft", EXCLUDED."ttft")`;
+    "ttft" = keel_hist_add("UsageRollup"."ttft", EXCLUDED."ttft"),
+    "outputs" = keel_hist_add("UsageRollup"."outputs", EXCLUDED."outputs")`;
 
 /**
  * The batch's sums per grain, bucket and grouping. Each record counts once in each grouping that
@@ -137,7 +138,7 @@ function sumRecords(records: readonly RecordRow[], minuteCutoff: number): Cell[]
         const key = `${grain}|${bucket}|${endpointId}|${versionId}|${apiKeyId}|${userId}`;
         let c = cells.get(key);
         if (!c) {
-          c = { endpointId, versionId, apiKeyId, userId, grain, bucket, requests: 0, errors: 0, codes: {}, inputTokens: 0, outputTokens: 0, cost: 0n, latency: [], ttft: [] };
+          c = { endpointId, versionId, apiKeyId, userId, grain, bucket, requests: 0, errors: 0, codes: {}, inputTokens: 0, outputTokens: 0, cost: 0n, latency: [], ttft: [], outputs: [] };
           cells.set(key, c);
         }
         c.requests += 1;
@@ -150,6 +151,7 @@ function sumRecords(records: readonly RecordRow[], minuteCutoff: number): Cell[]
         c.cost += cost;
         addValue(c.latency, r.latencyMs);
         if (r.ttftMs !== null) addValue(c.ttft, r.ttftMs);
+        addValue(c.outputs, r.outputTokens);
       }
     }
   }

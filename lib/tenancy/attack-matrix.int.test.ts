@@ -25,6 +25,7 @@ import type { Action } from "./action";
 import * as tenantActions from "./actions";
 import * as settingsActions from "./settings-actions";
 import * as alertActions from "@/lib/monitoring/alerts/actions";
+import * as driftActions from "@/lib/monitoring/drift/actions";
 import * as adminActions from "./admin-actions";
 import { READ_PERMISSIONS } from "./scope";
 
@@ -85,9 +86,10 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   acknowledgeAlert: (t) => ({ tenant: t.slug, alertId: t.alertId }),
   setAlertWebhook: (t) => ({ tenant: t.slug, url: "https://attacker.example/hook" }),
   setBudgetAlerts: (t) => ({ tenant: t.slug, percents: "1000" }),
+  setDriftReference: (t) => ({ tenant: t.slug, endpointId: t.endpointId, versionId: t.idleVersionId, from: "2026-01-01", to: "2026-01-03" }),
   setKeyBudget: (t) => ({ tenant: t.slug, apiKeyId: t.apiKeyId, monthlyBudgetUsd: "0.01", mode: "HARD" }),
 };
-const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions, ...alertActions } as unknown as Record<string, Action<unknown>>;
+const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions, ...alertActions, ...driftActions } as unknown as Record<string, Action<unknown>>;
 const PLATFORM_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   createTenant: () => ({ name: "Intruder Inc", slug: "intruder", ownerEmail: "intruder@example.test" }),
   setTenantStatus: (t) => ({ tenantId: t.id, status: "SUSPENDED" }),

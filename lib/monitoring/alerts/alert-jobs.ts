@@ -3,6 +3,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import type { JobQueue } from "@/lib/jobs/queue";
 import type { OutboundPolicy } from "@/lib/net/outbound";
 import { MAX_ATTEMPTS, attemptDelivery } from "./deliver";
+import { driftAlerts } from "../drift/versions";
 import { spendAlerts } from "./evaluate";
 import { DELIVER_JOB, raiseAlerts } from "./raise";
 
@@ -10,7 +11,7 @@ export const EVALUATE_JOB = "alerts.evaluate";
 
 /**
  * Raises alerts and delivers them, on the job queue: every `intervalMs` (60 s) one
- * `alerts.evaluate` job (at most one waits) checks every active tenant's budgets and hourly spend;
+ * `alerts.evaluate` job (at most one waits) checks every active tenant's budgets, hourly spend and versions' drift;
  * each new alert's webhook delivery is its own job, retried with backoff (5 s, 10 s, 20 s …) up to
  * MAX_ATTEMPTS, and survives a restart because it lives in the database.
  */
@@ -50,7 +51,8 @@ export class AlertJobs {
     const tenants = await this.db.prisma.tenant.findMany({ where: { status: "ACTIVE" }, select: { id: true } });
     for (const { id } of tenants) {
       try {
-        raised.push(...(await raiseAlerts(this.db.pool, this.queue, id, await spendAlerts(this.db.prisma, id, now))));
+        const found = [...(await spendAlerts(this.db.prisma, id, now)), ...(await driftAlerts(this.db.prisma, id, now))];
+        raised.push(...(await raiseAlerts(this.db.pool, this.queue, id, found)));
       } catch (error) {
         console.error(`[alerts] checking tenant ${id} failed:`, error);
       }

@@ -171,6 +171,7 @@ ${endpoint.kind === "CHAT" ? `await client.chat.completions.create({ model: "${e
       </div>
       <EndpointTraffic
         tenant={scope}
+        manage={manage}
         endpointId={endpoint.id}
         versions={endpoint.versions.map((v) => ({ id: v.id, label: v.label }))}
         range={parseRange(sp.range)}

@@ -5,9 +5,12 @@ import { UsageStats } from "@/components/charts/usage-stats";
 import { cn } from "@/components/ui/cn";
 import { usageSeries } from "@/lib/monitoring/data";
 import { RANGES, type RangeKey } from "@/lib/monitoring/ranges";
+import { VersionDrift } from "./version-drift";
 
 type Props = {
-  tenant: { tenantId: string };
+  tenant: { tenantId: string; tenantSlug: string };
+  /** Whether the viewer may pin a version's drift reference. */
+  manage: boolean;
   endpointId: string;
   versions: { id: string; label: string }[];
   range: RangeKey;
@@ -16,7 +19,7 @@ type Props = {
 };
 
 /** The endpoint's own charts, for all its versions or one: the figures a catalog entry and a rollout compare. */
-export async function EndpointTraffic({ tenant, endpointId, versions, range, versionId, base }: Props) {
+export async function EndpointTraffic({ tenant, manage, endpointId, versions, range, versionId, base }: Props) {
   const series = await usageSeries(tenant, range, { endpointId, versionId: versionId ?? undefined });
   const href = (changes: { range?: RangeKey; version?: string | null }) => {
     const next = new URLSearchParams();
@@ -35,7 +38,7 @@ export async function EndpointTraffic({ tenant, endpointId, versions, range, ver
         </div>
         <RangePicker current={range} href={(r) => href({ range: r })} />
       </div>
-      {versions.length > 1 && (
+      {versions.length > 0 && (
         <nav aria-label="Version" className="flex flex-wrap gap-1 text-sm">
           {[{ id: null, label: "All versions" }, ...versions].map((v) => (
             <Link
@@ -51,6 +54,11 @@ export async function EndpointTraffic({ tenant, endpointId, versions, range, ver
       )}
       <UsageStats totals={series.totals} />
       <UsageCharts points={series.points} stepMs={series.stepMs} />
+      {versionId ? (
+        <VersionDrift tenant={tenant} endpointId={endpointId} versionId={versionId} label={versions.find((v) => v.id === versionId)?.label ?? ""} manage={manage} />
+      ) : (
+        <p className="text-sm text-muted-foreground">Choose a version to see its drift from its reference window.</p>
+      )}
     </section>
   );
 }

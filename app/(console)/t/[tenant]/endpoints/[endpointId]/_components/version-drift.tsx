@@ -1,0 +1,63 @@
+import { DriftChart } from "@/components/charts/drift-chart";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { findVersionDrift } from "@/lib/monitoring/drift/data";
+import { DRIFT_RULE } from "@/lib/monitoring/drift/stats";
+import { DRIFT_METRICS, type DriftMetric } from "@/lib/monitoring/drift/versions";
+import { DriftReferenceForm } from "./drift-reference-form";
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** One version's drift: the last 24 hours against its reference window, per metric, and PSI per day. */
+export async function VersionDrift({ tenant, endpointId, versionId, label, manage }: { tenant: { tenantId: string; tenantSlug: string }; endpointId: string; versionId: string; label: string; manage: boolean }) {
+  const { drift, series } = await findVersionDrift(tenant, versionId);
+  const reference = drift?.reference ?? series.reference;
+  return (
+    <Card data-testid="version-drift">
+      <CardHeader>
+        <CardTitle>Drift of {label}</CardTitle>
+        <CardDescription>
+          {reference
+            ? `Against ${reference.pinned ? "a pinned window" : "its first three days"}, ${day(reference.from)} to ${day(reference.to - 1)} (UTC). `
+            : "No traffic yet to take a reference from. "}
+          A metric drifts when its PSI is at least {DRIFT_RULE.psi} and the KS test gives p below {DRIFT_RULE.ksP}, on at least {DRIFT_RULE.minSamples} requests on each side; each drift is an alert.
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="space-y-4">
+        {drift ? (
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>Last 24 hours</TableHead>
+                <TableHead className="text-right">PSI</TableHead>
+                <TableHead className="text-right">KS D</TableHead>
+                <TableHead className="text-right">KS p</TableHead>
+                <TableHead className="text-right">Requests (ref / now)</TableHead>
+                <TableHead className="text-right">Verdict</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {(Object.keys(DRIFT_METRICS) as DriftMetric[]).map((m) => {
+                const f = drift.metrics[m];
+                return (
+                  <TableRow key={m} data-testid={`drift-${m}`}>
+                    <TableCell>{DRIFT_METRICS[m]}</TableCell>
+                    <TableCell className="text-right tabular-nums">{f.psi.toFixed(3)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{f.ksD.toFixed(3)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{f.ksP < 0.0001 ? "< 0.0001" : f.ksP.toFixed(4)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{f.reference.toLocaleString("en-US")} / {f.current.toLocaleString("en-US")}</TableCell>
+                    <TableCell className="text-right">{!f.enough ? "Too few requests" : f.drifted ? <strong className="text-destructive">Drifted</strong> : "Stable"}</TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        ) : (
+          <p className="text-sm text-muted-foreground">Drift is measured once the version has a day of traffic after its reference window.</p>
+        )}
+        {series.points.length > 0 && <DriftChart points={series.points} threshold={DRIFT_RULE.psi} />}
+        {manage && <DriftReferenceForm tenant={tenant.tenantSlug} endpointId={endpointId} versionId={versionId} pinned={reference?.pinned ? { from: day(reference.from), to: day(reference.to - 1) } : null} />}
+      </CardContent>
+    </Card>
+  );
+}

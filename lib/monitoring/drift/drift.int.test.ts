@@ -1,0 +1,70 @@
+import crypto from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { useTestDatabase } from "@/lib/testing/db";
+import { seedTenant } from "@/lib/testing/factories";
+import { rollupTenant } from "../rollup";
+import { driftAlerts, driftSeries, versionDrift } from "./versions";
+
+const test = useTestDatabase();
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+let s = 42;
+const uniform = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) + 1) / (2 ** 31 + 1);
+const lognormal = (median: number) => Math.max(1, Math.round(median * Math.exp(0.5 * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()))));
+
+async function seedVersion(tenantId: string, label: string) {
+  const provider = await db().provider.create({ data: { tenantId, name: `p-${label}`, kind: "OPENAI_COMPATIBLE", baseUrl: "http://127.0.0.1:9/v1" } });
+  const endpoint = await db().endpoint.create({ data: { tenantId, name: `chat-${label}`, kind: "CHAT" } });
+  const version = await db().modelVersion.create({ data: { tenantId, endpointId: endpoint.id, label, providerId: provider.id, providerModel: "m" } });
+  return { endpointId: endpoint.id, versionId: version.id };
+}
+
+/** `n` requests spread over [from, from + span) with output lengths around `median`. */
+function traffic(tenantId: string, v: { endpointId: string; versionId: string }, from: number, span: number, n: number, median: number) {
+  return Array.from({ length: n }, () => ({
+    id: crypto.randomUUID(), tenantId, route: "chat.completions", endpointId: v.endpointId, modelVersionId: v.versionId, status: 200,
+    latencyMs: lognormal(400), outputTokens: lognormal(median), createdAt: new Date(from + Math.floor(uniform() * span)),
+  }));
+}
+
+describe("version drift", () => {
+  it("alerts when a version's output length shifts from its first days, and not for a version whose traffic is unchanged", async () => {
+    const tenant = await seedTenant();
+    const steady = await seedVersion(tenant.id, "steady");
+    const shifted = await seedVersion(tenant.id, "shifted");
+    const now = Date.now();
+    const start = Math.floor(now / DAY) * DAY - 10 * DAY;
+    const lastDay = Math.floor(now / HOUR) * HOUR - DAY;
+    await db().requestRecord.createMany({
+      data: [
+        ...traffic(tenant.id, steady, start, 3 * DAY, 900, 200), ...traffic(tenant.id, steady, lastDay, DAY, 400, 200),
+        ...traffic(tenant.id, shifted, start, 3 * DAY, 900, 200), ...traffic(tenant.id, shifted, lastDay, DAY, 400, 420),
+      ],
+    });
+    while (await rollupTenant(test.database.pool, tenant.id, { batchSize: 2000, marginMs: 0 }));
+
+    const a = (await versionDrift(db(), tenant.id, steady.versionId, now))!;
+    const b = (await versionDrift(db(), tenant.id, shifted.versionId, now))!;
+    expect(a.reference).toMatchObject({ from: start, to: start + 3 * DAY, pinned: false });
+    expect(a.metrics.outputs).toMatchObject({ reference: 900, current: 400, drifted: false });
+    expect(b.metrics.outputs).toMatchObject({ drifted: true });
+    expect(b.metrics.outputs.psi).toBeGreaterThan(0.25);
+    expect(b.metrics.latency.drifted).toBe(false);
+
+    const alerts = await driftAlerts(db(), tenant.id, now);
+    expect(alerts.map((x) => [x.subjectId, x.details.metric])).toEqual([[shifted.versionId, "outputs"]]);
+    expect(alerts[0].title).toMatch(/Output length of chat-shifted · shifted drifted/);
+
+    // A pinned reference is used as given: pinned on the shifted days themselves, nothing has drifted.
+    await db().modelVersion.update({ where: { id: shifted.versionId }, data: { driftReferenceFrom: new Date(lastDay - 3 * DAY), driftReferenceTo: new Date(lastDay) } });
+    expect(await versionDrift(db(), tenant.id, shifted.versionId, now)).toMatchObject({ reference: { pinned: true }, metrics: { outputs: { reference: 0, drifted: false } } });
+
+    const series = await driftSeries(db(), tenant.id, steady.versionId, 14, now);
+    expect(series.points).toHaveLength(14);
+    // Another tenant cannot read this version's drift by its id.
+    const stranger = await seedTenant();
+    expect(await versionDrift(db(), stranger.id, steady.versionId, now)).toBeNull();
+  });
+});

@@ -1,0 +1,107 @@
+import type { PrismaClient } from "@/lib/db/client";
+import type { NewAlert } from "../alerts/evaluate";
+import { compareDistributions, type DriftFinding } from "./stats";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Unpinned, a version's reference is its first three days of traffic. */
+const REFERENCE_DAYS = 3;
+/** The window compared with the reference: the last 24 hours. */
+const CURRENT_MS = DAY;
+
+export const DRIFT_METRICS = { outputs: "Output length", latency: "Latency", errors: "Error rate" } as const;
+export type DriftMetric = keyof typeof DRIFT_METRICS;
+
+type Sums = { requests: number; errors: number; latency: number[]; outputs: number[] };
+export type VersionDrift = {
+  versionId: string;
+  reference: { from: number; to: number; pinned: boolean };
+  current: { from: number; to: number };
+  metrics: Record<DriftMetric, DriftFinding>;
+};
+
+/** The version's sums over [from, to) from its rollups (HOUR grain, or DAY when whole days). */
+async function sums(prisma: PrismaClient, tenantId: string, versionId: string, from: number, to: number): Promise<Sums> {
+  const grain = from % DAY === 0 && to % DAY === 0 ? "DAY" : "HOUR";
+  const [row] = await prisma.$queryRawUnsafe<{ requests: number | null; errors: number | null; latency: bigint[] | null; outputs: bigint[] | null }[]>(
+    `SELECT sum("requests")::float8 AS "requests", sum("errors")::float8 AS "errors", keel_hist_sum("latency") AS "latency", keel_hist_sum("outputs") AS "outputs"
+     FROM "UsageRollup" WHERE "tenantId" = $1 AND "versionId" = $2 AND "endpointId" <> '' AND "grain" = $3::"RollupGrain" AND "bucket" >= $4 AND "bucket" < $5`,
+    tenantId, versionId, grain, new Date(from), new Date(to),
+  );
+  return { requests: row?.requests ?? 0, errors: row?.errors ?? 0, latency: (row?.latency ?? []).map(Number), outputs: (row?.outputs ?? []).map(Number) };
+}
+
+/** The reference window: pinned, or the first REFERENCE_DAYS whole days from the version's first traffic; null before it has any. */
+export async function referenceWindow(prisma: PrismaClient, tenantId: string, versionId: string): Promise<{ from: number; to: number; pinned: boolean } | null> {
+  const v = await prisma.modelVersion.findFirst({ where: { id: versionId, tenantId }, select: { driftReferenceFrom: true, driftReferenceTo: true } });
+  if (!v) return null;
+  if (v.driftReferenceFrom && v.driftReferenceTo) return { from: v.driftReferenceFrom.getTime(), to: v.driftReferenceTo.getTime(), pinned: true };
+  const [first] = await prisma.$queryRawUnsafe<{ at: Date | null }[]>(
+    `SELECT min("bucket") AS "at" FROM "UsageRollup" WHERE "tenantId" = $1 AND "versionId" = $2 AND "endpointId" <> '' AND "grain" = 'DAY'`, tenantId, versionId,
+  );
+  if (!first?.at) return null;
+  return { from: first.at.getTime(), to: first.at.getTime() + REFERENCE_DAYS * DAY, pinned: false };
+}
+
+/**
+ * A version's last 24 hours against its reference window, per metric. Null while the two windows
+ * would overlap (a version younger than its reference and one day): it has nothing to drift from yet.
+ */
+export async function versionDrift(prisma: PrismaClient, tenantId: string, versionId: string, now = Date.now()): Promise<VersionDrift | null> {
+  const reference = await referenceWindow(prisma, tenantId, versionId);
+  const current = { from: Math.floor(now / HOUR) * HOUR - CURRENT_MS, to: Math.floor(now / HOUR) * HOUR };
+  if (!reference || reference.to > current.from) return null;
+  const [ref, cur] = await Promise.all([sums(prisma, tenantId, versionId, reference.from, reference.to), sums(prisma, tenantId, versionId, current.from, current.to)]);
+  return {
+    versionId, reference, current,
+    metrics: {
+      outputs: compareDistributions(ref.outputs, cur.outputs),
+      latency: compareDistributions(ref.latency, cur.latency),
+      errors: compareDistributions([ref.requests - ref.errors, ref.errors], [cur.requests - cur.errors, cur.errors]),
+    },
+  };
+}
+
+/** Each drifted metric of each version that answered in the last day, once per version, metric and day. */
+export async function driftAlerts(prisma: PrismaClient, tenantId: string, now = Date.now()): Promise<NewAlert[]> {
+  const active = await prisma.$queryRawUnsafe<{ versionId: string; endpointId: string }[]>(
+    `SELECT DISTINCT "versionId", "endpointId" FROM "UsageRollup" WHERE "tenantId" = $1 AND "versionId" <> '' AND "grain" = 'HOUR' AND "bucket" >= $2`,
+    tenantId, new Date(now - CURRENT_MS - HOUR),
+  );
+  const alerts: NewAlert[] = [];
+  const day = new Date(now).toISOString().slice(0, 10);
+  for (const { versionId } of active) {
+    const drift = await versionDrift(prisma, tenantId, versionId, now);
+    if (!drift) continue;
+    const version = await prisma.modelVersion.findFirst({ where: { id: versionId, tenantId }, select: { label: true, endpoint: { select: { name: true } } } });
+    for (const metric of Object.keys(DRIFT_METRICS) as DriftMetric[]) {
+      const f = drift.metrics[metric];
+      if (!f.drifted) continue;
+      alerts.push({
+        kind: "DRIFT", severity: "WARNING", subjectType: "version", subjectId: versionId, dedupeKey: `drift:${versionId}:${metric}:${day}`,
+        title: `${DRIFT_METRICS[metric]} of ${version?.endpoint.name ?? "an endpoint"} · ${version?.label ?? versionId} drifted from its reference: PSI ${f.psi.toFixed(2)}, KS ${f.ksD.toFixed(2)} (p ${f.ksP < 0.0001 ? "< 0.0001" : f.ksP.toFixed(4)}) over ${f.current} requests in the last 24 hours`,
+        details: { metric, ...f, reference: drift.reference, current: drift.current },
+      });
+    }
+  }
+  return alerts;
+}
+
+/** PSI per day over the last `days` whole days against the reference, for the version's drift chart. */
+export async function driftSeries(prisma: PrismaClient, tenantId: string, versionId: string, days = 14, now = Date.now()): Promise<{ reference: VersionDrift["reference"] | null; points: { t: number; outputs: number | null; latency: number | null; requests: number }[] }> {
+  const reference = await referenceWindow(prisma, tenantId, versionId);
+  if (!reference) return { reference: null, points: [] };
+  const ref = await sums(prisma, tenantId, versionId, reference.from, reference.to);
+  const today = Math.floor(now / DAY) * DAY;
+  const points = [];
+  for (let t = today - (days - 1) * DAY; t <= today; t += DAY) {
+    const cur = await sums(prisma, tenantId, versionId, t, t + DAY);
+    const enough = ref.requests >= 200 && cur.requests >= 200 && t >= reference.to;
+    points.push({
+      t, requests: cur.requests,
+      outputs: enough ? compareDistributions(ref.outputs, cur.outputs).psi : null,
+      latency: enough ? compareDistributions(ref.latency, cur.latency).psi : null,
+    });
+  }
+  return { reference, points };
+}
