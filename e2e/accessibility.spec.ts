@@ -56,6 +56,9 @@ async function seedTenant(browser: Browser, baseURL: string) {
 function tenantPages() {
   return [
     "/t/acme",
+    "/t/acme/monitoring",
+    "/t/acme/monitoring/costs",
+    "/t/acme/monitoring/alerts",
     "/t/acme/endpoints",
     endpointPath,
     "/t/acme/playground",

@@ -7,6 +7,7 @@ test.use({ viewport: { width: 390, height: 844 } });
 // Every section in the menu, and the heading its page shows.
 const SECTIONS = [
   ["Overview", "Overview"],
+  ["Monitoring", "Monitoring"],
   ["Endpoints", "Endpoints"],
   ["Playground", "Playground"],
   ["Prompts", "Prompts"],

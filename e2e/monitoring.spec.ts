@@ -45,7 +45,7 @@ const errorRate = (errors: number, requests: number) => `${((100 * errors) / req
 
 /** The x-axis labels of the requests chart, as drawn now. */
 async function xTicks(scope: Locator): Promise<string[]> {
-  return scope.getByTestId("chart-requests").locator(".recharts-xAxis .recharts-cartesian-axis-tick-value").allTextContents();
+  return scope.getByTestId("chart-requests").locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value").allTextContents();
 }
 
 /** Every chart card in `scope` has drawn its SVG, and the requests chart has painted bars, failed ones among them. */
@@ -54,9 +54,11 @@ async function expectChartsDrawn(scope: Locator) {
   const requests = scope.getByTestId("chart-requests");
   await expect.poll(() => requests.locator(".recharts-bar-rectangle path.recharts-rectangle").count()).toBeGreaterThan(0);
   await expect.poll(() => requests.locator('.recharts-bar-rectangle path[fill="var(--destructive)"]').count()).toBeGreaterThan(0);
-  // Lines and areas are drawn where there is data: a curve with a path, not an empty layer.
-  for (const id of ["chart-latency", "chart-ttft"] as const) await expect(scope.getByTestId(id).locator("path.recharts-line-curve").first()).toHaveAttribute("d", /\S/);
-  await expect(scope.getByTestId("chart-tokens").locator("path.recharts-area-area").first()).toHaveAttribute("d", /\S/);
+  // Each line has its points placed (a path that starts at a point), the tokens' areas their shapes.
+  for (const id of ["chart-error-rate", "chart-latency", "chart-ttft"] as const) {
+    await expect(scope.getByTestId(id).locator("path.recharts-line-curve").first(), id).toHaveAttribute("d", /^M[\d.]+,[\d.]+/);
+  }
+  await expect(scope.getByTestId("chart-tokens").locator("path.recharts-area-area").first()).toHaveAttribute("d", /^M[\d.]+,[\d.]+/);
   await expect.poll(() => scope.getByTestId("chart-cost").locator(".recharts-bar-rectangle path.recharts-rectangle").count()).toBeGreaterThan(0);
 }
 
@@ -66,6 +68,8 @@ async function expectTotals(scope: Locator, t: { requests: number; errors: numbe
   await expect(scope.getByTestId("total-error-rate")).toHaveText(errorRate(t.errors, t.requests));
   await expect(scope.getByTestId("total-tokens")).toHaveText(`${t.inputTokens.toLocaleString("en-US")} / ${t.outputTokens.toLocaleString("en-US")}`);
   await expect(scope.getByTestId("total-cost")).toHaveAttribute("title", dollarsTitle(t.cost));
+  // Under a dollar the card shows every digit that is not a trailing zero.
+  if (t.cost < UNITS_PER_DOLLAR) await expect(scope.getByTestId("total-cost")).toHaveText(dollarsTitle(t.cost).replace(/0+$/, ""));
   await expect(scope.getByTestId("total-latency")).toHaveText(/^[\d.]+ m?s \/ [\d.]+ m?s \/ [\d.]+ m?s$/);
   // Streams were among the requests, so time to first token has a figure.
   await expect(scope.getByTestId("total-ttft")).toHaveText(/^[\d.]+ m?s$/);
@@ -78,6 +82,14 @@ async function chooseRange(page: Page, scope: Locator, range: string, step: RegE
   await expect(page).toHaveURL(new RegExp(`[?&]range=${range}(&|#|$)`));
   await expect(picker.getByRole("link", { name: range, exact: true })).toHaveAttribute("aria-current", "page");
   if (step) await expect(page.getByText(step)).toBeVisible();
+}
+
+/** The cost explorer's rows (the "(none)" row among them) add up to its total, to 1e-8 dollars. */
+async function expectRowsAddUp(page: Page) {
+  const rows = await page.getByTestId("cost-row-cost").allTextContents();
+  expect(rows.length).toBeGreaterThan(0);
+  const total = units((await page.getByTestId("cost-total").textContent())!.replace(/^\$/, ""));
+  expect(rows.reduce((n, text) => n + units(text.replace(/^\$/, "")), 0n)).toBe(total);
 }
 
 test("charts render for real gateway traffic, follow the range picker, and the cost total equals the records' costs exactly", async ({ page, baseURL }) => {
@@ -211,6 +223,34 @@ test("charts render for real gateway traffic, follow the range picker, and the c
 
   // 4. To the cent, and below it: the cost card's exact figure is the sum of the records' costs.
   await expect(main.getByTestId("total-cost")).toHaveAttribute("title", dollarsTitle(recordsCost));
+
+  // The cost explorer agrees with the records to 1e-8 dollars, grouped by endpoint, key and version,
+  // and its groups add up to its total (other specs' spend included).
+  await main.getByRole("link", { name: "Cost explorer" }).click();
+  await expect(page.getByRole("heading", { name: "Cost explorer", level: 1 })).toBeVisible();
+  const groupBy = page.getByRole("navigation", { name: "Group by" });
+  for (const [group, name, list] of [
+    ["By endpoint", ENDPOINT, records.filter((r) => r.endpointId !== null)],
+    ["By API key", KEY, records],
+    ["By version", `${ENDPOINT} · v1`, records.filter((r) => r.modelVersionId === v1)],
+    ["By version", `${ENDPOINT} · v2`, records.filter((r) => r.modelVersionId === v2)],
+  ] as const) {
+    // Not exact: the page lowercases the group's name ("By api key").
+    const link = groupBy.getByRole("link", { name: group });
+    await link.click();
+    await expect(link).toHaveAttribute("aria-current", "page");
+    const row = page.getByTestId("cost-row").filter({ hasText: name });
+    await expect(row.getByRole("cell").nth(1), `${group}: ${name}`).toHaveText(list.length.toLocaleString("en-US"));
+    await expect(row.getByTestId("cost-row-cost"), `${group}: ${name}`).toHaveText(dollarsTitle(costOf(list)));
+    await expectRowsAddUp(page);
+  }
+  await page.getByRole("navigation", { name: "Time range" }).getByRole("link", { name: "Last 7 days" }).click();
+  await expect(page).toHaveURL(/[?&]range=7d&group=version/);
+  await expect(page.getByTestId("cost-row").filter({ hasText: `${ENDPOINT} · v2` }).getByTestId("cost-row-cost")).toHaveText(dollarsTitle(costOf(records.filter((r) => r.modelVersionId === v2))));
+  const csv = await page.request.get(`${baseURL}/api/t/acme/costs/export?range=7d&group=key`);
+  expect(csv.status()).toBe(200);
+  const keyLine = (await csv.text()).split("\r\n").find((line) => line.startsWith(`${keyId},`));
+  expect(keyLine?.split(",").slice(-4)).toEqual([String(sent.length), String(keyTotals.inputTokens), String(keyTotals.outputTokens), dollarsTitle(recordsCost).slice(1)]);
 
   // 5. The endpoint's own page: its Traffic section charts every version, then one.
   await page.goto(endpointPath);

@@ -46,7 +46,7 @@ export function UsageCharts({ points, stepMs }: { points: UsagePoint[]; stepMs: 
   const label = timeLabel(stepMs);
   const data = points.map((p) => ({ ...p, ok: p.requests - p.errors }));
   const axis = {
-    x: <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={label} tick={{ fontSize: 11 }} stroke={COLORS.muted} minTickGap={24} />,
+    x: <XAxis dataKey="t" type="number" scale="time" domain={[(points[0]?.t ?? 0) - stepMs / 2, (points.at(-1)?.t ?? 0) + stepMs / 2]} tickFormatter={label} tick={{ fontSize: 11 }} stroke={COLORS.muted} minTickGap={24} />,
     grid: <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" vertical={false} />,
     tooltip: (format: (v: number) => string) => (
       <Tooltip
@@ -56,7 +56,7 @@ export function UsageCharts({ points, stepMs }: { points: UsagePoint[]; stepMs: 
       />
     ),
   };
-  const y = (format: (v: number) => string) => <YAxis tickFormatter={format} tick={{ fontSize: 11 }} stroke={COLORS.muted} width={56} />;
+  const y = (format: (v: number) => string) => <YAxis tickFormatter={format} tick={{ fontSize: 11 }} stroke={COLORS.muted} width={64} />;
   return (
     <div className="grid gap-4 lg:grid-cols-2" data-testid="usage-charts">
       <ChartCard title="Requests" description="Answered and failed, per step" testId="chart-requests">
@@ -70,24 +70,24 @@ export function UsageCharts({ points, stepMs }: { points: UsagePoint[]; stepMs: 
       <ChartCard title="Error rate" description="Share of requests answered 400 or above" testId="chart-error-rate">
         <LineChart data={data}>
           {axis.grid}{axis.x}{y(percent)}{axis.tooltip(percent)}
-          <Line dataKey="errorRate" name="Error rate" stroke={COLORS.error} dot={false} connectNulls={false} isAnimationActive={false} />
+          <Line dataKey="errorRate" name="Error rate" stroke={COLORS.error} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
         </LineChart>
       </ChartCard>
       <ChartCard title="Latency" description="p50, p95 and p99 of the whole request" testId="chart-latency">
         <LineChart data={data}>
           {axis.grid}{axis.x}{y(millis)}{axis.tooltip(millis)}
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line dataKey="p50" name="p50" stroke={COLORS.success} dot={false} isAnimationActive={false} />
-          <Line dataKey="p95" name="p95" stroke={COLORS.primary} dot={false} isAnimationActive={false} />
-          <Line dataKey="p99" name="p99" stroke={COLORS.warning} dot={false} isAnimationActive={false} />
+          <Line dataKey="p50" name="p50" stroke={COLORS.success} dot={{ r: 2 }} isAnimationActive={false} />
+          <Line dataKey="p95" name="p95" stroke={COLORS.primary} dot={{ r: 2 }} isAnimationActive={false} />
+          <Line dataKey="p99" name="p99" stroke={COLORS.warning} dot={{ r: 2 }} isAnimationActive={false} />
         </LineChart>
       </ChartCard>
       <ChartCard title="Time to first token" description="Streams: p50 and p95" testId="chart-ttft">
         <LineChart data={data}>
           {axis.grid}{axis.x}{y(millis)}{axis.tooltip(millis)}
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line dataKey="ttftP50" name="p50" stroke={COLORS.success} dot={false} isAnimationActive={false} />
-          <Line dataKey="ttftP95" name="p95" stroke={COLORS.primary} dot={false} isAnimationActive={false} />
+          <Line dataKey="ttftP50" name="p50" stroke={COLORS.success} dot={{ r: 2 }} isAnimationActive={false} />
+          <Line dataKey="ttftP95" name="p95" stroke={COLORS.primary} dot={{ r: 2 }} isAnimationActive={false} />
         </LineChart>
       </ChartCard>
       <ChartCard title="Tokens" description="Input and output, per step" testId="chart-tokens">

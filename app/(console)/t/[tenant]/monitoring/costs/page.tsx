@@ -43,7 +43,7 @@ export default async function CostExplorerPage({ params, searchParams }: { param
         </nav>
         <nav aria-label="Group by" className="inline-flex flex-wrap rounded-md border border-border p-0.5 text-sm">
           {(Object.keys(COST_GROUPS) as CostGroup[]).map((g) => (
-            <Link key={g} href={href(range, g)} aria-current={g === group ? "page" : undefined} className={pill(g === group)}>By {COST_GROUPS[g].toLowerCase()}</Link>
+            <Link key={g} href={href(range, g)} aria-current={g === group ? "page" : undefined} className={pill(g === group)}>By {g === "key" ? COST_GROUPS[g] : COST_GROUPS[g].toLowerCase()}</Link>
           ))}
         </nav>
       </div>
