@@ -170,5 +170,20 @@ export class Budget {
  */
 export const tenantSpend: SpendLoader = async (subject, since) => (await spendSince(db(), subject.tenantId, since)).total;
 
-/** A key's spend this month, the same way. */
-export const keySpend: SpendLoader = async (subject, since) => (await spendSince(db(), subject.tenantId, since)).byKey.get(subject.id) ?? 0;
+/**
+ * A key's spend this month, the same way. One read serves every key of the tenant refreshed
+ * within a second of it: a tenant with many budgeted keys costs one query per refresh, not one per key.
+ */
+export const keySpend: SpendLoader = async (subject, since) => (await tenantKeySpend(subject.tenantId, since)).get(subject.id) ?? 0;
+
+const keySpendReads = new Map<string, { at: number; since: number; read: Promise<Map<string, number>> }>();
+function tenantKeySpend(tenantId: string, since: Date): Promise<Map<string, number>> {
+  const now = Date.now();
+  const cached = keySpendReads.get(tenantId);
+  if (cached && now - cached.at < 1_000 && cached.since === since.getTime()) return cached.read;
+  for (const [id, entry] of keySpendReads) if (now - entry.at >= 1_000) keySpendReads.delete(id);
+  const read = spendSince(db(), tenantId, since).then((s) => s.byKey);
+  read.catch(() => keySpendReads.delete(tenantId));
+  keySpendReads.set(tenantId, { at: now, since: since.getTime(), read });
+  return read;
+}

@@ -27,7 +27,9 @@ const TAIL_LIMIT = 20_000;
 
 /**
  * The series of a range, one point per step (empty steps as zeros) and the range's totals, whose
- * percentiles come from the merged histograms. It reads the rollups, so its cost does not grow
+ * percentiles come from the merged histograms. Rows are merged here rather than by SQL aggregates:
+ * adding arrays in SQL cost more than the whole read (measured: 370 ms for 720 hours on the
+ * embedded database). It reads the rollups, so its cost does not grow
  * with traffic, plus the few records the rollups have not reached yet (after the tenant's cursor),
  * in the same statement and so the same snapshot: a record is counted once, and a request
  * answered a moment ago is already in. The grouping filtered on is one the rollups keep
@@ -39,13 +41,12 @@ export async function usageSeries(ctx: { tenantId: string }, range: RangeKey, fi
   const bin = (column: string) => `(extract(epoch FROM date_bin(make_interval(secs => $7::float8 / 1000), ${column}, '2000-01-01T00:00:00Z'::timestamptz)) * 1000)::float8`;
   const rows = await db().$queryRawUnsafe<Row[]>(
     `WITH c AS (SELECT "lastInsertedAt", "lastId" FROM "RollupCursor" WHERE "tenantId" = $1)
-     SELECT 'rollup' AS "kind", ${bin(`"bucket"`)} AS "t", sum("requests")::float8 AS "requests", sum("errors")::float8 AS "errors",
-            keel_counts_sum("errorCodes") AS "codes", sum("inputTokens")::float8 AS "inputTokens", sum("outputTokens")::float8 AS "outputTokens",
-            sum("costUsd")::text AS "cost", keel_hist_sum("latency") AS "latency", keel_hist_sum("ttft") AS "ttft"
+     SELECT 'rollup' AS "kind", ${bin(`"bucket"`)} AS "t", "requests"::float8 AS "requests", "errors"::float8 AS "errors",
+            "errorCodes" AS "codes", "inputTokens"::float8 AS "inputTokens", "outputTokens"::float8 AS "outputTokens",
+            "costUsd"::text AS "cost", "latency", "ttft"
      FROM "UsageRollup"
      WHERE "tenantId" = $1 AND "endpointId" = $2 AND "versionId" = $3 AND "apiKeyId" = $4 AND "userId" = '' AND "grain" = $8::"RollupGrain"
        AND "bucket" >= $5 AND "bucket" < $6
-     GROUP BY 2
      UNION ALL
      (SELECT 'record', ${bin(`r."createdAt"`)}, 1, CASE WHEN r."status" >= 400 THEN 1 ELSE 0 END,
             CASE WHEN r."status" >= 400 THEN jsonb_build_object(coalesce(r."errorCode", 'http_' || r."status"), 1) END,

@@ -155,3 +155,23 @@ describe("usage rollups", () => {
     }
   });
 });
+
+describe("usage rollups under hostile error codes", () => {
+  it("keep at most 32 codes by name per row, the rest as other, with the counts intact", async () => {
+    const tenant = await seedTenant();
+    const data = Array.from({ length: 300 }, (_, i) => ({
+      id: crypto.randomUUID(), tenantId: tenant.id, route: "chat.completions", latencyMs: 5, status: 400, errorCode: `code_${i % 150}_${"x".repeat(40)}`, createdAt: new Date(),
+    }));
+    // Two batches, so the database merges two bounded objects too.
+    await db().requestRecord.createMany({ data: data.slice(0, 150) });
+    await rollAll(tenant.id, 100);
+    await db().requestRecord.createMany({ data: data.slice(150) });
+    await rollAll(tenant.id, 100);
+    const [row] = await db().$queryRawUnsafe<{ codes: Record<string, number>; errors: number }[]>(
+      `SELECT "errorCodes" AS "codes", "errors" FROM "UsageRollup" WHERE "tenantId" = $1 AND "grain" = 'DAY' AND "endpointId" = '' AND "apiKeyId" = '' AND "userId" = ''`, tenant.id);
+    expect(Object.keys(row.codes).length).toBeLessThanOrEqual(33);
+    expect(Object.values(row.codes).reduce((s, n) => s + Number(n), 0)).toBe(300);
+    expect(row.errors).toBe(300);
+    expect(row.codes.other).toBeGreaterThan(0);
+  });
+});

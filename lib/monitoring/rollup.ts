@@ -25,6 +25,8 @@ const GRAINS = [
   ["DAY", 86_400_000],
 ] as const;
 export const MINUTE_RETENTION_MS = 48 * 3_600_000;
+/** Error codes a rollup row keeps by name; the rest count as "other". */
+const MAX_ERROR_CODES = 32;
 let activityReadable: boolean | undefined;
 
 type RecordRow = {
@@ -144,7 +146,9 @@ function sumRecords(records: readonly RecordRow[], minuteCutoff: number): Cell[]
         c.requests += 1;
         if (code) {
           c.errors += 1;
-          c.codes[code] = (c.codes[code] ?? 0) + 1;
+          // Bounded as the database bounds them (keel_counts_add): providers choose their own codes.
+          const named = code in c.codes || Object.keys(c.codes).length < MAX_ERROR_CODES ? code : "other";
+          c.codes[named] = (c.codes[named] ?? 0) + 1;
         }
         c.inputTokens += r.inputTokens;
         c.outputTokens += r.outputTokens;

@@ -101,16 +101,24 @@ export class UsageRollups {
   private async rollupPending(budgetMs: number): Promise<{ records: number; more: boolean }> {
     const started = Date.now();
     let records = 0;
+    let failed = false;
     for (const tenantId of await tenantsWithPendingRollups(this.pool)) {
-      for (;;) {
-        if (this.stopped || Date.now() - started > budgetMs) return { records, more: true };
-        const batch = await rollupTenant(this.pool, tenantId, this.opts);
-        if (!batch) break;
-        records += batch.records;
-        await yieldToRequests();
-        if (batch.records < this.opts.batchSize) break;
+      // One tenant whose rollup fails (an overflowing sum, say) must not hold every other tenant back.
+      try {
+        for (;;) {
+          if (this.stopped || Date.now() - started > budgetMs) return { records, more: true };
+          const batch = await rollupTenant(this.pool, tenantId, this.opts);
+          if (!batch) break;
+          records += batch.records;
+          await yieldToRequests();
+          if (batch.records < this.opts.batchSize) break;
+        }
+      } catch (error) {
+        failed = true;
+        console.error(`[monitoring] rolling up tenant ${tenantId}'s records failed; the others go on:`, error);
       }
     }
+    if (failed && !this.stopped) throw new Error("Some tenants' rollups failed (see above); the job retries them.");
     return { records, more: false };
   }
 }

@@ -17,7 +17,8 @@ type Range = [network: string, prefix: number];
 
 // Checked in this order, so the narrower reason wins (the metadata address before link-local).
 const IPV4: [AddressClass, Range[]][] = [
-  ["the cloud metadata address", [["169.254.169.254", 32]]],
+  // 168.63.129.16: Azure's WireServer, the host agent every Azure VM reaches.
+  ["the cloud metadata address", [["169.254.169.254", 32], ["168.63.129.16", 32]]],
   ["loopback", [["127.0.0.0", 8]]],
   ["private", [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16]]],
   ["shared (carrier-grade NAT)", [["100.64.0.0", 10]]],

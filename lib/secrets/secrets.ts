@@ -43,14 +43,15 @@ export const providerKeyBinding = (provider: { id: string; tenantId: string; bas
 });
 
 /**
- * A tenant's alert webhook signing secret belongs to that tenant and to its webhook's origin: a
- * URL changed behind Keel's back (with only the database password) gets no signed deliveries.
+ * A tenant's alert webhook signing secret belongs to that tenant and to its webhook's whole URL
+ * (shared hook hosts tell receivers apart by path): a URL changed behind Keel's back (with only the
+ * database password) gets no signed deliveries.
  */
 export const webhookSecretBinding = (tenant: { id: string; alertWebhookUrl: string | null }): SecretBinding => ({
   tenantId: tenant.id,
   purpose: "alert.webhookSecret",
   rowId: tenant.id,
-  origin: originOf(tenant.alertWebhookUrl),
+  origin: tenant.alertWebhookUrl,
 });
 
 function originOf(url: string | null): string | null {

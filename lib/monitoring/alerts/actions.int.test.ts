@@ -37,6 +37,8 @@ describe("alert settings and actions", () => {
     expect(decryptSecret(row.alertWebhookSecret!, webhookSecretBinding(row))).toBe(r.data.secret);
     // Pointed elsewhere behind Keel's back, the secret no longer opens.
     expect(() => decryptSecret(row.alertWebhookSecret!, webhookSecretBinding({ ...row, alertWebhookUrl: "https://attacker.example/x" }))).toThrow();
+    // So does another path on the same host (a shared hook service tells its receivers apart by path).
+    expect(() => decryptSecret(row.alertWebhookSecret!, webhookSecretBinding({ ...row, alertWebhookUrl: "https://hooks.example.test/T000/B999/attacker" }))).toThrow();
     // The trail says where it points, not the URL (which may itself be a credential).
     const event = await db().auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, action: "tenant.alert_webhook_changed" } });
     expect(JSON.stringify(event.after)).not.toContain("secret-token");

@@ -16,9 +16,10 @@ export const acknowledgeAlert = tenantAction({
   run: async (ctx, input) => {
     const alert = await ctx.tx.alert.findFirst({ where: { id: input.alertId, tenantId: ctx.tenantId } });
     if (!alert) throw new ActionError("Not found: no such alert in this tenant.", "not_found");
-    if (alert.acknowledgedAt) throw new ActionError("This alert is already acknowledged.", "invalid");
     const at = new Date();
-    await ctx.tx.alert.update({ where: { id: alert.id, tenantId: ctx.tenantId }, data: { acknowledgedAt: at, acknowledgedBy: ctx.user.id } });
+    // Only while still open, in the one statement: two people acknowledging at once make one acknowledgement.
+    const { count } = await ctx.tx.alert.updateMany({ where: { id: alert.id, tenantId: ctx.tenantId, acknowledgedAt: null }, data: { acknowledgedAt: at, acknowledgedBy: ctx.user.id } });
+    if (count === 0) throw new ActionError("This alert is already acknowledged.", "invalid");
     await ctx.audit(ctx.tenantId, {
       action: "alert.acknowledged", resourceType: "alert", resourceId: alert.id,
       before: { acknowledgedAt: null }, after: { kind: alert.kind, title: alert.title, acknowledgedAt: at },
