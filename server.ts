@@ -6,7 +6,7 @@ import { RequestSealer } from "@/lib/audit/request-sealer";
 import { gatewayConfig, loadConfig } from "@/lib/config";
 import { bootDatabase } from "@/lib/db/boot";
 import { publishConsoleGateway } from "@/lib/endpoints/console-gateway";
-import { GATEWAY_PREFIX, createGatewayHandler } from "@/lib/gateway/handler";
+import { GATEWAY_PREFIX, METRICS_PATH, createGatewayHandler } from "@/lib/gateway/handler";
 import { JobQueue } from "@/lib/jobs/queue";
 import { AlertJobs } from "@/lib/monitoring/alerts/alert-jobs";
 import { UsageRollups } from "@/lib/monitoring/usage-rollups";
@@ -69,6 +69,11 @@ async function main() {
     settleClientAddress(req, config.trustProxy);
     if (req.url?.startsWith(GATEWAY_PREFIX)) {
       void gateway(req, res);
+      return;
+    }
+    // Prometheus scrapes the gateway's own counters here, without Next.
+    if (req.url?.split("?", 1)[0] === METRICS_PATH) {
+      gateway.metrics(req, res);
       return;
     }
     if (shared) shared.handle(req, res);

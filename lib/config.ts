@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { GatewayConfig } from "@/lib/gateway/config";
+import { otlpTracesUrl, parseOtlpHeaders } from "@/lib/monitoring/telemetry/config";
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -26,6 +27,14 @@ const envSchema = z.object({
   KEEL_TENANT_RPM: z.coerce.number().int().min(1).optional(),
   KEEL_TENANT_TPM: z.coerce.number().int().min(1).optional(),
   KEEL_CONSOLE_PROCESS: z.enum(["separate", "shared"]).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .transform((text, ctx) => parseOtlpHeaders(text) ?? (ctx.addIssue({ code: "custom", message: "must be key=value pairs, comma-separated, values percent-encoded" }), z.NEVER))
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().default("keel"),
+  KEEL_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 /** Keel's settings, read once from the environment (see the README's table). */
@@ -52,6 +61,17 @@ export type KeelConfig = {
   providerTimeoutMs: number;
   tenantRpm: number | null;
   tenantTpm: number | null;
+  /**
+   * Where the gateway's spans go (OTLP/HTTP): OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as it is, else
+   * OTEL_EXPORTER_OTLP_ENDPOINT with /v1/traces; null exports none.
+   */
+  otlpTracesUrl: string | null;
+  /** OTEL_EXPORTER_OTLP_HEADERS, parsed. */
+  otlpHeaders: Record<string, string>;
+  /** OTEL_SERVICE_NAME: the spans' service.name. */
+  otelServiceName: string;
+  /** KEEL_METRICS_TOKEN: the bearer token /api/metrics asks for; null serves no metrics. */
+  metricsToken: string | null;
   /**
    * KEEL_CONSOLE_PROCESS: `separate` runs the console (Next) in a child process of its own, so that
    * its rendering never slows the gateway; the default with DATABASE_URL. The embedded database
@@ -99,6 +119,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeelConfig {
     providerTimeoutMs: e.KEEL_PROVIDER_TIMEOUT_MS,
     tenantRpm: e.KEEL_TENANT_RPM ?? null,
     tenantTpm: e.KEEL_TENANT_TPM ?? null,
+    otlpTracesUrl: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? otlpTracesUrl(e.OTEL_EXPORTER_OTLP_ENDPOINT) : null),
+    otlpHeaders: e.OTEL_EXPORTER_OTLP_HEADERS ?? {},
+    otelServiceName: e.OTEL_SERVICE_NAME,
+    metricsToken: e.KEEL_METRICS_TOKEN ?? null,
     consoleProcess: e.KEEL_CONSOLE_PROCESS ?? (e.DATABASE_URL ? "separate" : "shared"),
     notices,
   };
@@ -116,6 +140,10 @@ export function gatewayConfig(config: KeelConfig): GatewayConfig {
     tenantRpm: config.tenantRpm,
     tenantTpm: config.tenantTpm,
     providerTimeoutMs: config.providerTimeoutMs,
+    telemetry:
+      config.otlpTracesUrl || config.metricsToken
+        ? { otlpTracesUrl: config.otlpTracesUrl, otlpHeaders: config.otlpHeaders, serviceName: config.otelServiceName, metricsToken: config.metricsToken }
+        : null,
   };
 }
 

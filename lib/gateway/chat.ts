@@ -11,6 +11,7 @@ import { respondStream } from "./steps/respond-stream";
 import { route } from "./steps/route";
 import type { ChatBody } from "./schemas";
 import { choiceChars, chatPromptChars, estimateChatUsage, readUsage, tokensForChars } from "./tokens";
+import { chatRequestFacts, describeAnswer } from "./trace-facts";
 import type { GatewayVersion } from "./endpoints";
 
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -28,6 +29,8 @@ export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMe
   const { body, inputHash, stream } = await parseChat(req, gw.config.maxBodyBytes);
   Object.assign(ex, { inputHash, stream, endpointName: body.model });
   ex.attribute(caller);
+  const traced = gw.telemetry?.tracing === true;
+  if (traced) ex.requestFacts = chatRequestFacts(body); // its span's parameters, never content
   const keepDays = caller.tenant.contentRetentionDays;
   if (keepDays) ex.content = { retentionDays: keepDays, input: chatInputText(body.messages) }; // the tenant keeps request content
   const endpoint = await findEndpoint(gw, caller, body.model);
@@ -39,7 +42,7 @@ export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMe
     const commit: Commit = (outcome) => record(gw.records, ex, outcome);
     const headers = answerHeaders(called, admission.headers);
     if (stream) {
-      await respondStream(res, called, body, headers, commit, ex.startedAt, signal, ex.content !== null);
+      await respondStream(res, called, body, headers, commit, ex.startedAt, signal, ex.content !== null, traced);
       return;
     }
     const prompt = () => tokensForChars(chatPromptChars(body));
@@ -47,6 +50,7 @@ export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMe
       maxBytes: MAX_RESPONSE_BYTES,
       meter: (json) => meter(readUsage(json.usage), () => ({ inputTokens: prompt(), outputTokens: tokensForChars(choiceChars(json.choices)) }), called.version.prices),
       output: ex.content ? chatOutputText : undefined,
+      describe: traced ? describeAnswer : undefined,
     }, headers, commit);
   } finally {
     admission.settle(ex.metered);

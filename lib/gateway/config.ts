@@ -1,3 +1,5 @@
+import type { TelemetryConfig } from "@/lib/monitoring/telemetry/config";
+
 /**
  * What one gateway needs, passed in as values: nothing in lib/gateway reads the environment, so a
  * gateway runs the same whatever started it (server.ts, a process of its own, a test). lib/config.ts
@@ -37,6 +39,8 @@ export type GatewayConfig = {
   maxBodyBytes?: number;
   /** How long close() lets in-flight requests finish before cutting them (5000). */
   closeGraceMs?: number;
+  /** Traces by OTLP and the /api/metrics counters (lib/monitoring/telemetry); null: neither, at no cost per request. */
+  telemetry?: TelemetryConfig | null;
 };
 
 export type ResolvedGatewayConfig = Required<GatewayConfig>;
@@ -61,5 +65,6 @@ export function resolveGatewayConfig(config: GatewayConfig): ResolvedGatewayConf
     redisPrefix: config.redisPrefix ?? "keel:rl",
     maxBodyBytes: config.maxBodyBytes ?? 10 * 1024 * 1024,
     closeGraceMs: config.closeGraceMs ?? 5_000,
+    telemetry: config.telemetry ?? null,
   };
 }

@@ -9,6 +9,7 @@ import { record } from "./steps/record";
 import { answerHeaders, meter, respondJson } from "./steps/respond";
 import { route } from "./steps/route";
 import { estimateEmbeddingsUsage, readUsage } from "./tokens";
+import { describeAnswer, embeddingsRequestFacts } from "./trace-facts";
 
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
@@ -22,6 +23,8 @@ export async function embeddings(gw: Gateway, ex: Exchange, req: IncomingMessage
   const { body, inputHash } = await parseEmbeddings(req, gw.config.maxBodyBytes);
   Object.assign(ex, { inputHash, endpointName: body.model });
   ex.attribute(caller);
+  const traced = gw.telemetry?.tracing === true;
+  if (traced) ex.requestFacts = embeddingsRequestFacts(body);
   const keepDays = caller.tenant.contentRetentionDays;
   if (keepDays) ex.content = { retentionDays: keepDays, input: embeddingsInputText(body.input) }; // the tenant keeps request content
   const endpoint = await findEndpoint(gw, caller, body.model);
@@ -35,6 +38,7 @@ export async function embeddings(gw: Gateway, ex: Exchange, req: IncomingMessage
       maxBytes: MAX_RESPONSE_BYTES,
       rewrite: (json) => matchEncoding(json, body.encoding_format === "base64" ? "base64" : "float"),
       meter: (json) => meter(readUsage(json.usage), () => ({ inputTokens: estimate.inputTokens, outputTokens: 0 }), called.version.prices),
+      describe: traced ? describeAnswer : undefined,
     }, answerHeaders(called, admission.headers), (outcome) => record(gw.records, ex, outcome));
   } finally {
     admission.settle(ex.metered);

@@ -5,7 +5,9 @@ import type { KeptContent } from "@/lib/privacy/content";
 import type { AttemptCounter } from "@/lib/providers/provider";
 import type { GatewayVersion } from "./endpoints";
 import type { GatewayKey } from "./keys";
+import type { Outcome } from "./steps/record";
 import type { Usage } from "./tokens";
+import type { RequestFacts } from "./trace-facts";
 
 export type Route = "chat.completions" | "embeddings" | "models" | "prompts";
 
@@ -39,6 +41,8 @@ export class Exchange {
   stream = false;
   inputHash: string | null = null;
   tenantId: string | null = null;
+  /** The tenant's slug, for telemetry's labels (the record keeps the id). */
+  tenantSlug: string | null = null;
   apiKeyId: string | null = null;
   /** The console user, for requests from Keel's own screens. */
   userId: string | null = null;
@@ -50,7 +54,14 @@ export class Exchange {
    * text. Null, the default, records the input's hash alone.
    */
   content: KeptContent | null = null;
+  /**
+   * Set by the pipeline only when the gateway traces: the request's generation parameters for its
+   * span. Null, the default, costs an untraced request nothing.
+   */
+  requestFacts: RequestFacts | null = null;
   recorded = false;
+  /** How the request ended, as the record step was told (recorded or not: telemetry reads it; never its `output`). */
+  outcome: Outcome | null = null;
 
   constructor(readonly id: string) {}
 
@@ -62,6 +73,7 @@ export class Exchange {
   /** Attributes the request to the caller: it is recorded under the key's tenant from here on. */
   attribute(key: GatewayKey): void {
     this.tenantId = key.tenantId;
+    this.tenantSlug = key.tenant.slug;
     if (key.userId) this.userId = key.userId;
     else this.apiKeyId = key.id;
   }

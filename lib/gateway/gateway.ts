@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { parseAuditKeys, publicKeysOf } from "@/lib/audit/signer";
 import { createOutboundPolicy } from "@/lib/net/outbound";
+import { createTelemetry, type Telemetry } from "@/lib/monitoring/telemetry/telemetry";
 import { closeProviders, providersFor, type Providers } from "@/lib/providers/kinds";
 import { parseMasterKeys } from "@/lib/secrets/secrets";
 import { Budget, keySpend } from "./budget";
@@ -33,6 +34,8 @@ export type Gateway = {
   redis: Redis | null;
   /** Drops cached keys, tenants, endpoints and prompts as the console changes them, on this instance and, through Redis, on the others. */
   invalidation: InvalidationLink;
+  /** Spans and metrics of finished requests; null when neither is configured. */
+  telemetry: Telemetry | null;
 };
 
 /** Builds a gateway's caches, limiters, record writer and providers from its configuration alone. */
@@ -43,6 +46,7 @@ export function createGateway(given: GatewayConfig): Gateway {
   const lookupEndpoint = createEndpointLookup(config.cacheTtlMs, parseMasterKeys(config.masterKey));
   // Served prompts are checked against their signed audit events: only the public halves are needed.
   const lookupPrompt = createPromptLookup(config.cacheTtlMs, config.auditSigningKey ? publicKeysOf(parseAuditKeys(config.auditSigningKey)) : null);
+  const records = new RecordWriter(recordInserter(config.auditSigningKey));
   return {
     config,
     auth,
@@ -51,7 +55,7 @@ export function createGateway(given: GatewayConfig): Gateway {
     limits: new Limits({ tenantRpm: config.tenantRpm, tenantTpm: config.tenantTpm, redis, prefix: config.redisPrefix }),
     budget: new Budget(config.budgetRefreshMs),
     keyBudget: new Budget(config.budgetRefreshMs, keySpend, "API key"),
-    records: new RecordWriter(recordInserter(config.auditSigningKey)),
+    records,
     providers: providersFor({
       timeoutMs: config.providerTimeoutMs,
       maxRetries: config.maxRetries,
@@ -64,6 +68,7 @@ export function createGateway(given: GatewayConfig): Gateway {
     promptFetches: new PromptFetches(),
     redis,
     invalidation: linkInvalidations({ ...auth, lookupEndpoint, lookupPrompt }, redis, invalidationChannel(config.redisPrefix)),
+    telemetry: config.telemetry ? createTelemetry(config.telemetry, { recordsPending: () => records.pending }) : null,
   };
 }
 
@@ -103,9 +108,10 @@ export async function gatewayReady(gw: Gateway, timeoutMs = 3_000): Promise<void
   await subscribed;
 }
 
-/** Writes what is pending and lets go of connections. */
+/** Writes what is pending, exports the last spans and lets go of connections. */
 export async function closeGateway(gw: Gateway): Promise<void> {
   await gw.records.flush();
+  await gw.telemetry?.close();
   await gw.lastUsed.flush();
   await gw.promptFetches.flush();
   await closeProviders(gw.providers);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { serveMetrics } from "@/lib/monitoring/telemetry/metrics-endpoint";
 import { chatCompletions } from "./chat";
 import { embeddings } from "./embeddings";
 import { GatewayError, abortedBy, apiError, sendError, toGatewayError } from "./errors";
@@ -9,20 +10,26 @@ import { requestIdFor } from "./http-body";
 import { listModels, retrieveModel } from "./models";
 import { fetchPrompt } from "./prompts";
 import type { GatewayConfig } from "./config";
+import { observe } from "./steps/observe";
 import { record } from "./steps/record";
 
 /**
  * Serves `/api/v1/*`. `ready()` waits (briefly) for shared limits to connect; `close()` lets
- * in-flight requests finish, then flushes their records.
+ * in-flight requests finish, then flushes their records and spans. `metrics` serves
+ * `/api/metrics`, this instance's counters in Prometheus's text format.
  */
 export type GatewayHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<void>) & {
   ready: () => Promise<void>;
   close: () => Promise<void>;
+  metrics: (req: IncomingMessage, res: ServerResponse) => void;
 };
 
 type Pipeline = (gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => Promise<void>;
 
 export const GATEWAY_PREFIX = "/api/v1/";
+
+/** Where Prometheus scrapes an instance: served with the gateway's counters, never by Next. */
+export const METRICS_PATH = "/api/metrics";
 
 /**
  * Keel's OpenAI-compatible gateway as a plain node:http handler: no Next.js, so it runs ahead of
@@ -47,6 +54,7 @@ export function createGatewayHandler(config: GatewayConfig): GatewayHandler {
     } finally {
       inFlight.delete(work);
     }
+    observe(gw.telemetry, ex, req.headers);
   };
 
   const settled = (ms: number) => Promise.race([Promise.allSettled([...inFlight.keys()]), sleep(ms, undefined, { ref: false })]);
@@ -59,7 +67,8 @@ export function createGatewayHandler(config: GatewayConfig): GatewayHandler {
       await closeGateway(gw);
     })());
 
-  return Object.assign(handle, { ready: () => gatewayReady(gw), close });
+  const metrics = (req: IncomingMessage, res: ServerResponse) => serveMetrics(gw.telemetry?.metrics ?? null, req, res);
+  return Object.assign(handle, { ready: () => gatewayReady(gw), close, metrics });
 }
 
 async function serve(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal, closing: boolean) {

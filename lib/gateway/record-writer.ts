@@ -27,6 +27,7 @@ export type AfterCommit = () => Promise<void>;
  */
 export class RecordWriter {
   private queue: Waiter[] = [];
+  private writing = 0;
   private busy = false;
   private drained: (() => void)[] = [];
 
@@ -47,6 +48,11 @@ export class RecordWriter {
     });
   }
 
+  /** Records not yet committed: queued, and in the batch being written. */
+  get pending(): number {
+    return this.queue.length + this.writing;
+  }
+
   /** Resolves when every record queued so far has been written (or has failed). */
   flush(): Promise<void> {
     if (!this.busy && this.queue.length === 0) return Promise.resolve();
@@ -56,6 +62,7 @@ export class RecordWriter {
   private async drain() {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
+      this.writing = batch.length;
       let after: AfterCommit | void = undefined;
       try {
         after = await this.insert(batch.map((w) => w.row));
@@ -64,6 +71,7 @@ export class RecordWriter {
         console.error(`[gateway] could not write ${batch.length} request record(s):`, error);
         for (const w of batch) w.reject(error);
       }
+      this.writing = 0;
       // Content waits for no response: the records are what a response waits for.
       if (after) await after().catch((error: unknown) => console.error("[gateway] storing request content failed:", error));
       // A big batch means load: let the next one gather a moment longer. Each INSERT costs the

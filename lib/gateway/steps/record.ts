@@ -2,12 +2,14 @@ import { storedContent, type CapturedText, type StoredContent } from "@/lib/priv
 import { apiError } from "../errors";
 import type { Exchange, Metered } from "../exchange";
 import type { RecordWriter, RequestRecordRow } from "../record-writer";
+import type { AnswerFacts } from "../trace-facts";
 
 /**
  * How the request ended, as its record says, and what it used when it got as far as a provider's
- * answer; `output`, the answer's text, only when the tenant keeps request content.
+ * answer; `output`, the answer's text, only when the tenant keeps request content; `answer`, what
+ * a trace says of the answer, only when the gateway traces.
  */
-export type Outcome = { status: number; errorCode: string | null; metered?: Metered; output?: CapturedText | null };
+export type Outcome = { status: number; errorCode: string | null; metered?: Metered; output?: CapturedText | null; answer?: AnswerFacts | null };
 
 /** Records the request with this outcome (the respond step's way to reach the record step). */
 export type Commit = (outcome: Outcome) => Promise<void>;
@@ -19,10 +21,13 @@ export const OK: Outcome = { status: 200, errorCode: null };
  * reached a tenant (bad body, bad key) have nothing to attribute them to and are not recorded; a
  * request is recorded once, whichever path gets here first. A failed write becomes a 500 the
  * caller sees instead of an answer Keel did not record: the respond step calls this before the
- * answer's last bytes leave (a stream's `[DONE]`).
+ * answer's last bytes leave (a stream's `[DONE]`). The exchange keeps the outcome, recorded or
+ * not, for the gateway's telemetry to read once the response is done.
  */
 export async function record(records: RecordWriter, ex: Exchange, outcome: Outcome): Promise<void> {
-  if (ex.recorded || !ex.tenantId || !ex.route) return;
+  if (ex.recorded) return;
+  ex.outcome = outcome;
+  if (!ex.tenantId || !ex.route) return;
   ex.recorded = true;
   if (outcome.metered) ex.metered = outcome.metered;
   const { usage, tokensEstimated, costUsd, ttftMs } = ex.metered;
@@ -53,6 +58,7 @@ export async function record(records: RecordWriter, ex: Exchange, outcome: Outco
   try {
     await records.write(row);
   } catch {
+    ex.outcome = { ...outcome, status: 500, errorCode: "record_failed" };
     throw apiError(500, "record_failed", `Keel could not record this request, so it withholds the answer (request id ${ex.id}). Please retry.`);
   }
 }

@@ -7,6 +7,7 @@ import type { Metered } from "../exchange";
 import type { ChatBody } from "../schemas";
 import { SSE_EVENT_TOO_LARGE, SseSplitter, type SseEvent } from "../sse";
 import { chatPromptChars, choiceChars, readUsage, tokensForChars, type Usage } from "../tokens";
+import { noteChunk, type AnswerFacts } from "../trace-facts";
 import type { Called } from "./call";
 import type { Commit } from "./record";
 import { meter, type AnswerHeaders } from "./respond";
@@ -16,7 +17,8 @@ import { meter, type AnswerHeaders } from "./respond";
  * token), the end marker and any error the provider sent. It holds back `[DONE]`, which the
  * gateway sends only once the request record is durable, and drops the usage chunk the gateway
  * asked for on its own when the caller did not. Asked to (`capture`, for tenants that keep request
- * content), it also keeps the answer's text, bounded (lib/privacy/content.ts).
+ * content), it also keeps the answer's text, bounded (lib/privacy/content.ts); asked to `describe`
+ * (the gateway traces), the answer's id, model and finish reasons.
  */
 export class ChatStreamTap {
   usage: Usage | null = null;
@@ -26,10 +28,13 @@ export class ChatStreamTap {
   providerError: { message?: unknown } | null = null;
   /** The answer's text so far, when asked to keep it. */
   readonly text: StreamCapture | null;
+  /** What the request's span says of the answer, when asked for. */
+  readonly facts: AnswerFacts | null;
   private readonly splitter = new SseSplitter();
 
-  constructor(private readonly callerWantsUsage: boolean, capture = false) {
+  constructor(private readonly callerWantsUsage: boolean, capture = false, describe = false) {
     this.text = capture ? new StreamCapture() : null;
+    this.facts = describe ? {} : null;
   }
 
   /** The text to send the caller for this chunk of the provider's stream. */
@@ -61,6 +66,7 @@ export class ChatStreamTap {
       return `${event.raw}\n\n`;
     }
     if (chunk?.error) this.providerError = chunk.error as { message?: unknown };
+    if (this.facts && chunk) noteChunk(this.facts, chunk);
     const chars = choiceChars(chunk.choices);
     this.outputChars += chars;
     if (chars > 0 && this.text) this.text.add(chunk.choices);
@@ -82,7 +88,8 @@ export class ChatStreamTap {
  * behind it. The record is written before the final `data: [DONE]`; a stream that breaks or ends
  * without `[DONE]` reaches the caller as an error event followed by a reset connection, never as a
  * clean ending, and is recorded as failed. With `keepOutput` (the tenant keeps request content)
- * the record gets the answer's text too, as far as it came.
+ * the record gets the answer's text too, as far as it came; with `describe` (the gateway traces)
+ * the outcome carries the answer's facts for its span.
  */
 export async function respondStream(
   res: ServerResponse,
@@ -93,9 +100,10 @@ export async function respondStream(
   startedAt: number,
   signal: AbortSignal,
   keepOutput = false,
+  describe = false,
 ): Promise<Metered> {
   const { response, version } = called;
-  const tap = new ChatStreamTap(body.stream_options?.include_usage === true, keepOutput);
+  const tap = new ChatStreamTap(body.stream_options?.include_usage === true, keepOutput, describe);
   res.writeHead(200, {
     ...headers,
     "content-type": "text/event-stream; charset=utf-8",
@@ -133,16 +141,17 @@ export async function respondStream(
   );
 
   const output = tap.text ? tap.text.done() : null;
+  const answer = tap.facts;
   if (!failure) {
     try {
-      await commit({ status: 200, errorCode: null, metered, output });
+      await commit({ status: 200, errorCode: null, metered, output, answer });
       res.end("data: [DONE]\n\n");
       return metered;
     } catch (error) {
       failure = error as GatewayError;
     }
   }
-  await commit({ status: failure.status, errorCode: failure.code, metered, output }).catch(() => {});
+  await commit({ status: failure.status, errorCode: failure.code, metered, output, answer }).catch(() => {});
   // The provider's own error event already reached the caller; otherwise say what happened.
   const notice = tap.providerError || failure.status === 499 ? "" : `data: ${JSON.stringify(failure)}\n\n`;
   abort(res, notice);

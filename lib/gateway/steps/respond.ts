@@ -5,6 +5,7 @@ import { sendJson } from "../errors";
 import type { Metered } from "../exchange";
 import { parseProviderJson } from "../json";
 import { MAX_RECORDED_COST_USD, costUsd, type Prices, type Usage } from "../tokens";
+import type { AnswerFacts } from "../trace-facts";
 import type { Called } from "./call";
 import type { Commit } from "./record";
 
@@ -35,6 +36,8 @@ export type JsonAnswer = {
   rewrite?: (json: Record<string, unknown>) => boolean;
   /** The answer's text for the record to keep; given only for tenants that keep request content. */
   output?: (json: Record<string, unknown>) => CapturedText;
+  /** What the request's span says of the answer; given only when the gateway traces. */
+  describe?: (json: Record<string, unknown>) => AnswerFacts;
 };
 
 /**
@@ -47,7 +50,7 @@ export async function respondJson(res: ServerResponse, called: Called, answer: J
   const json = parseProviderJson(raw);
   const rewritten = answer.rewrite?.(json) ?? false;
   const metered = answer.meter(json);
-  await commit({ status: 200, errorCode: null, metered, output: answer.output ? answer.output(json) : null });
+  await commit({ status: 200, errorCode: null, metered, output: answer.output ? answer.output(json) : null, answer: answer.describe?.(json) });
   sendJson(res, 200, rewritten ? JSON.stringify(json) : raw, headers);
   return metered;
 }
