@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import pg from "pg";
 import type { PrismaClient } from "@/lib/db/client";
 import { canReadActivity, commitWatermarkSql } from "@/lib/db/commit-watermark";
+import { inTransaction } from "@/lib/db/transaction";
 import { legacyUntilSql } from "./legacy";
 import { isoMicros, rawQuery, readRecordsById, type RecordCursor } from "./record-rows";
 import { prepareAuditEvent, type AuditActor } from "./record";
@@ -55,21 +56,7 @@ export async function sealTenantRequests(pool: pg.Pool, tenantId: string, opts: 
   const marginMs = opts.marginMs ?? 1000;
   const stallLimitMs = opts.stallLimitMs ?? 5 * 60_000;
   activityReadable ??= await canReadActivity(pool);
-  const client = await pool.connect();
-  let failed: unknown = null;
-  try {
-    await client.query("BEGIN");
-    const seal = await sealIn(client, tenantId, batchSize, marginMs, stallLimitMs, opts.leaves);
-    await client.query("COMMIT");
-    return seal;
-  } catch (error) {
-    failed = error;
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    // A statement's error leaves the connection usable; a broken connection is thrown away.
-    client.release(failed && !(failed instanceof pg.DatabaseError) ? (failed as Error) : undefined);
-  }
+  return inTransaction(pool, (client) => sealIn(client, tenantId, batchSize, marginMs, stallLimitMs, opts.leaves));
 }
 
 async function sealIn(

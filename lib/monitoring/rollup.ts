@@ -1,6 +1,7 @@
-import pg from "pg";
+import type pg from "pg";
 import { isoMicros } from "@/lib/audit/record-rows";
 import { canReadActivity, commitWatermarkSql } from "@/lib/db/commit-watermark";
+import { inTransaction } from "@/lib/db/transaction";
 import { addValue, histogramLiteral } from "./histogram";
 import { fromUnits, toUnits } from "./money";
 
@@ -47,20 +48,7 @@ type Cell = {
  */
 export async function rollupTenant(pool: pg.Pool, tenantId: string, opts: RollupOptions = {}): Promise<RollupBatch | null> {
   activityReadable ??= await canReadActivity(pool);
-  const client = await pool.connect();
-  let failed: unknown = null;
-  try {
-    await client.query("BEGIN");
-    const batch = await rollupIn(client, tenantId, opts);
-    await client.query("COMMIT");
-    return batch;
-  } catch (error) {
-    failed = error;
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release(failed && !(failed instanceof pg.DatabaseError) ? (failed as Error) : undefined);
-  }
+  return inTransaction(pool, (client) => rollupIn(client, tenantId, opts));
 }
 
 async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOptions): Promise<RollupBatch | null> {

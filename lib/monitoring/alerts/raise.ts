@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { inTransaction } from "@/lib/db/transaction";
 import type { JobQueue } from "@/lib/jobs/queue";
 import type { NewAlert } from "./evaluate";
 
@@ -11,10 +12,7 @@ export const DELIVER_JOB = "alerts.deliver";
  */
 export async function raiseAlerts(pool: pg.Pool, queue: JobQueue, tenantId: string, alerts: NewAlert[]): Promise<string[]> {
   if (alerts.length === 0) return [];
-  const client = await pool.connect();
-  let failed: unknown = null;
-  try {
-    await client.query("BEGIN");
+  return inTransaction(pool, async (client) => {
     const created: string[] = [];
     const { rows: [tenant] } = await client.query<{ url: string | null }>(`SELECT "alertWebhookUrl" AS "url" FROM "Tenant" WHERE "id" = $1`, [tenantId]);
     for (const a of alerts) {
@@ -28,15 +26,8 @@ export async function raiseAlerts(pool: pg.Pool, queue: JobQueue, tenantId: stri
       created.push(rows[0].id);
       if (tenant?.url) await queueDelivery(client, queue, tenantId, rows[0].id, tenant.url);
     }
-    await client.query("COMMIT");
     return created;
-  } catch (error) {
-    failed = error;
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release(failed && !(failed instanceof pg.DatabaseError) ? (failed as Error) : undefined);
-  }
+  });
 }
 
 /** A delivery row and its job, in the caller's transaction. */
