@@ -9,6 +9,8 @@ import { publishConsoleGateway } from "@/lib/endpoints/console-gateway";
 import { GATEWAY_PREFIX, METRICS_PATH, createGatewayHandler } from "@/lib/gateway/handler";
 import { JobQueue } from "@/lib/jobs/queue";
 import { AlertJobs } from "@/lib/monitoring/alerts/alert-jobs";
+import { InputSampler } from "@/lib/monitoring/drift/inputs";
+import { BuiltinEmbeddingModel } from "@/lib/providers/builtin/embedding-model";
 import { UsageRollups } from "@/lib/monitoring/usage-rollups";
 import { createOutboundPolicy } from "@/lib/net/outbound";
 import { settleClientAddress } from "@/lib/net/client-address";
@@ -63,6 +65,11 @@ async function main() {
   // Budget and spend alerts, delivered in the console and to tenants' webhooks (through the outbound-URL policy).
   const alerts = new AlertJobs(booted.database, jobs, createOutboundPolicy(config.outboundAllow));
   await alerts.start();
+  // Input drift: a few inputs per version, from the content tenants keep, embedded by the built-in
+  // model in a queue of its own (the gateway's callers never wait behind it), every 5 minutes.
+  const sampleEmbedder = new BuiltinEmbeddingModel();
+  const sampler = new InputSampler(booted.database, jobs, async (texts) => (await sampleEmbedder.embed(texts, AbortSignal.timeout(120_000))).vectors);
+  await sampler.start();
 
   const server = http.createServer((req, res) => {
     // Audit events and throttles use the caller's address: only a trusted proxy may say what it is.
@@ -132,6 +139,7 @@ async function main() {
     await purger.stop();
     await rollups.stop();
     await alerts.stop();
+    await sampler.stop();
     await jobs.stop();
     server.closeAllConnections();
     await child?.close();

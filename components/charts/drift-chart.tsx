@@ -5,7 +5,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 const day = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
 
 /** A version's daily PSI against its reference, with the threshold past which a shift is major. */
-export function DriftChart({ points, threshold }: { points: { t: number; outputs: number | null; latency: number | null }[]; threshold: number }) {
+export function DriftChart({ points, threshold }: { points: { t: number; outputs: number | null; latency: number | null; finishes: number | null }[]; threshold: number }) {
   return (
     <div className="h-56" data-testid="chart-drift">
       <ResponsiveContainer width="100%" height="100%" minWidth={0}>
@@ -18,6 +18,7 @@ export function DriftChart({ points, threshold }: { points: { t: number; outputs
           <ReferenceLine y={threshold} stroke="var(--destructive)" strokeDasharray="4 4" label={{ value: `PSI ${threshold}`, fontSize: 11, fill: "var(--destructive)", position: "insideTopRight" }} />
           <Line dataKey="outputs" name="Output length PSI" stroke="var(--primary)" dot isAnimationActive={false} connectNulls={false} />
           <Line dataKey="latency" name="Latency PSI" stroke="var(--success)" dot isAnimationActive={false} connectNulls={false} />
+          <Line dataKey="finishes" name="Finish reasons PSI" stroke="var(--warning)" dot isAnimationActive={false} connectNulls={false} />
         </LineChart>
       </ResponsiveContainer>
     </div>

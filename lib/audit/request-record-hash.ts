@@ -10,7 +10,7 @@ import { parseAuditKeys } from "./signer";
 export const RECORD_FIELDS = [
   "id", "tenantId", "apiKeyId", "userId", "endpointId", "endpointName", "modelVersionId", "route", "stream",
   "inputHash", "inputTokens", "outputTokens", "tokensEstimated", "costUsd", "latencyMs", "ttftMs", "status",
-  "errorCode", "attempts", "createdAt",
+  "errorCode", "attempts", "createdAt", "finishReason",
 ] as const;
 
 /** A record with every canonical field present and in its stored form. */
@@ -36,6 +36,8 @@ export type CanonicalRecord = {
   attempts: number;
   /** ISO 8601 with milliseconds, as Date.prototype.toISOString gives it. */
   createdAt: string;
+  /** Absent or null in records written before Keel kept it (and in any without an answer). */
+  finishReason?: string | null;
 };
 
 const FIXED_8 = /^-?\d+\.\d{8}$/;
@@ -48,16 +50,21 @@ export function costText(value: unknown): string {
   return /^-0\.0{8}$/.test(text) ? "0.00000000" : text;
 }
 
-/** The canonical string: a version tag and a JSON array of the fields in RECORD_FIELDS order. */
+/**
+ * The canonical string: a version tag and a JSON array of the fields in RECORD_FIELDS order. A
+ * record without a finish reason keeps the first form ("rr1", the fields before it), so records
+ * written before Keel kept one verify as they always did; one with it is "rr2". Clearing a stored
+ * finish reason changes the form, and so breaks the MAC, as changing any other field does.
+ */
 export function canonicalRecord(r: CanonicalRecord): string {
-  return (
-    "rr1" +
-    JSON.stringify([
-      r.id, r.tenantId, r.apiKeyId, r.userId, r.endpointId, r.endpointName, r.modelVersionId, r.route, r.stream,
-      r.inputHash, r.inputTokens, r.outputTokens, r.tokensEstimated, r.costUsd, r.latencyMs, r.ttftMs, r.status,
-      r.errorCode, r.attempts, r.createdAt,
-    ])
-  );
+  const fields: unknown[] = [
+    r.id, r.tenantId, r.apiKeyId, r.userId, r.endpointId, r.endpointName, r.modelVersionId, r.route, r.stream,
+    r.inputHash, r.inputTokens, r.outputTokens, r.tokensEstimated, r.costUsd, r.latencyMs, r.ttftMs, r.status,
+    r.errorCode, r.attempts, r.createdAt,
+  ];
+  if (r.finishReason == null) return "rr1" + JSON.stringify(fields);
+  fields.push(r.finishReason);
+  return "rr2" + JSON.stringify(fields);
 }
 
 /**

@@ -11,6 +11,7 @@ import { respondStream } from "./steps/respond-stream";
 import { route } from "./steps/route";
 import type { ChatBody } from "./schemas";
 import { choiceChars, chatPromptChars, estimateChatUsage, readUsage, tokensForChars } from "./tokens";
+import { finishReasonOf } from "./finish-reason";
 import { chatRequestFacts, describeAnswer } from "./trace-facts";
 import type { GatewayVersion } from "./endpoints";
 
@@ -51,6 +52,7 @@ export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMe
       meter: (json) => meter(readUsage(json.usage), () => ({ inputTokens: prompt(), outputTokens: tokensForChars(choiceChars(json.choices)) }), called.version.prices),
       output: ex.content ? chatOutputText : undefined,
       describe: traced ? describeAnswer : undefined,
+      finish: (json) => finishReasonOf(json.choices),
     }, headers, commit);
   } finally {
     admission.settle(ex.metered);

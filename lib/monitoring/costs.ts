@@ -2,9 +2,11 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { costWindow, type CostGroup, type CostRange } from "./cost-ranges";
 import { fromUnits, toUnits } from "./money";
+import { TAIL_LIMIT, tailRecordsSql } from "./tail";
 
 export type CostRow = { id: string; name: string; requests: number; inputTokens: number; outputTokens: number; cost: string };
-export type CostReport = { from: number; to: number; rows: CostRow[]; total: CostRow; days: { t: number; cost: number }[] };
+/** `complete` is false while the rollups are far behind (a first start on a long history): the figures are short. */
+export type CostReport = { from: number; to: number; rows: CostRow[]; total: CostRow; days: { t: number; cost: number }[]; complete: boolean };
 
 /** For each grouping: its id in a rollup row (`u`, with the key `k` joined), the rows that hold it, and its id in a record (`r`). */
 const GROUPINGS: Record<CostGroup, { rollup: string; where: string; record: string; recordWhere: string }> = {
@@ -17,7 +19,7 @@ const GROUPINGS: Record<CostGroup, { rollup: string; where: string; record: stri
 };
 const TENANT_ROWS = `u."endpointId" = '' AND u."apiKeyId" = '' AND u."userId" = ''`;
 
-type Part = { kind: "group" | "total" | "day"; id: string; requests: number; inputTokens: number; outputTokens: number; cost: string };
+type Part = { kind: "group" | "total" | "day"; id: string; requests: number; inputTokens: number; outputTokens: number; cost: string; tail: number };
 
 /**
  * Spend of a window grouped one way, exact to the 1e-8 dollar, with the window's total and its
@@ -30,26 +32,23 @@ export async function costReport(ctx: { tenantId: string }, range: CostRange, gr
   const { from, to } = costWindow(range, now);
   const g = GROUPINGS[group];
   const rollups = (kind: string, id: string, where: string) =>
-    `SELECT '${kind}' AS "kind", ${id} AS "id", u."requests"::int8 AS n, u."inputTokens" AS it, u."outputTokens" AS ot, u."costUsd" AS cost
+    `SELECT '${kind}' AS "kind", ${id} AS "id", u."requests"::int8 AS n, u."inputTokens" AS it, u."outputTokens" AS ot, u."costUsd" AS cost, 0 AS tail
      FROM "UsageRollup" u LEFT JOIN "ApiKey" k ON k."id" = u."apiKeyId" AND k."tenantId" = u."tenantId"
      WHERE u."tenantId" = $1 AND u."grain" = 'DAY' AND u."bucket" >= $2 AND u."bucket" < $3 AND ${where}`;
   const records = (kind: string, id: string, where: string) =>
-    `SELECT '${kind}', ${id}, 1::int8, r."inputTokens"::int8, r."outputTokens"::int8, r."costUsd"
+    `SELECT '${kind}', ${id}, 1::int8, r."inputTokens"::int8, r."outputTokens"::int8, r."costUsd", 1
      FROM tail r LEFT JOIN "ApiKey" k ON k."id" = r."apiKeyId" AND k."tenantId" = r."tenantId" WHERE ${where}`;
   const parts = await db().$queryRawUnsafe<Part[]>(
-    `WITH c AS (SELECT "lastInsertedAt", "lastId" FROM "RollupCursor" WHERE "tenantId" = $1),
-     tail AS MATERIALIZED (
-       SELECT * FROM "RequestRecord" r
-       WHERE r."tenantId" = $1 AND (r."insertedAt", r."id") > (coalesce((SELECT "lastInsertedAt" FROM c), '-infinity'::timestamptz), coalesce((SELECT "lastId" FROM c), ''))
-         AND r."createdAt" >= $2 AND r."createdAt" < $3),
+    `WITH tail AS MATERIALIZED (${tailRecordsSql(`r.*`, `r."createdAt" >= $2 AND r."createdAt" < $3`, TAIL_LIMIT)}),
      parts AS (
        ${rollups("group", g.rollup, g.where)} UNION ALL ${records("group", g.record, g.recordWhere)}
        UNION ALL ${rollups("total", "''", TENANT_ROWS)} UNION ALL ${records("total", "''", "true")}
        UNION ALL ${rollups("day", GROUPINGS.day.rollup, TENANT_ROWS)} UNION ALL ${records("day", GROUPINGS.day.record, "true")})
-     SELECT "kind", "id", sum(n)::float8 AS "requests", sum(it)::float8 AS "inputTokens", sum(ot)::float8 AS "outputTokens", sum(cost)::text AS "cost"
+     SELECT "kind", "id", sum(n)::float8 AS "requests", sum(it)::float8 AS "inputTokens", sum(ot)::float8 AS "outputTokens", sum(cost)::text AS "cost", sum(tail)::float8 AS "tail"
      FROM parts GROUP BY 1, 2`,
     ctx.tenantId, new Date(from), new Date(to),
   );
+  const complete = (parts.find((p) => p.kind === "total")?.tail ?? 0) < TAIL_LIMIT;
   const total: CostRow = { id: "", name: "Total", requests: 0, inputTokens: 0, outputTokens: 0, cost: "0.00000000", ...parts.find((p) => p.kind === "total") };
   total.name = "Total";
   const groups = parts.filter((p) => p.kind === "group");
@@ -66,7 +65,7 @@ export async function costReport(ctx: { tenantId: string }, range: CostRange, gr
   const byDay = new Map(parts.filter((p) => p.kind === "day").map((p) => [p.id, Number(p.cost)]));
   const days: { t: number; cost: number }[] = [];
   for (let t = from; t < to; t += 86_400_000) days.push({ t, cost: byDay.get(new Date(t).toISOString().slice(0, 10)) ?? 0 });
-  return { from, to, rows, total: { ...total, cost: fromUnits(toUnits(total.cost)) }, days };
+  return { from, to, rows, total: { ...total, cost: fromUnits(toUnits(total.cost)) }, days, complete };
 }
 
 /** Display names for a grouping's ids, looked up in the tenant only. */

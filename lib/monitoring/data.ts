@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { addValue, mergeInto, quantile } from "./histogram";
 import { fromUnits, toUnits } from "./money";
 import { rangeWindow, type RangeKey } from "./ranges";
+import { TAIL_LIMIT, tailRecordsSql } from "./tail";
 
 /** Whose traffic a series shows: the tenant's, one endpoint's (or one of its versions'), or one key's. */
 export type UsageFilter = { endpointId?: string; versionId?: string; apiKeyId?: string };
@@ -22,8 +23,6 @@ type Row = {
 };
 type Bucket = { requests: number; errors: number; inputTokens: number; outputTokens: number; cost: bigint; latency: number[]; ttft: number[] };
 
-/** Records newer than the rollups that a series adds itself, at most; past it the series says it is incomplete. */
-const TAIL_LIMIT = 20_000;
 
 /**
  * The series of a range, one point per step (empty steps as zeros) and the range's totals, whose
@@ -40,22 +39,20 @@ export async function usageSeries(ctx: { tenantId: string }, range: RangeKey, fi
   const [endpointId, versionId, apiKeyId] = filter.apiKeyId ? ["", "", filter.apiKeyId] : [filter.endpointId ?? "", filter.endpointId ? (filter.versionId ?? "") : "", ""];
   const bin = (column: string) => `(extract(epoch FROM date_bin(make_interval(secs => $7::float8 / 1000), ${column}, '2000-01-01T00:00:00Z'::timestamptz)) * 1000)::float8`;
   const rows = await db().$queryRawUnsafe<Row[]>(
-    `WITH c AS (SELECT "lastInsertedAt", "lastId" FROM "RollupCursor" WHERE "tenantId" = $1)
-     SELECT 'rollup' AS "kind", ${bin(`"bucket"`)} AS "t", "requests"::float8 AS "requests", "errors"::float8 AS "errors",
+    `SELECT 'rollup' AS "kind", ${bin(`"bucket"`)} AS "t", "requests"::float8 AS "requests", "errors"::float8 AS "errors",
             "errorCodes" AS "codes", "inputTokens"::float8 AS "inputTokens", "outputTokens"::float8 AS "outputTokens",
             "costUsd"::text AS "cost", "latency", "ttft"
      FROM "UsageRollup"
      WHERE "tenantId" = $1 AND "endpointId" = $2 AND "versionId" = $3 AND "apiKeyId" = $4 AND "userId" = '' AND "grain" = $8::"RollupGrain"
        AND "bucket" >= $5 AND "bucket" < $6
      UNION ALL
-     (SELECT 'record', ${bin(`r."createdAt"`)}, 1, CASE WHEN r."status" >= 400 THEN 1 ELSE 0 END,
-            CASE WHEN r."status" >= 400 THEN jsonb_build_object(coalesce(r."errorCode", 'http_' || r."status"), 1) END,
-            r."inputTokens", r."outputTokens", r."costUsd"::text, ARRAY[r."latencyMs"::int8], CASE WHEN r."ttftMs" IS NULL THEN NULL ELSE ARRAY[r."ttftMs"::int8] END
-      FROM "RequestRecord" r
-      WHERE r."tenantId" = $1 AND (r."insertedAt", r."id") > (coalesce((SELECT "lastInsertedAt" FROM c), '-infinity'::timestamptz), coalesce((SELECT "lastId" FROM c), ''))
-        AND r."createdAt" >= $5 AND r."createdAt" < $6
-        AND ($2 = '' OR r."endpointId" = $2) AND ($3 = '' OR r."modelVersionId" = $3) AND ($4 = '' OR r."apiKeyId" = $4)
-      LIMIT ${TAIL_LIMIT})`,
+     (${tailRecordsSql(
+       `'record', ${bin(`r."createdAt"`)}, 1, CASE WHEN r."status" >= 400 THEN 1 ELSE 0 END,
+        CASE WHEN r."status" >= 400 THEN jsonb_build_object(coalesce(r."errorCode", 'http_' || r."status"), 1) END,
+        r."inputTokens", r."outputTokens", r."costUsd"::text, ARRAY[r."latencyMs"::int8], CASE WHEN r."ttftMs" IS NULL THEN NULL ELSE ARRAY[r."ttftMs"::int8] END`,
+       `r."createdAt" >= $5 AND r."createdAt" < $6 AND ($2 = '' OR r."endpointId" = $2) AND ($3 = '' OR r."modelVersionId" = $3) AND ($4 = '' OR r."apiKeyId" = $4)`,
+       TAIL_LIMIT,
+     )})`,
     ctx.tenantId, endpointId, versionId, apiKeyId, new Date(from), new Date(to), stepMs, grain,
   );
   const buckets = new Map<number, Bucket>();

@@ -26,17 +26,18 @@ const GRAINS = [
   ["DAY", 86_400_000],
 ] as const;
 export const MINUTE_RETENTION_MS = 48 * 3_600_000;
-/** Error codes a rollup row keeps by name; the rest count as "other". */
-const MAX_ERROR_CODES = 32;
+/** Error codes (and finish reasons) a rollup row keeps by name; the rest count as "other". */
+const MAX_COUNTED_NAMES = 32;
 let activityReadable: boolean | undefined;
 
 type RecordRow = {
   id: string; insertedAt: string; at: number; endpointId: string | null; versionId: string | null; apiKeyId: string | null; userId: string | null;
   status: number; errorCode: string | null; inputTokens: number; outputTokens: number; cost: string; latencyMs: number; ttftMs: number | null;
+  finishReason: string | null;
 };
 type Cell = {
   endpointId: string; versionId: string; apiKeyId: string; userId: string; grain: string; bucket: number;
-  requests: number; errors: number; codes: Record<string, number>; inputTokens: number; outputTokens: number; cost: bigint; latency: number[]; ttft: number[]; outputs: number[];
+  requests: number; errors: number; codes: Record<string, number>; finishes: Record<string, number>; inputTokens: number; outputTokens: number; cost: bigint; latency: number[]; ttft: number[]; outputs: number[];
 };
 
 /**
@@ -63,14 +64,16 @@ async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOpt
     [tenantId, opts.marginMs ?? 1000, ...(activityReadable ? [opts.stallLimitMs ?? 5 * 60_000] : [])],
   );
   if (!cursor) return null;
-  // A later statement, so a fresh snapshot: every record below the watermark has committed.
+  // A later statement, so a fresh snapshot: every record below the watermark has committed. The
+  // order names the table's columns: the bare names would sort by the text aliases, which no index
+  // holds, so every record after the cursor would be read and sorted for each batch.
   const records = await query<RecordRow>("keel_rollup_records",
     `SELECT "id", ${isoMicros(`"insertedAt"`)} AS "insertedAt", (extract(epoch FROM "createdAt") * 1000)::float8 AS "at",
             "endpointId", "modelVersionId" AS "versionId", "apiKeyId", "userId", "status", "errorCode", "inputTokens", "outputTokens",
-            "costUsd"::text AS "cost", "latencyMs", "ttftMs"
+            "costUsd"::text AS "cost", "latencyMs", "ttftMs", "finishReason"
      FROM "RequestRecord"
      WHERE "tenantId" = $1 AND ("insertedAt", "id") > ($2::timestamptz, $3) AND "insertedAt" < $4::timestamptz
-     ORDER BY "insertedAt", "id" LIMIT $5`,
+     ORDER BY "RequestRecord"."insertedAt", "RequestRecord"."id" LIMIT $5`,
     [tenantId, cursor.lastInsertedAt, cursor.lastId, cursor.w, opts.batchSize ?? 2000],
   );
   if (records.length === 0) return null;
@@ -80,6 +83,7 @@ async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOpt
     cells.map((c) => new Date(c.bucket).toISOString()), cells.map((c) => c.requests), cells.map((c) => c.errors),
     cells.map((c) => JSON.stringify(c.codes)), cells.map((c) => c.inputTokens), cells.map((c) => c.outputTokens),
     cells.map((c) => fromUnits(c.cost)), cells.map((c) => histogramLiteral(c.latency)), cells.map((c) => histogramLiteral(c.ttft)), cells.map((c) => histogramLiteral(c.outputs)),
+    cells.map((c) => JSON.stringify(c.finishes)),
   ]);
   const last = records[records.length - 1];
   await query("keel_rollup_cursor_move",
@@ -91,10 +95,10 @@ async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOpt
 
 const UPSERT_SQL = `
   INSERT INTO "UsageRollup" ("tenantId", "endpointId", "versionId", "apiKeyId", "userId", "grain", "bucket", "requests", "errors", "errorCodes",
-                             "inputTokens", "outputTokens", "costUsd", "latency", "ttft", "outputs")
-  SELECT $1, e, v, k, u, g::"RollupGrain", b, n, err, codes::jsonb, it, ot, cost::numeric, lat::int8[], ttft::int8[], outs::int8[]
+                             "inputTokens", "outputTokens", "costUsd", "latency", "ttft", "outputs", "finishReasons")
+  SELECT $1, e, v, k, u, g::"RollupGrain", b, n, err, codes::jsonb, it, ot, cost::numeric, lat::int8[], ttft::int8[], outs::int8[], fin::jsonb
   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::int[], $10::text[], $11::int8[], $12::int8[],
-              $13::text[], $14::text[], $15::text[], $16::text[]) AS r(e, v, k, u, g, b, n, err, codes, it, ot, cost, lat, ttft, outs)
+              $13::text[], $14::text[], $15::text[], $16::text[], $17::text[]) AS r(e, v, k, u, g, b, n, err, codes, it, ot, cost, lat, ttft, outs, fin)
   ON CONFLICT ("tenantId", "endpointId", "versionId", "apiKeyId", "userId", "grain", "bucket") DO UPDATE SET
     "requests" = "UsageRollup"."requests" + EXCLUDED."requests",
     "errors" = "UsageRollup"."errors" + EXCLUDED."errors",
@@ -104,7 +108,8 @@ const UPSERT_SQL = `
     "costUsd" = "UsageRollup"."costUsd" + EXCLUDED."costUsd",
     "latency" = keel_hist_add("UsageRollup"."latency", EXCLUDED."latency"),
     "ttft" = keel_hist_add("UsageRollup"."ttft", EXCLUDED."ttft"),
-    "outputs" = keel_hist_add("UsageRollup"."outputs", EXCLUDED."outputs")`;
+    "outputs" = keel_hist_add("UsageRollup"."outputs", EXCLUDED."outputs"),
+    "finishReasons" = keel_counts_add("UsageRollup"."finishReasons", EXCLUDED."finishReasons")`;
 
 /**
  * The batch's sums per grain, bucket and grouping. Each record counts once in each grouping that
@@ -128,16 +133,15 @@ function sumRecords(records: readonly RecordRow[], minuteCutoff: number): Cell[]
         const key = `${grain}|${bucket}|${endpointId}|${versionId}|${apiKeyId}|${userId}`;
         let c = cells.get(key);
         if (!c) {
-          c = { endpointId, versionId, apiKeyId, userId, grain, bucket, requests: 0, errors: 0, codes: {}, inputTokens: 0, outputTokens: 0, cost: 0n, latency: [], ttft: [], outputs: [] };
+          c = { endpointId, versionId, apiKeyId, userId, grain, bucket, requests: 0, errors: 0, codes: {}, finishes: {}, inputTokens: 0, outputTokens: 0, cost: 0n, latency: [], ttft: [], outputs: [] };
           cells.set(key, c);
         }
         c.requests += 1;
         if (code) {
           c.errors += 1;
-          // Bounded as the database bounds them (keel_counts_add): providers choose their own codes.
-          const named = code in c.codes || Object.keys(c.codes).length < MAX_ERROR_CODES ? code : "other";
-          c.codes[named] = (c.codes[named] ?? 0) + 1;
+          countBounded(c.codes, code);
         }
+        if (r.finishReason) countBounded(c.finishes, r.finishReason);
         c.inputTokens += r.inputTokens;
         c.outputTokens += r.outputTokens;
         c.cost += cost;
@@ -148,6 +152,12 @@ function sumRecords(records: readonly RecordRow[], minuteCutoff: number): Cell[]
     }
   }
   return [...cells.values()];
+}
+
+/** Adds one to a name's count, bounded as the database bounds them (keel_counts_add): providers choose their own codes and reasons. */
+function countBounded(counts: Record<string, number>, name: string): void {
+  const named = name in counts || Object.keys(counts).length < MAX_COUNTED_NAMES ? name : "other";
+  counts[named] = (counts[named] ?? 0) + 1;
 }
 
 /** Tenants with records after their rollup cursor (one index probe each). */

@@ -1,12 +1,13 @@
 import type { PrismaClient } from "@/lib/db/client";
+import { TAIL_LIMIT, tailRecordsSql } from "./tail";
 
 const HOUR = 3_600_000;
 
-/** The tail of records the rollups have not reached, as SQL over "RequestRecord" r ($1 tenant, $2 from). */
-const TAIL = `SELECT r."apiKeyId", r."costUsd", r."createdAt" FROM "RequestRecord" r
-  LEFT JOIN "RollupCursor" c ON c."tenantId" = r."tenantId"
-  WHERE r."tenantId" = $1 AND r."createdAt" >= $2
-    AND (r."insertedAt", r."id") > (coalesce(c."lastInsertedAt", '-infinity'::timestamptz), coalesce(c."lastId", ''))`;
+/**
+ * The records the rollups have not reached since $2, as a CTE `tail`. Budgets read further into a
+ * backlog than charts do: a key's hard budget is enforced from this figure.
+ */
+const TAIL = `WITH tail AS MATERIALIZED (${tailRecordsSql(`r."apiKeyId", r."costUsd", r."createdAt"`, `r."createdAt" >= $2`, 5 * TAIL_LIMIT)})`;
 
 /**
  * A tenant's spend since `from` (a UTC day start), in total and per key, from the day rollups and
@@ -14,11 +15,11 @@ const TAIL = `SELECT r."apiKeyId", r."costUsd", r."createdAt" FROM "RequestRecor
  */
 export async function spendSince(prisma: PrismaClient, tenantId: string, from: Date): Promise<{ total: number; byKey: Map<string, number> }> {
   const rows = await prisma.$queryRawUnsafe<{ key: string; usd: number }[]>(
-    `SELECT "key", sum(usd)::float8 AS "usd" FROM (
+    `${TAIL} SELECT "key", sum(usd)::float8 AS "usd" FROM (
        SELECT "apiKeyId" AS "key", "costUsd" AS usd FROM "UsageRollup"
        WHERE "tenantId" = $1 AND "grain" = 'DAY' AND "bucket" >= $2 AND "endpointId" = '' AND "userId" = ''
-       UNION ALL SELECT '', "costUsd" FROM (${TAIL}) t
-       UNION ALL SELECT "apiKeyId", "costUsd" FROM (${TAIL}) t WHERE "apiKeyId" IS NOT NULL
+       UNION ALL SELECT '', "costUsd" FROM tail
+       UNION ALL SELECT "apiKeyId", "costUsd" FROM tail WHERE "apiKeyId" IS NOT NULL
      ) s GROUP BY 1`,
     tenantId, from,
   );
@@ -30,11 +31,11 @@ export async function spendSince(prisma: PrismaClient, tenantId: string, from: D
 export async function hourlySpend(prisma: PrismaClient, tenantId: string, end: number, hours: number): Promise<number[]> {
   const from = end - hours * HOUR;
   const rows = await prisma.$queryRawUnsafe<{ t: number; usd: number }[]>(
-    `SELECT t, sum(usd)::float8 AS "usd" FROM (
+    `${TAIL} SELECT t, sum(usd)::float8 AS "usd" FROM (
        SELECT (extract(epoch FROM "bucket") * 1000)::float8 AS t, "costUsd" AS usd FROM "UsageRollup"
        WHERE "tenantId" = $1 AND "grain" = 'HOUR' AND "bucket" >= $2 AND "bucket" < $3 AND "endpointId" = '' AND "apiKeyId" = '' AND "userId" = ''
        UNION ALL SELECT (extract(epoch FROM date_trunc('hour', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') * 1000)::float8, "costUsd"
-       FROM (${TAIL}) t WHERE "createdAt" < $3
+       FROM tail WHERE "createdAt" < $3
      ) s GROUP BY 1`,
     tenantId, new Date(from), new Date(end),
   );

@@ -102,7 +102,13 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 function chat(res: http.ServerResponse, body: Json, fault: FakeFault | null, omitUsage: boolean) {
   const messages = (body.messages ?? []) as { role: string; content?: unknown }[];
   const lastUser = [...messages].reverse().find((m) => m.role === "user");
-  const reply = `echo: ${typeof lastUser?.content === "string" ? lastUser.content : "(no text)"}`;
+  const said = typeof lastUser?.content === "string" ? lastUser.content : "(no text)";
+  // A model declines in its `refusal` field when asked to "[refuse]"; it stops at max_tokens words, as "length".
+  const refusal = said.includes("[refuse]") ? "I can't help with that." : null;
+  const cap = Number(body.max_completion_tokens ?? body.max_tokens ?? Infinity);
+  const full = `echo: ${said}`.split(" ");
+  const reply = full.slice(0, cap).join(" ");
+  const ending = full.length > cap ? "length" : "stop";
   const tools = body.tools as { function?: { name?: string } }[] | undefined;
   const toolCall = tools?.length && body.tool_choice !== "none"
     ? { id: "call_1", type: "function", function: { name: tools[0].function?.name ?? "tool", arguments: '{"city":"Paris"}' } }
@@ -113,8 +119,10 @@ function chat(res: http.ServerResponse, body: Json, fault: FakeFault | null, omi
   const base = { id: `chatcmpl-${crypto.randomBytes(6).toString("hex")}`, created: Math.floor(Date.now() / 1000), model: body.model };
 
   if (body.stream !== true) {
-    const message = toolCall ? { role: "assistant", content: null, tool_calls: [toolCall] } : { role: "assistant", content: reply };
-    const choice = { index: 0, message, finish_reason: toolCall ? "tool_calls" : "stop", logprobs: null };
+    const message = toolCall
+      ? { role: "assistant", content: null, tool_calls: [toolCall] }
+      : refusal ? { role: "assistant", content: null, refusal } : { role: "assistant", content: reply };
+    const choice = { index: 0, message, finish_reason: toolCall ? "tool_calls" : refusal ? "stop" : ending, logprobs: null };
     return send(res, 200, { ...base, object: "chat.completion", choices: [choice], ...(omitUsage ? {} : { usage }) });
   }
 
@@ -123,8 +131,9 @@ function chat(res: http.ServerResponse, body: Json, fault: FakeFault | null, omi
     `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices, ...(withUsage ? { usage: null } : {}), ...extra })}\n\n`;
   const events = [chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }])];
   if (toolCall) events.push(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, ...toolCall }] }, finish_reason: null }]));
+  else if (refusal) refusal.split(" ").forEach((w, i) => events.push(chunk([{ index: 0, delta: { refusal: i === 0 ? w : ` ${w}` }, finish_reason: null }])));
   else reply.split(" ").forEach((w, i) => events.push(chunk([{ index: 0, delta: { content: i === 0 ? w : ` ${w}` }, finish_reason: null }])));
-  events.push(chunk([{ index: 0, delta: {}, finish_reason: toolCall ? "tool_calls" : "stop" }]));
+  events.push(chunk([{ index: 0, delta: {}, finish_reason: toolCall ? "tool_calls" : refusal ? "stop" : ending }]));
   if (withUsage) events.push(chunk([], { usage }));
 
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });

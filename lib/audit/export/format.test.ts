@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CSV_HEADER, formatRow, parseCsvRow, readCsvRecord, type ExportChange, type ExportRequest } from "./format";
+import { CSV_COLUMNS, CSV_HEADER, csvColumnsFor, formatRow, parseCsvRow, readCsvRecord, type ExportChange, type ExportRequest } from "./format";
 
 const change: ExportChange = {
   kind: "change", id: "evt1", tenantId: "t1", seq: 7, actorType: "USER", actorId: "u1", actorLabel: "", action: "member.invited",
@@ -10,7 +10,7 @@ const change: ExportChange = {
 const request: ExportRequest = {
   kind: "request", id: "req_2~ab12", tenantId: "t1", apiKeyId: null, userId: "u1", endpointId: "e1", endpointName: "=HYPERLINK(\"http://x\")",
   modelVersionId: "v1", route: "chat.completions", stream: true, inputHash: "a".repeat(64), inputTokens: 12, outputTokens: 0, tokensEstimated: false,
-  costUsd: "0.00001200", latencyMs: 35, ttftMs: null, status: 502, errorCode: "'quoted", attempts: 2, createdAt: "2026-12-04T09:00:01.000Z", seal: 3,
+  costUsd: "0.00001200", latencyMs: 35, ttftMs: null, status: 502, errorCode: "'quoted", attempts: 2, createdAt: "2026-12-04T09:00:01.000Z", finishReason: "length", seal: 3,
 };
 
 describe("export rows", () => {
@@ -39,5 +39,17 @@ describe("export rows", () => {
     const bad = cells.map((c, i) => (i === CSV_HEADER.split(",").indexOf("inputTokens") ? { value: "12x", quoted: false } : c));
     expect(() => parseCsvRow(bad)).toThrow("inputTokens is not a whole number");
     expect(() => readCsvRecord('"open', 0)).toThrow("an unterminated quoted cell");
+  });
+
+  it("read an export written before records kept their finish reason, and no other header", () => {
+    const first = CSV_COLUMNS.filter((c) => c.name !== "finishReason");
+    const columns = csvColumnsFor(`${first.map((c) => c.name).join(",")}\r\n`)!;
+    expect(columns).toHaveLength(CSV_COLUMNS.length - 1);
+    expect(csvColumnsFor(CSV_HEADER)).toBe(CSV_COLUMNS);
+    expect(csvColumnsFor("id,kind\r\n")).toBeNull();
+    const { finishReason: _dropped, ...before } = request;
+    const cells = readCsvRecord(formatRow("csv", request), 0).cells;
+    cells.splice(CSV_COLUMNS.findIndex((c) => c.name === "finishReason"), 1);
+    expect(parseCsvRow(cells, columns)).toEqual(before);
   });
 });

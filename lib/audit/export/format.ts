@@ -58,10 +58,22 @@ export const CSV_COLUMNS: readonly Column[] = [
   { name: "status", kind: "int", of: "request" },
   { name: "errorCode", kind: "text", of: "request" },
   { name: "attempts", kind: "int", of: "request" },
+  { name: "finishReason", kind: "text", of: "request" },
   { name: "seal", kind: "int", of: "request" },
 ];
 
-export const CSV_HEADER = `${CSV_COLUMNS.map((c) => c.name).join(",")}\r\n`;
+const headerOf = (columns: readonly Column[]) => `${columns.map((c) => c.name).join(",")}\r\n`;
+export const CSV_HEADER = headerOf(CSV_COLUMNS);
+
+/**
+ * The columns of a CSV export by its header line: today's, or those of an export written before
+ * records kept their finish reason (without that column), which still verify.
+ */
+export function csvColumnsFor(header: string): readonly Column[] | null {
+  if (header === CSV_HEADER) return CSV_COLUMNS;
+  const first = CSV_COLUMNS.filter((c) => c.name !== "finishReason");
+  return header === headerOf(first) ? first : null;
+}
 
 /** A row as one line of its format, line ending included. */
 export function formatRow(format: ExportFormat, row: ExportRow): string {
@@ -139,10 +151,10 @@ function nextDelimiter(text: string, from: number): number {
 }
 
 /** A CSV record back into a row, or an error that says which column is wrong. */
-export function parseCsvRow(cells: { value: string; quoted: boolean }[]): ExportRow {
-  if (cells.length !== CSV_COLUMNS.length) throw new Error(`${cells.length} cells where the header has ${CSV_COLUMNS.length}`);
+export function parseCsvRow(cells: { value: string; quoted: boolean }[], columns: readonly Column[] = CSV_COLUMNS): ExportRow {
+  if (cells.length !== columns.length) throw new Error(`${cells.length} cells where the header has ${columns.length}`);
   const flat: Record<string, unknown> = {};
-  CSV_COLUMNS.forEach((c, i) => {
+  columns.forEach((c, i) => {
     const { value, quoted } = cells[i];
     if (!quoted && value === "") return void (flat[c.name] = null);
     if (c.kind === "int") {
@@ -158,7 +170,7 @@ export function parseCsvRow(cells: { value: string; quoted: boolean }[]): Export
     }
   });
   const kind = flat.kind;
-  const pick = (of: "change" | "request") => Object.fromEntries(CSV_COLUMNS.filter((c) => c.of === "both" || c.of === of).map((c) => [c.name, flat[c.name]]));
+  const pick = (of: "change" | "request") => Object.fromEntries(columns.filter((c) => c.of === "both" || c.of === of).map((c) => [c.name, flat[c.name]]));
   if (kind === "request") return pick("request") as ExportRequest;
   if (kind !== "change") throw new Error(`kind ${JSON.stringify(kind)} is neither change nor request`);
   const { headKeyId, headSignature, headSignedAt, ...rest } = pick("change");

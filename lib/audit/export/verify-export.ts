@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { chainHash } from "../chain";
 import { canonicalRecord, merkleRoot, recordLeaf } from "../request-record-hash";
 import { verifyHead, type AuditPublicKeys } from "../signer";
-import { CSV_HEADER, parseCsvRow, readCsvRecord, type ExportChange, type ExportFormat, type ExportRow } from "./format";
+import { csvColumnsFor, parseCsvRow, readCsvRecord, type ExportChange, type ExportFormat, type ExportRow } from "./format";
 
 /**
  * Checks an audit export offline, with Keel's public key alone: the manifest's events against
@@ -199,6 +199,7 @@ async function* csvRows(source: AsyncIterable<Buffer>): AsyncGenerator<[ExportRo
   const decoder = new TextDecoder();
   let buffer = "";
   let n = -1;
+  let columns: ReturnType<typeof csvColumnsFor> = null;
   const take = function* (final: boolean): Generator<[ExportRow | Error, number]> {
     let pos = 0;
     while (pos < buffer.length) {
@@ -209,11 +210,12 @@ async function* csvRows(source: AsyncIterable<Buffer>): AsyncGenerator<[ExportRo
       pos = stop;
       n += 1;
       if (n === 0) {
-        if (text !== CSV_HEADER) throw new Error("its header is not the one Keel writes");
+        columns = csvColumnsFor(text);
+        if (!columns) throw new Error("its header is not the one Keel writes");
         continue;
       }
       try {
-        yield [parseCsvRow(readCsvRecord(text, 0).cells), n];
+        yield [parseCsvRow(readCsvRecord(text, 0).cells, columns!), n];
       } catch (error) {
         yield [new Error(`cannot be read: ${(error as Error).message}`), n];
       }

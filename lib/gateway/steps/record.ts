@@ -9,7 +9,11 @@ import type { AnswerFacts } from "../trace-facts";
  * answer; `output`, the answer's text, only when the tenant keeps request content; `answer`, what
  * a trace says of the answer, only when the gateway traces.
  */
-export type Outcome = { status: number; errorCode: string | null; metered?: Metered; output?: CapturedText | null; answer?: AnswerFacts | null };
+export type Outcome = {
+  status: number; errorCode: string | null; metered?: Metered; output?: CapturedText | null; answer?: AnswerFacts | null;
+  /** Why the answer's first choice ended (lib/gateway/finish-reason.ts), when there was an answer. */
+  finishReason?: string | null;
+};
 
 /** Records the request with this outcome (the respond step's way to reach the record step). */
 export type Commit = (outcome: Outcome) => Promise<void>;
@@ -52,6 +56,7 @@ export async function record(records: RecordWriter, ex: Exchange, outcome: Outco
     errorCode: outcome.errorCode,
     attempts: ex.calls.attempts,
     createdAt: ex.createdAt,
+    finishReason: outcome.finishReason ?? null,
   };
   // Content is no part of the record's canonical form (MAC, seal), so purging it later leaves both valid.
   if (ex.content) row.content = contentOf(ex, outcome);

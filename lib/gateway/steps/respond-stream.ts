@@ -7,6 +7,7 @@ import type { Metered } from "../exchange";
 import type { ChatBody } from "../schemas";
 import { SSE_EVENT_TOO_LARGE, SseSplitter, type SseEvent } from "../sse";
 import { chatPromptChars, choiceChars, readUsage, tokensForChars, type Usage } from "../tokens";
+import { StreamFinish } from "../finish-reason";
 import { noteChunk, type AnswerFacts } from "../trace-facts";
 import type { Called } from "./call";
 import type { Commit } from "./record";
@@ -30,6 +31,8 @@ export class ChatStreamTap {
   readonly text: StreamCapture | null;
   /** What the request's span says of the answer, when asked for. */
   readonly facts: AnswerFacts | null;
+  /** Why the answer ended, for its record. */
+  readonly finish = new StreamFinish();
   private readonly splitter = new SseSplitter();
 
   constructor(private readonly callerWantsUsage: boolean, capture = false, describe = false) {
@@ -67,6 +70,7 @@ export class ChatStreamTap {
     }
     if (chunk?.error) this.providerError = chunk.error as { message?: unknown };
     if (this.facts && chunk) noteChunk(this.facts, chunk);
+    this.finish.note(chunk?.choices);
     const chars = choiceChars(chunk.choices);
     this.outputChars += chars;
     if (chars > 0 && this.text) this.text.add(chunk.choices);
@@ -142,16 +146,17 @@ export async function respondStream(
 
   const output = tap.text ? tap.text.done() : null;
   const answer = tap.facts;
+  const finishReason = tap.finish.value;
   if (!failure) {
     try {
-      await commit({ status: 200, errorCode: null, metered, output, answer });
+      await commit({ status: 200, errorCode: null, metered, output, answer, finishReason });
       res.end("data: [DONE]\n\n");
       return metered;
     } catch (error) {
       failure = error as GatewayError;
     }
   }
-  await commit({ status: failure.status, errorCode: failure.code, metered, output, answer }).catch(() => {});
+  await commit({ status: failure.status, errorCode: failure.code, metered, output, answer, finishReason }).catch(() => {});
   // The provider's own error event already reached the caller; otherwise say what happened.
   const notice = tap.providerError || failure.status === 499 ? "" : `data: ${JSON.stringify(failure)}\n\n`;
   abort(res, notice);

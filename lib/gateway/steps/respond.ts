@@ -38,6 +38,8 @@ export type JsonAnswer = {
   output?: (json: Record<string, unknown>) => CapturedText;
   /** What the request's span says of the answer; given only when the gateway traces. */
   describe?: (json: Record<string, unknown>) => AnswerFacts;
+  /** Why the answer ended, for its record (chat completions). */
+  finish?: (json: Record<string, unknown>) => string | null;
 };
 
 /**
@@ -50,7 +52,9 @@ export async function respondJson(res: ServerResponse, called: Called, answer: J
   const json = parseProviderJson(raw);
   const rewritten = answer.rewrite?.(json) ?? false;
   const metered = answer.meter(json);
-  await commit({ status: 200, errorCode: null, metered, output: answer.output ? answer.output(json) : null, answer: answer.describe?.(json) });
+  await commit({
+    status: 200, errorCode: null, metered, output: answer.output ? answer.output(json) : null, answer: answer.describe?.(json), finishReason: answer.finish?.(json),
+  });
   sendJson(res, 200, rewritten ? JSON.stringify(json) : raw, headers);
   return metered;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addValue } from "../histogram";
-import { compareDistributions, ks, psi } from "./stats";
+import { chiSquare, compareCategories, compareDistributions, ks, psi } from "./stats";
 
 /** A seeded stream of log-normal output lengths around `median` tokens. */
 function lengths(seed: number, n: number, median: number): number[] {
@@ -45,5 +45,36 @@ describe("drift statistics", () => {
   it("do not judge on too few requests", () => {
     const f = compareDistributions(histogram(lengths(1, 100, 100)), histogram(lengths(2, 100, 1000)));
     expect(f).toMatchObject({ enough: false, drifted: false });
+  });
+
+  it("test counts by category with χ² (p as tables give it)", () => {
+    const { x2, p } = chiSquare([10, 20], [20, 10]);
+    expect(x2).toBeCloseTo(6.667, 3);
+    expect(p).toBeCloseTo(0.00982, 4);
+    expect(chiSquare([50, 30, 20], [48, 33, 19]).p).toBeGreaterThan(0.9);
+    expect(chiSquare([5, 0], [5, 0]).p).toBe(1);
+  });
+
+  it("rarely flag unchanged finish reasons and catch answers cut short five times as often (rates over 300 windows)", () => {
+    let s = 3;
+    const uniform = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) + 1) / (2 ** 31 + 1);
+    const reasons = (n: number, length: number) => {
+      const counts: Record<string, number> = { stop: 0, length: 0, content_filter: 0 };
+      for (let i = 0; i < n; i++) {
+        const u = uniform();
+        counts[u < length ? "length" : u < length + 0.02 ? "content_filter" : "stop"] += 1;
+      }
+      return counts;
+    };
+    const ref = reasons(3000, 0.05);
+    let falseAlarms = 0;
+    let caught = 0;
+    for (let w = 0; w < 300; w++) {
+      if (compareCategories(ref, reasons(500, 0.05)).drifted) falseAlarms++;
+      if (compareCategories(ref, reasons(500, 0.25)).drifted) caught++;
+    }
+    console.log(`finish reasons over 300 windows of 500 answers: false alarms ${falseAlarms}/300, shifts caught ${caught}/300`);
+    expect(falseAlarms / 300).toBeLessThanOrEqual(0.01);
+    expect(caught / 300).toBeGreaterThanOrEqual(0.95);
   });
 });

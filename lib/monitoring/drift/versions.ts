@@ -1,6 +1,9 @@
 import type { PrismaClient } from "@/lib/db/client";
 import type { NewAlert } from "../alerts/evaluate";
-import { compareDistributions, type DriftFinding } from "./stats";
+import { REFUSING } from "@/lib/gateway/finish-reason";
+import { compareEmbeddings } from "./embedding-stats";
+import { inputVectors } from "./inputs";
+import { compareCategories, compareDistributions, findingText, type DriftFinding } from "./stats";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -9,10 +12,12 @@ const REFERENCE_DAYS = 3;
 /** The window compared with the reference: the last 24 hours. */
 const CURRENT_MS = DAY;
 
-export const DRIFT_METRICS = { outputs: "Output length", latency: "Latency", errors: "Error rate" } as const;
+export const DRIFT_METRICS = {
+  outputs: "Output length", latency: "Latency", errors: "Error rate", finishes: "Finish reasons", refusals: "Refusal rate", inputs: "Inputs (embeddings)",
+} as const;
 export type DriftMetric = keyof typeof DRIFT_METRICS;
 
-type Sums = { requests: number; errors: number; latency: number[]; outputs: number[] };
+type Sums = { requests: number; errors: number; latency: number[]; outputs: number[]; finishes: Record<string, number> };
 export type VersionDrift = {
   versionId: string;
   reference: { from: number; to: number; pinned: boolean };
@@ -23,12 +28,24 @@ export type VersionDrift = {
 /** The version's sums over [from, to) from its rollups (HOUR grain, or DAY when whole days). */
 async function sums(prisma: PrismaClient, tenantId: string, versionId: string, from: number, to: number): Promise<Sums> {
   const grain = from % DAY === 0 && to % DAY === 0 ? "DAY" : "HOUR";
-  const [row] = await prisma.$queryRawUnsafe<{ requests: number | null; errors: number | null; latency: bigint[] | null; outputs: bigint[] | null }[]>(
-    `SELECT sum("requests")::float8 AS "requests", sum("errors")::float8 AS "errors", keel_hist_sum("latency") AS "latency", keel_hist_sum("outputs") AS "outputs"
+  const [row] = await prisma.$queryRawUnsafe<{ requests: number | null; errors: number | null; latency: bigint[] | null; outputs: bigint[] | null; finishes: Record<string, number> | null }[]>(
+    `SELECT sum("requests")::float8 AS "requests", sum("errors")::float8 AS "errors", keel_hist_sum("latency") AS "latency", keel_hist_sum("outputs") AS "outputs",
+            keel_counts_sum("finishReasons") AS "finishes"
      FROM "UsageRollup" WHERE "tenantId" = $1 AND "versionId" = $2 AND "endpointId" <> '' AND "grain" = $3::"RollupGrain" AND "bucket" >= $4 AND "bucket" < $5`,
     tenantId, versionId, grain, new Date(from), new Date(to),
   );
-  return { requests: row?.requests ?? 0, errors: row?.errors ?? 0, latency: (row?.latency ?? []).map(Number), outputs: (row?.outputs ?? []).map(Number) };
+  return { requests: row?.requests ?? 0, errors: row?.errors ?? 0, latency: (row?.latency ?? []).map(Number), outputs: (row?.outputs ?? []).map(Number), finishes: row?.finishes ?? {} };
+}
+
+/** Answers that declined (a refusal, or the provider's content filter) against the rest. */
+function refusals(finishes: Record<string, number>): Record<string, number> {
+  let refused = 0;
+  let answered = 0;
+  for (const [reason, n] of Object.entries(finishes)) {
+    if (REFUSING.has(reason)) refused += Number(n);
+    else answered += Number(n);
+  }
+  return { answered, refused };
 }
 
 /** The reference window: pinned, or the first REFERENCE_DAYS whole days from the version's first traffic; null before it has any. */
@@ -51,13 +68,19 @@ export async function versionDrift(prisma: PrismaClient, tenantId: string, versi
   const reference = await referenceWindow(prisma, tenantId, versionId);
   const current = { from: Math.floor(now / HOUR) * HOUR - CURRENT_MS, to: Math.floor(now / HOUR) * HOUR };
   if (!reference || reference.to > current.from) return null;
-  const [ref, cur] = await Promise.all([sums(prisma, tenantId, versionId, reference.from, reference.to), sums(prisma, tenantId, versionId, current.from, current.to)]);
+  const [ref, cur, refInputs, curInputs] = await Promise.all([
+    sums(prisma, tenantId, versionId, reference.from, reference.to), sums(prisma, tenantId, versionId, current.from, current.to),
+    inputVectors(prisma, tenantId, versionId, reference.from, reference.to), inputVectors(prisma, tenantId, versionId, current.from, current.to),
+  ]);
   return {
     versionId, reference, current,
     metrics: {
       outputs: compareDistributions(ref.outputs, cur.outputs),
       latency: compareDistributions(ref.latency, cur.latency),
       errors: compareDistributions([ref.requests - ref.errors, ref.errors], [cur.requests - cur.errors, cur.errors]),
+      finishes: compareCategories(ref.finishes, cur.finishes),
+      refusals: compareCategories(refusals(ref.finishes), refusals(cur.finishes)),
+      inputs: compareEmbeddings(refInputs, curInputs, 499),
     },
   };
 }
@@ -79,7 +102,7 @@ export async function driftAlerts(prisma: PrismaClient, tenantId: string, now = 
       if (!f.drifted) continue;
       alerts.push({
         kind: "DRIFT", severity: "WARNING", subjectType: "version", subjectId: versionId, dedupeKey: `drift:${versionId}:${metric}:${day}`,
-        title: `${DRIFT_METRICS[metric]} of ${version?.endpoint.name ?? "an endpoint"} · ${version?.label ?? versionId} drifted from its reference: PSI ${f.psi.toFixed(2)}, KS ${f.ksD.toFixed(2)} (p ${f.ksP < 0.0001 ? "< 0.0001" : f.ksP.toFixed(4)}) over ${f.current} requests in the last 24 hours`,
+        title: `${DRIFT_METRICS[metric]} of ${version?.endpoint.name ?? "an endpoint"} · ${version?.label ?? versionId} drifted from its reference: ${findingText(f)} over ${f.current} ${metric === "inputs" ? "sampled inputs" : "requests"} in the last 24 hours`,
         details: { metric, ...f, reference: drift.reference, current: drift.current },
       });
     }
@@ -88,7 +111,7 @@ export async function driftAlerts(prisma: PrismaClient, tenantId: string, now = 
 }
 
 /** PSI per day over the last `days` whole days against the reference, for the version's drift chart. */
-export async function driftSeries(prisma: PrismaClient, tenantId: string, versionId: string, days = 14, now = Date.now()): Promise<{ reference: VersionDrift["reference"] | null; points: { t: number; outputs: number | null; latency: number | null; requests: number }[] }> {
+export async function driftSeries(prisma: PrismaClient, tenantId: string, versionId: string, days = 14, now = Date.now()): Promise<{ reference: VersionDrift["reference"] | null; points: { t: number; outputs: number | null; latency: number | null; finishes: number | null; requests: number }[] }> {
   const reference = await referenceWindow(prisma, tenantId, versionId);
   if (!reference) return { reference: null, points: [] };
   const ref = await sums(prisma, tenantId, versionId, reference.from, reference.to);
@@ -101,6 +124,7 @@ export async function driftSeries(prisma: PrismaClient, tenantId: string, versio
       t, requests: cur.requests,
       outputs: enough ? compareDistributions(ref.outputs, cur.outputs).psi : null,
       latency: enough ? compareDistributions(ref.latency, cur.latency).psi : null,
+      finishes: enough ? compareCategories(ref.finishes, cur.finishes).psi : null,
     });
   }
   return { reference, points };

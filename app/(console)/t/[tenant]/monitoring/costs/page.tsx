@@ -47,6 +47,11 @@ export default async function CostExplorerPage({ params, searchParams }: { param
           ))}
         </nav>
       </div>
+      {!report.complete && (
+        <div role="status" className="mb-4 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm">
+          The rollups are still catching up on earlier traffic: these figures are short until they finish.
+        </div>
+      )}
       <Card className="mb-6">
         <CardHeader className="pb-2">
           <CardTitle className="text-sm">Cost per day</CardTitle>

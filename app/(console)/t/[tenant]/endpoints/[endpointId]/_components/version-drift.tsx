@@ -2,7 +2,7 @@ import { DriftChart } from "@/components/charts/drift-chart";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { findVersionDrift } from "@/lib/monitoring/drift/data";
-import { DRIFT_RULE } from "@/lib/monitoring/drift/stats";
+import { DRIFT_RULE, pText, statText } from "@/lib/monitoring/drift/stats";
 import { DRIFT_METRICS, type DriftMetric } from "@/lib/monitoring/drift/versions";
 import { DriftReferenceForm } from "./drift-reference-form";
 
@@ -20,7 +20,8 @@ export async function VersionDrift({ tenant, endpointId, versionId, label, manag
           {reference
             ? `Against ${reference.pinned ? "a pinned window" : "its first three days"}, ${day(reference.from)} to ${day(reference.to - 1)} (UTC). `
             : "No traffic yet to take a reference from. "}
-          A metric drifts when its PSI is at least {DRIFT_RULE.psi} and the KS test gives p below {DRIFT_RULE.ksP}, on at least {DRIFT_RULE.minSamples} requests on each side; each drift is an alert.
+          A metric drifts when its PSI is at least {DRIFT_RULE.psi} and its test (KS for lengths and latency, χ² for rates and reasons) gives p below {DRIFT_RULE.ksP}, on at least {DRIFT_RULE.minSamples} requests on each side.
+          Inputs drift when the centroids of at least {DRIFT_RULE.minInputs} sampled inputs a side (the built-in embedding model, from the request content the tenant keeps) are {DRIFT_RULE.inputDistance} or more apart with a permutation test p below {DRIFT_RULE.ksP}. Each drift is an alert.
         </CardDescription>
       </CardHeader>
       <CardContent className="space-y-4">
@@ -30,9 +31,9 @@ export async function VersionDrift({ tenant, endpointId, versionId, label, manag
               <TableRow>
                 <TableHead>Last 24 hours</TableHead>
                 <TableHead className="text-right">PSI</TableHead>
-                <TableHead className="text-right">KS D</TableHead>
-                <TableHead className="text-right">KS p</TableHead>
-                <TableHead className="text-right">Requests (ref / now)</TableHead>
+                <TableHead className="text-right">Test</TableHead>
+                <TableHead className="text-right">p</TableHead>
+                <TableHead className="text-right">Samples (ref / now)</TableHead>
                 <TableHead className="text-right">Verdict</TableHead>
               </TableRow>
             </TableHeader>
@@ -42,11 +43,11 @@ export async function VersionDrift({ tenant, endpointId, versionId, label, manag
                 return (
                   <TableRow key={m} data-testid={`drift-${m}`}>
                     <TableCell>{DRIFT_METRICS[m]}</TableCell>
-                    <TableCell className="text-right tabular-nums">{f.psi.toFixed(3)}</TableCell>
-                    <TableCell className="text-right tabular-nums">{f.ksD.toFixed(3)}</TableCell>
-                    <TableCell className="text-right tabular-nums">{f.ksP < 0.0001 ? "< 0.0001" : f.ksP.toFixed(4)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{f.psi === null ? "—" : f.psi.toFixed(3)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{statText(f)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{pText(f.p)}</TableCell>
                     <TableCell className="text-right tabular-nums">{f.reference.toLocaleString("en-US")} / {f.current.toLocaleString("en-US")}</TableCell>
-                    <TableCell className="text-right">{!f.enough ? "Too few requests" : f.drifted ? <strong className="text-destructive">Drifted</strong> : "Stable"}</TableCell>
+                    <TableCell className="text-right">{!f.enough ? (m === "inputs" ? "Too few inputs" : "Too few requests") : f.drifted ? <strong className="text-destructive">Drifted</strong> : "Stable"}</TableCell>
                   </TableRow>
                 );
               })}
