@@ -13,6 +13,8 @@ export type JobKind<T extends object = object> = {
   policy: "standard" | "short";
   /** How often an idle worker looks for jobs. */
   pollingIntervalSeconds: number;
+  /** Jobs this process runs at once (1): each is a worker of its own, so a slow job holds one of them only. */
+  concurrency?: number;
   run: (data: T) => Promise<void>;
 };
 
@@ -59,10 +61,15 @@ export class JobQueue {
         if (!(error instanceof pg.DatabaseError && error.code === "23505")) throw error;
       }
     }
-    const id = await this.boss.work<T>(kind.name, { pollingIntervalSeconds: kind.pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
-      await kind.run(job.data);
-    });
-    return () => this.boss.offWork({ id });
+    const ids: string[] = [];
+    for (let i = 0; i < (kind.concurrency ?? 1); i++) {
+      ids.push(await this.boss.work<T>(kind.name, { pollingIntervalSeconds: kind.pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+        await kind.run(job.data);
+      }));
+    }
+    return async () => {
+      for (const id of ids) await this.boss.offWork({ id });
+    };
   }
 
   /**

@@ -8,12 +8,15 @@ import { spendAlerts } from "./evaluate";
 import { DELIVER_JOB, raiseAlerts } from "./raise";
 
 export const EVALUATE_JOB = "alerts.evaluate";
+/** Webhook deliveries this process attempts at once. */
+const DELIVERY_WORKERS = 4;
 
 /**
  * Raises alerts and delivers them, on the job queue: every `intervalMs` (60 s) one
  * `alerts.evaluate` job (at most one waits) checks every active tenant's budgets, hourly spend and versions' drift;
  * each new alert's webhook delivery is its own job, retried with backoff (5 s, 10 s, 20 s …) up to
- * MAX_ATTEMPTS, and survives a restart because it lives in the database.
+ * MAX_ATTEMPTS, and survives a restart because it lives in the database. Deliveries run
+ * DELIVERY_WORKERS at a time, so one tenant's hanging receiver does not hold back the others'.
  */
 export class AlertJobs {
   private timer: NodeJS.Timeout | null = null;
@@ -33,6 +36,8 @@ export class AlertJobs {
     }));
     this.workers.push(await this.queue.register<{ deliveryId: string }>({
       name: DELIVER_JOB, policy: "standard", retryLimit: MAX_ATTEMPTS - 1, retryDelaySeconds: this.opts.retryDelaySeconds ?? 5, expireInSeconds: 60, pollingIntervalSeconds: 2,
+      // A receiver that never answers holds one worker for the attempt's timeout: the other tenants' alerts go out beside it.
+      concurrency: DELIVERY_WORKERS,
       run: async ({ deliveryId }) => void (await attemptDelivery(this.db.prisma, this.policy, deliveryId)),
     }));
     this.timer = setInterval(() => void this.nudge(), this.opts.intervalMs ?? 60_000);

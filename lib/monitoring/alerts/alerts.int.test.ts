@@ -135,4 +135,33 @@ describe("alert webhooks", () => {
       await hook.close();
     }
   });
+
+  it("deliver one tenant's alert while another tenant's receiver hangs", async () => {
+    let asked = false;
+    const hanging = http.createServer(() => void (asked = true)); // takes the request and never answers
+    await new Promise<void>((r) => hanging.listen(0, "127.0.0.1", r));
+    const slow = await seedTenant({ monthlyBudgetUsd: "1.00" });
+    await withWebhook(slow.id, `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`);
+    const hook = await receiver();
+    const prompt = await seedTenant({ monthlyBudgetUsd: "1.00" });
+    await withWebhook(prompt.id, hook.url);
+    const jobs = new AlertJobs(test.database, queue, createOutboundPolicy("127.0.0.1"), { intervalMs: 3_600_000, retryDelaySeconds: 1 });
+    await jobs.start();
+    try {
+      await db().requestRecord.createMany({ data: [spend(slow.id, "0.55000000"), spend(prompt.id, "0.55000000")] });
+      // The hanging tenant's alert is queued first.
+      await raiseAlerts(test.database.pool, queue, slow.id, await spendAlerts(db(), slow.id));
+      await until(async () => asked, 15_000);
+      await raiseAlerts(test.database.pool, queue, prompt.id, await spendAlerts(db(), prompt.id));
+      await until(async () => (await db().alertDelivery.findFirst({ where: { tenantId: prompt.id } }))?.status === "DELIVERED", 15_000);
+      // Delivered while the first attempt at the other was still waiting for its receiver.
+      expect(await db().alertDelivery.findFirstOrThrow({ where: { tenantId: slow.id } })).toMatchObject({ status: "PENDING", attempts: 0 });
+      expect(hook.got).toHaveLength(1);
+    } finally {
+      await jobs.stop();
+      hanging.closeAllConnections();
+      await new Promise((r) => hanging.close(r));
+      await hook.close();
+    }
+  });
 });
