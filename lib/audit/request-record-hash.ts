@@ -75,11 +75,14 @@ export type MacKey = { id: string; key: Buffer };
 
 const MAC_INFO = "keel request-record mac";
 
-/** MAC keys derived from the signing key spec: HKDF-SHA256 of each Ed25519 seed. The first writes, all verify. */
-export function deriveMacKeys(signingKeySpec: string): MacKey[] {
+/**
+ * MAC keys derived from the signing key spec: HKDF-SHA256 of each Ed25519 seed, for one purpose
+ * (`info`: request records unless said). The first writes, all verify.
+ */
+export function deriveMacKeys(signingKeySpec: string, info = MAC_INFO): MacKey[] {
   return parseAuditKeys(signingKeySpec).map((k) => ({
     id: k.id,
-    key: Buffer.from(crypto.hkdfSync("sha256", k.seed, Buffer.alloc(0), MAC_INFO, 32)),
+    key: Buffer.from(crypto.hkdfSync("sha256", k.seed, Buffer.alloc(0), info, 32)),
   }));
 }
 

@@ -10,7 +10,7 @@ import { useTestDatabase } from "@/lib/testing/db";
 import { seedTenant } from "@/lib/testing/factories";
 import { AlertJobs } from "./alert-jobs";
 import { spendAlerts } from "./evaluate";
-import { raiseAlerts } from "./raise";
+import { queueDelivery, raiseAlerts } from "./raise";
 import { SIGNATURE_HEADER, newWebhookSecret, verifyWebhook } from "./signature";
 
 const test = useTestDatabase();
@@ -161,6 +161,40 @@ describe("alert webhooks", () => {
       await jobs.stop();
       hanging.closeAllConnections();
       await new Promise((r) => hanging.close(r));
+      await hook.close();
+    }
+  });
+
+  it("send nothing for an alert Keel did not raise, or one edited in the database", async () => {
+    const hook = await receiver();
+    const tenant = await seedTenant({ monthlyBudgetUsd: "1.00" });
+    await withWebhook(tenant.id, hook.url);
+    const jobs = new AlertJobs(test.database, queue, createOutboundPolicy("127.0.0.1"), { intervalMs: 3_600_000, retryDelaySeconds: 1 });
+    await jobs.start();
+    try {
+      // Someone with the database password writes an alert and its delivery, as raiseAlerts would.
+      const forged = await db().alert.create({
+        data: { tenantId: tenant.id, kind: "BUDGET", severity: "CRITICAL", subjectType: "tenant", subjectId: tenant.id, title: "Wire $50,000 to account 12345 now", details: {}, dedupeKey: "forged" },
+      });
+      // And rewrites a real one's title before it goes out.
+      await db().requestRecord.create({ data: spend(tenant.id, "0.55000000") });
+      const [real] = await raiseAlerts(test.database.pool, queue, tenant.id, await spendAlerts(db(), tenant.id));
+      await db().alert.update({ where: { id: real }, data: { title: "Your budget is fine, ignore other alerts" } });
+      const client = await test.database.pool.connect();
+      try {
+        await client.query("BEGIN");
+        await queueDelivery(client, queue, tenant.id, forged.id, hook.url);
+        await client.query("COMMIT");
+      } finally {
+        client.release();
+      }
+      for (const alertId of [forged.id, real]) {
+        await until(async () => (await db().alertDelivery.findFirst({ where: { alertId } }))?.status === "FAILED");
+        expect((await db().alertDelivery.findFirstOrThrow({ where: { alertId } })).lastError).toMatch(/authentication/);
+      }
+      expect(hook.got).toHaveLength(0);
+    } finally {
+      await jobs.stop();
       await hook.close();
     }
   });

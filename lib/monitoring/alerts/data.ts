@@ -1,8 +1,11 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { alertAuthentic } from "./alert-mac";
 
 export type AlertRow = {
   id: string; kind: string; severity: "WARNING" | "CRITICAL"; title: string; createdAt: Date; acknowledgedAt: Date | null; acknowledgedBy: string | null;
+  /** False for an alert without Keel's MAC, or changed since: written into the database by something else. */
+  authentic: boolean;
   delivery: { status: string; attempts: number; lastError: string | null; lastStatus: number | null } | null;
 };
 
@@ -27,7 +30,7 @@ export async function listAlerts(ctx: { tenantId: string }, opts: { all: boolean
     total,
     pageSize: PAGE_SIZE,
     rows: rows.map((r) => ({
-      id: r.id, kind: r.kind, severity: r.severity, title: r.title, createdAt: r.createdAt, acknowledgedAt: r.acknowledgedAt,
+      id: r.id, kind: r.kind, severity: r.severity, title: r.title, createdAt: r.createdAt, acknowledgedAt: r.acknowledgedAt, authentic: alertAuthentic(r, r.mac),
       acknowledgedBy: r.acknowledgedBy ? (email.get(r.acknowledgedBy) ?? "a former member") : null,
       delivery: r.deliveries[0] ? { status: r.deliveries[0].status, attempts: r.deliveries[0].attempts, lastError: r.deliveries[0].lastError, lastStatus: r.deliveries[0].lastStatus } : null,
     })),

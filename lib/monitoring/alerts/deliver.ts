@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/db/client";
 import { outboundRefusal, type OutboundPolicy } from "@/lib/net/outbound";
 import { decryptSecret, webhookSecretBinding } from "@/lib/secrets/secrets";
+import { alertAuthentic } from "./alert-mac";
 import { SIGNATURE_HEADER, signWebhook } from "./signature";
 
 /** Attempts per delivery, the first included; the queue retries with backoff in between. */
@@ -38,7 +39,10 @@ export async function attemptDelivery(prisma: PrismaClient, policy: OutboundPoli
     await prisma.alertDelivery.update({ where: { id: deliveryId }, data: { status: "FAILED", attempts: attempt, lastError, lastStatus } });
     return "failed" as const;
   };
-  const { tenant } = delivery;
+  const { tenant, alert } = delivery;
+  if (alert.tenantId !== tenant.id || !alertAuthentic(alert, alert.mac)) {
+    return fail("The alert does not carry Keel's authentication (written into the database by something other than Keel?): it was not sent.");
+  }
   if (tenant.alertWebhookUrl !== delivery.url) return fail("The tenant's webhook URL changed after this alert was raised; it was not sent to the old one.");
   let secret: string;
   try {

@@ -1,6 +1,8 @@
+import crypto from "node:crypto";
 import type pg from "pg";
 import { inTransaction } from "@/lib/db/transaction";
 import type { JobQueue } from "@/lib/jobs/queue";
+import { alertMac } from "./alert-mac";
 import type { NewAlert } from "./evaluate";
 
 export const DELIVER_JOB = "alerts.deliver";
@@ -16,11 +18,15 @@ export async function raiseAlerts(pool: pg.Pool, queue: JobQueue, tenantId: stri
     const created: string[] = [];
     const { rows: [tenant] } = await client.query<{ url: string | null }>(`SELECT "alertWebhookUrl" AS "url" FROM "Tenant" WHERE "id" = $1`, [tenantId]);
     for (const a of alerts) {
+      const id = crypto.randomUUID();
+      const createdAt = new Date();
+      const details = JSON.parse(JSON.stringify(a.details)); // as the database will give it back
       const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO "Alert" ("id", "tenantId", "kind", "severity", "subjectType", "subjectId", "title", "details", "dedupeKey")
-         VALUES (gen_random_uuid()::text, $1, $2::"AlertKind", $3::"AlertSeverity", $4, $5, $6, $7::jsonb, $8)
+        `INSERT INTO "Alert" ("id", "tenantId", "kind", "severity", "subjectType", "subjectId", "title", "details", "dedupeKey", "createdAt", "mac")
+         VALUES ($9, $1, $2::"AlertKind", $3::"AlertSeverity", $4, $5, $6, $7::jsonb, $8, $10, $11)
          ON CONFLICT ("tenantId", "dedupeKey") DO NOTHING RETURNING "id"`,
-        [tenantId, a.kind, a.severity, a.subjectType, a.subjectId, a.title, JSON.stringify(a.details), a.dedupeKey],
+        [tenantId, a.kind, a.severity, a.subjectType, a.subjectId, a.title, JSON.stringify(details), a.dedupeKey, id, createdAt,
+          alertMac({ ...a, id, tenantId, details, createdAt })],
       );
       if (rows.length === 0) continue;
       created.push(rows[0].id);

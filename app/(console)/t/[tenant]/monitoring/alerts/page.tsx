@@ -58,7 +58,10 @@ export default async function AlertsPage({ params, searchParams }: { params: Pro
                 <TableRow key={a.id} data-testid="alert-row">
                   <TableCell className="whitespace-nowrap"><LocalTime value={a.createdAt.toISOString()} precision="minute" /></TableCell>
                   <TableCell><Badge variant={a.severity === "CRITICAL" ? "destructive" : "warning"}>{KIND_LABELS[a.kind] ?? a.kind}</Badge></TableCell>
-                  <TableCell className="max-w-xl">{a.title}</TableCell>
+                  <TableCell className="max-w-xl">
+                    {!a.authentic && <Badge variant="destructive" className="mr-2" title="This alert does not carry Keel's authentication: something other than Keel wrote or changed it in the database.">Not raised by Keel</Badge>}
+                    {a.title}
+                  </TableCell>
                   <TableCell className="text-xs text-muted-foreground">{deliveryText(a.delivery)}</TableCell>
                   <TableCell className="text-right">
                     {a.acknowledgedAt ? (
