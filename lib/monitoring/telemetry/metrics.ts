@@ -6,13 +6,17 @@ import { Counter, Histogram, counterNow, gauge } from "./prometheus";
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const TTFT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+/** Endpoint label values kept per tenant. */
+export const MAX_ENDPOINT_LABELS = 100;
+
 /** What the metrics read from the rest of the gateway when scraped. */
 export type MetricsProbes = { recordsPending: () => number };
 
 /**
  * The gateway's Prometheus metrics, counted in this instance's memory as requests finish. Labels
  * stay bounded: the tenant's slug, the endpoint's name only once it was found (a caller's unknown
- * `model` is ""), the route and the status class; never keys, users or request ids.
+ * `model` is ""; past MAX_ENDPOINT_LABELS of a tenant's endpoints, "(other)"), the route and the
+ * status class; never keys, users or request ids.
  */
 export class GatewayMetrics {
   private readonly requests = new Counter(
@@ -35,14 +39,30 @@ export class GatewayMetrics {
     TTFT_BUCKETS,
   );
 
+  /** Endpoint labels seen per tenant: past MAX_ENDPOINT_LABELS a tenant's further endpoints count as "(other)". */
+  private readonly endpointsSeen = new Map<string, Set<string>>();
+
   constructor(private readonly probes: MetricsProbes) {}
+
+  /**
+   * The endpoint's label, bounded per tenant: tenants name their endpoints, and one that made
+   * thousands must not grow every scrape (and Prometheus's memory) with a series each.
+   */
+  private endpointLabel(tenant: string, name: string): string {
+    let seen = this.endpointsSeen.get(tenant);
+    if (!seen) this.endpointsSeen.set(tenant, (seen = new Set()));
+    if (seen.has(name)) return name;
+    if (seen.size >= MAX_ENDPOINT_LABELS) return "(other)";
+    seen.add(name);
+    return name;
+  }
 
   /** Counts one finished request; `seconds` from its arrival to the end of its answer. */
   observe(ex: Exchange, outcome: Outcome, seconds: number): void {
     const route = ex.route;
     if (!route) return;
     const tenant = ex.tenantSlug ?? "";
-    const endpoint = ex.endpointId ? (ex.endpointName ?? "") : "";
+    const endpoint = ex.endpointId ? this.endpointLabel(tenant, ex.endpointName ?? "") : "";
     this.requests.inc([tenant, endpoint, route, `${Math.floor(outcome.status / 100)}xx`]);
     this.duration.observe([route], seconds);
     if (!ex.tenantId || !ex.recorded) return;
