@@ -10,30 +10,37 @@
 // latency (and time to first byte when streaming), the verdict against the targets, and how many
 // request records Keel wrote. Exit code 0 whatever the numbers; 1 if something could not start.
 //
+// With --baseline-tree <dir>, a second Keel from another checkout (a git worktree with its own
+// node_modules) is seeded by that checkout's own bench code on a fresh database of the same kind,
+// started and its console rendered the same way, and measured as `keel-base` in the same rounds;
+// the summary gives Keel's req/s and p50 against keel-base's (scripts/bench/baseline-tree.ts).
+//
 //   npm run bench:gateway -- [--duration 10] [--warmup 2] [--connections 32] [--rounds 2]
 //                            [--report best|median] [--targets upstream,bare,keel] [--modes json,stream]
 //                            [--external [postgresql://…]] [--unloaded] [--console-passes 5] [--console-during 0]
-//                            [--start-timeout 900]
-import crypto from "node:crypto";
+//                            [--start-timeout 900] [--baseline-tree <dir>]
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
-import { browseConsole, renderConsolePages } from "./bench/console";
+import { checkBaselineTree, treeKeelDb } from "./bench/baseline-tree";
+import { browseConsole } from "./bench/console";
 import { cpuMeter, machineBusy } from "./bench/cpu";
+import { prepareKeel, type BenchKeel } from "./bench/gateway-keel";
+import { countRequestRecords, seedKeel } from "./bench/keel-db";
 import { runLoad, type LoadResult, type LoadTarget } from "./bench/load";
-import { countRequestRecords, embeddedDatabase, freshExternalDatabase, seedKeel, type KeelDatabase, type Seeded } from "./bench/keel-db";
-import { cleanUp, forkServer, freePort, startKeel, tempDir, type KeelChild } from "./bench/processes";
-import { startArgs } from "./start-args";
+import { cleanUp, forkServer } from "./bench/processes";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BENCH = path.join(ROOT, "scripts", "bench");
 
 const TARGETS = ["upstream", "bare", "keel"] as const;
 const MODES = ["json", "stream"] as const;
-type TargetName = (typeof TARGETS)[number];
+/** The Keel from --baseline-tree, a target only with that option. */
+const BASE = "keel-base";
+type TargetName = (typeof TARGETS)[number] | typeof BASE;
 type Mode = (typeof MODES)[number];
-const LABEL: Record<TargetName, string> = { upstream: "upstream direct", bare: "bare proxy", keel: "Keel" };
+const LABEL: Record<TargetName, string> = { upstream: "upstream direct", bare: "bare proxy", keel: "Keel", [BASE]: BASE };
 const MODE_LABEL: Record<Mode, string> = { json: "non-streaming", stream: "streaming" };
 
 const TARGET_P50_MS = 3;
@@ -53,6 +60,8 @@ type Options = {
   unloaded: boolean;
   consolePasses: number;
   consoleDuring: number;
+  /** Another checkout of Keel to measure beside this one, resolved; null without --baseline-tree. */
+  baselineTree: string | null;
 };
 
 const USAGE = `Usage: npm run bench:gateway -- [options]
@@ -73,7 +82,12 @@ const USAGE = `Usage: npm run bench:gateway -- [options]
                         was used is slower (5; 0 leaves the console unused)
   --console-during <n>  while Keel is measured, also render n console pages a second, as people
                         using the console while applications call the gateway (0)
-  --start-timeout <s>   how long Keel may take to build and start (900)`;
+  --start-timeout <s>   how long Keel may take to build and start (900)
+  --baseline-tree <dir> also measure the Keel of another checkout (a git worktree with its own
+                        node_modules), as the target keel-base in the same rounds: seeded by that
+                        checkout's bench code on its own fresh database of the same kind, started
+                        (building its console if needed) and its console rendered as Keel's; the
+                        summary gives keel / keel-base req/s and p50 for the rows --report chose`;
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -89,6 +103,7 @@ function parseArgs(argv: string[]): Options {
     unloaded: false,
     consolePasses: 5,
     consoleDuring: 0,
+    baselineTree: null,
   };
   const num = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
@@ -124,6 +139,7 @@ function parseArgs(argv: string[]): Options {
       case "--unloaded": o.unloaded = true; break;
       case "--console-passes": o.consolePasses = Math.floor(num(flag, value(), 0)); break;
       case "--console-during": o.consoleDuring = num(flag, value(), 0); break;
+      case "--baseline-tree": o.baselineTree = checkBaselineTree(value()); break;
       case "-h":
       case "--help":
         console.log(USAGE);
@@ -132,6 +148,7 @@ function parseArgs(argv: string[]): Options {
         throw new Error(`unknown option ${flag}\n${USAGE}`);
     }
   }
+  if (o.baselineTree) o.targets.push(BASE);
   return o;
 }
 
@@ -139,6 +156,8 @@ function parseArgs(argv: string[]): Options {
 
 const ms = (v: number | undefined) => (v === undefined ? "—" : v < 10 ? v.toFixed(2) : v.toFixed(1));
 const int = (v: number) => Math.round(v).toLocaleString("en-US");
+/** A difference in ms with its sign: "+0.30", "-1.2". */
+const signedMs = (v: number) => `${v < 0 ? "-" : "+"}${ms(Math.abs(v))}`;
 
 function table(header: string[], rows: string[][], rightAlignFrom: number): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
@@ -163,103 +182,48 @@ function summary(r: Run): string {
 async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
   const withKeel = opts.targets.includes("keel");
+  const keelNames = [withKeel ? "Keel" : "", opts.baselineTree ? `${BASE} (Keel from ${opts.baselineTree})` : ""].filter(Boolean).join(" and ");
   console.log(
     `[bench] ${os.cpus().length} cores, Node ${process.version}; ${opts.connections} connections, ` +
       `${opts.warmupMs / 1000} s warm-up + ${opts.durationMs / 1000} s per variant, ${opts.rounds} interleaved round(s)` +
-      (withKeel ? `; Keel on ${opts.externalUrl ? "an external Postgres" : "the embedded database"}` : ""),
+      (keelNames ? `; ${keelNames} on ${opts.externalUrl ? "an external Postgres" : "the embedded database"}` : ""),
   );
 
   const upstream = await forkServer("upstream", path.join(BENCH, "upstream.ts"));
   const bare = await forkServer("bare proxy", path.join(BENCH, "bare-proxy.ts"), [String(upstream.port)]);
   console.log(`[bench] upstream on 127.0.0.1:${upstream.port}, bare proxy on 127.0.0.1:${bare.port}`);
 
-  let keel: KeelChild | null = null;
-  let keelPort = 0;
-  // A request's own page needs a request: the first one sent through Keel (see below) names it.
-  let firstRequestId = "";
-  const consoleVisit = (seed: Seeded) => ({
-    origin: `http://127.0.0.1:${keelPort}`,
-    appDir: path.join(ROOT, "app"),
-    email: seed.owner.email,
-    password: seed.owner.password,
-    params: { tenant: seed.tenantSlug, endpointId: seed.endpointId, name: seed.promptName, requestId: firstRequestId },
-  });
-  let database: KeelDatabase | null = null;
-  let seeded: Seeded | null = null;
-  if (withKeel) {
-    const home = tempDir("keel-bench-", os.tmpdir());
-    const masterKey = `bench:${crypto.randomBytes(32).toString("base64")}`;
-    const auditSigningKey = `bench:${crypto.randomBytes(32).toString("base64")}`;
-    database = opts.externalUrl ? await freshExternalDatabase(opts.externalUrl) : embeddedDatabase(home);
-    seeded = await seedKeel(database, { upstreamPort: upstream.port, masterKey, auditSigningKey });
-    console.log(`[bench] seeded ${database.kind === "embedded" ? `the embedded database in ${database.dataDir}` : database.redacted}: tenant ${seeded.tenantSlug} (owner ${seeded.owner.email}), endpoint ${seeded.endpointName} -> bench-model`);
-    keelPort = await freePort();
-    console.log(`[bench] starting Keel on 127.0.0.1:${keelPort} (node ${startArgs(ROOT).join(" ")}, as npm start does; it builds Next first when the sources changed)…`);
-    const started = Date.now();
-    keel = await startKeel({
-      root: ROOT,
-      timeoutMs: opts.startTimeoutMs,
-      env: {
-        ...process.env,
-        PORT: String(keelPort),
-        HOST: "127.0.0.1",
-        KEEL_HOME: home,
-        KEEL_DATA_DIR: "",
-        NODE_ENV: "production",
-        KEEL_MASTER_KEY: masterKey,
-        KEEL_AUDIT_SIGNING_KEY: auditSigningKey,
-        KEEL_SEED: "false",
-        // The bench upstream listens on loopback, which Keel refuses to call unless allowed.
-        KEEL_OUTBOUND_ALLOW: `127.0.0.1:${upstream.port}`,
-        DATABASE_URL: database.kind === "external" ? database.url : "",
-      },
-    });
-    console.log(`[bench] Keel is ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    const first = await request(`http://127.0.0.1:${keelPort}/api/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${seeded.apiKey}` },
-      body: JSON.stringify({ model: seeded.endpointName, messages: [{ role: "user", content: "Say hello." }], max_tokens: 16 }),
-    });
-    await first.body.text();
-    firstRequestId = String(first.headers["x-request-id"] ?? "");
-    if (first.statusCode !== 200 || !firstRequestId) throw new Error(`Keel's first request failed (HTTP ${first.statusCode})`);
-    if (opts.consolePasses > 0) {
-      const rendered = await renderConsolePages({ ...consoleVisit(seeded), passes: opts.consolePasses });
-      const routes = rendered.pages.map((p) => p.route.replace(/^\/t\/\[tenant\]/, "") || "/").join(" ");
-      console.log(
-        `[bench] console: signed in as ${seeded.owner.email} and rendered ${rendered.renders} pages ` +
-          `(${rendered.pages.length} × ${opts.consolePasses} passes: ${routes}) in ${(rendered.ms / 1000).toFixed(1)} s`,
-      );
-    } else {
-      console.log("[bench] console: not used (--console-passes 0); a Keel whose console was used measures slower");
-    }
-  }
+  // Each Keel on a database of its own, seeded by its own checkout's code, one after the other:
+  // a build of one must not run beside the other's start.
+  const prepare = { upstreamPort: upstream.port, externalUrl: opts.externalUrl, startTimeoutMs: opts.startTimeoutMs, consolePasses: opts.consolePasses };
+  const keel = withKeel ? await prepareKeel({ ...prepare, root: ROOT, keelDb: { seedKeel, countRequestRecords } }) : null;
+  const base = opts.baselineTree ? await prepareKeel({ ...prepare, root: opts.baselineTree, label: BASE, keelDb: treeKeelDb(opts.baselineTree) }) : null;
+  const keelOf = (t: TargetName): BenchKeel | null => (t === "keel" ? keel : t === BASE ? base : null);
 
   const bodies: Record<Mode, string> = {
     json: JSON.stringify({ model: "bench-chat", messages: [{ role: "user", content: "Say hello." }], max_tokens: 16 }),
     stream: JSON.stringify({ model: "bench-chat", messages: [{ role: "user", content: "Say hello." }], max_tokens: 16, stream: true, stream_options: { include_usage: true } }),
   };
-  const authorization = `Bearer ${seeded?.apiKey ?? "keel_bench"}`;
   const targetFor = (t: TargetName, mode: Mode): LoadTarget => ({
-    origin: `http://127.0.0.1:${t === "upstream" ? upstream.port : t === "bare" ? bare.port : keelPort}`,
-    path: t === "keel" ? "/api/v1/chat/completions" : "/v1/chat/completions",
-    headers: { "content-type": "application/json", authorization },
+    origin: `http://127.0.0.1:${t === "upstream" ? upstream.port : t === "bare" ? bare.port : keelOf(t)!.port}`,
+    path: keelOf(t) ? "/api/v1/chat/completions" : "/v1/chat/completions",
+    headers: { "content-type": "application/json", authorization: `Bearer ${(keelOf(t) ?? keel)?.seeded.apiKey ?? "keel_bench"}` },
     body: bodies[mode],
     stream: mode === "stream",
   });
 
   // One request per variant first, so a broken target shows its answer before the numbers.
-  // The first request, sent before the console was rendered, counts too.
-  let keelSent = firstRequestId ? 1 : 0;
+  // Each Keel's first request, sent before its console was rendered, counts too.
+  const sent: Record<TargetName, number> = { upstream: 0, bare: 0, keel: keel ? 1 : 0, [BASE]: base ? 1 : 0 };
   for (const t of opts.targets) {
     for (const mode of opts.modes) {
       const target = targetFor(t, mode);
-      if (t === "keel") keelSent++;
+      sent[t]++;
       try {
         const res = await request(target.origin + target.path, { method: "POST", headers: target.headers, body: target.body });
         const text = await res.body.text();
         if (res.statusCode < 200 || res.statusCode >= 300) {
-          const hint = t === "keel" && res.statusCode === 404 ? " (is /api/v1 routed to the gateway yet?)" : "";
+          const hint = keelOf(t) && res.statusCode === 404 ? " (is /api/v1 routed to the gateway yet?)" : "";
           console.log(`[bench] probe ${LABEL[t]} ${MODE_LABEL[mode]}: HTTP ${res.statusCode}${hint}: ${text.replace(/\s+/g, " ").slice(0, 160)}`);
         }
       } catch (error) {
@@ -275,7 +239,7 @@ async function main(): Promise<number> {
   );
 
   // Interleaved: each round runs every variant, alternating the target order between rounds.
-  const serverPid: Record<TargetName, number | null> = { upstream: upstream.child.pid ?? null, bare: bare.child.pid ?? null, keel: keel?.pid ?? null };
+  const serverPid: Record<TargetName, number | null> = { upstream: upstream.child.pid ?? null, bare: bare.child.pid ?? null, keel: keel?.child.pid ?? null, [BASE]: base?.child.pid ?? null };
   const results = new Map<string, Run[]>();
   const key = (t: TargetName, mode: Mode) => `${t}/${mode}`;
   for (let round = 1; round <= opts.rounds; round++) {
@@ -287,11 +251,12 @@ async function main(): Promise<number> {
         const onWindow = (phase: "start" | "end") => {
           for (const m of [server, client]) if (phase === "start") m.start(); else m.stop();
         };
-        const browsing = t === "keel" && opts.consoleDuring > 0 && seeded ? await browseConsole({ ...consoleVisit(seeded), perSecond: opts.consoleDuring }) : null;
+        const measured = keelOf(t);
+        const browsing = measured && opts.consoleDuring > 0 ? await browseConsole({ ...measured.visit, perSecond: opts.consoleDuring }) : null;
         const load = await runLoad(targetFor(t, mode), { connections: opts.connections, warmupMs: opts.warmupMs, durationMs: opts.durationMs, onWindow });
         const browsed = await browsing?.stop();
         const r: Run = { ...load, serverCpu: server.percent(), clientCpu: client.percent(), browsed };
-        if (t === "keel") keelSent += r.sent;
+        sent[t] += r.sent;
         results.set(key(t, mode), [...(results.get(key(t, mode)) ?? []), r]);
         console.log(`[bench] round ${round}/${opts.rounds}  ${LABEL[t].padEnd(15)} ${MODE_LABEL[mode].padEnd(13)} ${summary(r)}`);
       }
@@ -305,18 +270,19 @@ async function main(): Promise<number> {
   };
   const chosen = new Map<string, Run>();
   for (const [k, rs] of results) chosen.set(k, pick(rs));
+  const errorsOf = (t: TargetName, mode: Mode) => results.get(key(t, mode))!.reduce((a, x) => a + x.errors, 0);
+  const chosenRound = opts.report === "best" ? "best" : opts.rounds % 2 === 1 ? "median" : "lower-median";
 
   console.log("");
   console.log(
     `Results: ${opts.connections} connections, ${opts.durationMs / 1000} s per round; each row is the ` +
-      `${opts.report === "best" ? "best" : opts.rounds % 2 === 1 ? "median" : "lower-median"} of ${opts.rounds} round(s) by req/s ` +
+      `${chosenRound} of ${opts.rounds} round(s) by req/s ` +
       `(latencies from that round, over 2xx answers); errors summed over all rounds.`,
   );
   const rows: string[][] = [];
   for (const mode of opts.modes) {
     for (const t of opts.targets) {
       const r = chosen.get(key(t, mode))!;
-      const errors = results.get(key(t, mode))!.reduce((a, x) => a + x.errors, 0);
       rows.push([
         LABEL[t],
         MODE_LABEL[mode],
@@ -325,7 +291,7 @@ async function main(): Promise<number> {
         ms(r.latency?.p99),
         mode === "stream" ? ms(r.ttfb?.p50) : "",
         mode === "stream" ? ms(r.ttfb?.p99) : "",
-        int(errors),
+        int(errorsOf(t, mode)),
         cpu(r),
       ]);
     }
@@ -389,6 +355,19 @@ async function main(): Promise<number> {
     }
   }
 
+  // Keel against the baseline's Keel, each row as the table shows it. Unlike the verdict's pairs,
+  // the two rows may come from different rounds: --report chose each.
+  if (keel && base) {
+    console.log(`\nKeel against ${BASE} (Keel from ${opts.baselineTree}), the ${chosenRound} round of each by req/s:`);
+    for (const mode of opts.modes) {
+      const k = chosen.get(key("keel", mode))!;
+      const b = chosen.get(key(BASE, mode))!;
+      const failed = (["keel", BASE] as const).map((t) => ({ t, n: errorsOf(t, mode) })).filter(({ n }) => n > 0);
+      const caveat = failed.length ? `  [${failed.map(({ t, n }) => `${int(n)} ${LABEL[t]} request(s)`).join(" and ")} failed: see Errors]` : "";
+      const versus = k.latency && b.latency && b.rps > 0 ? `${(k.rps / b.rps).toFixed(2)}× req/s, ${signedMs(k.latency.p50 - b.latency.p50)} ms p50` : "no comparison, one of them answered no 2xx";
+      console.log(`keel / ${BASE} ${MODE_LABEL[mode]}: ${versus}${caveat}`);
+    }
+  }
 
   // At a fixed concurrency a saturated server's p50 is about connections / req/s; at one
   // connection nothing queues, and the difference is what each request costs.
@@ -397,7 +376,7 @@ async function main(): Promise<number> {
     const p50: Partial<Record<TargetName, number>> = {};
     for (const t of opts.targets) {
       const r = await runLoad(targetFor(t, "json"), { connections: 1, warmupMs: opts.warmupMs, durationMs: opts.durationMs });
-      if (t === "keel") keelSent += r.sent;
+      sent[t] += r.sent;
       if (r.latency) p50[t] = r.latency.p50;
       console.log(`  ${LABEL[t].padEnd(15)} ${int(r.rps).padStart(6)} req/s  p50 ${ms(r.latency?.p50)} ms  p99 ${ms(r.latency?.p99)} ms${r.errors ? `  errors ${int(r.errors)}` : ""}`);
     }
@@ -405,21 +384,26 @@ async function main(): Promise<number> {
       const overhead = p50.keel - p50.bare;
       console.log(`Keel p50 overhead vs bare proxy, unloaded: ${overhead.toFixed(2)} ms (target ≤ ${TARGET_P50_MS} ms) ${overhead <= TARGET_P50_MS ? "PASS" : "MISS"}`);
     }
+    if (p50.keel !== undefined && p50[BASE] !== undefined) console.log(`keel / ${BASE} unloaded: ${signedMs(p50.keel - p50[BASE])} ms p50`);
   }
 
-  if (keel && database && seeded) {
-    const { graceful } = await keel.stop();
-    if (!graceful) console.log("[bench] Keel did not stop within 20 s of SIGTERM and was killed");
-    const problems = keel.log().filter((l) => /error|failed|could not/i.test(l));
-    if (problems.length) {
-      console.log(`\nKeel logged ${problems.length} line(s) about errors (last 400 lines kept); the first few:`);
-      for (const l of problems.slice(0, 8)) console.log(`  ${l.slice(0, 240)}`);
-    }
-    const records = await countRequestRecords(database, seeded.tenantId);
-    const byStatus = [...records.byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${int(n)}`).join(", ");
-    console.log(`\nrequest records written: ${int(records.total)} of ${int(keelSent)} Keel requests sent${byStatus ? ` (by status ${byStatus})` : ""}`);
-  }
+  if (keel) await finishKeel(keel, sent.keel);
+  if (base) await finishKeel(base, sent[BASE]);
   return 0;
+}
+
+/** Stops a measured Keel, then tells what it logged about errors and how many request records it wrote. */
+async function finishKeel(keel: BenchKeel, sent: number): Promise<void> {
+  const { graceful } = await keel.child.stop();
+  if (!graceful) console.log(`[bench] ${keel.name} did not stop within 20 s of SIGTERM and was killed`);
+  const problems = keel.child.log().filter((l) => /error|failed|could not/i.test(l));
+  if (problems.length) {
+    console.log(`\n${keel.name} logged ${problems.length} line(s) about errors (last 400 lines kept); the first few:`);
+    for (const l of problems.slice(0, 8)) console.log(`  ${l.slice(0, 240)}`);
+  }
+  const records = await keel.keelDb.countRequestRecords(keel.database, keel.seeded.tenantId);
+  const byStatus = [...records.byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${int(n)}`).join(", ");
+  console.log(`\n${keel.label ? `${keel.label} ` : ""}request records written: ${int(records.total)} of ${int(sent)} ${keel.name} requests sent${byStatus ? ` (by status ${byStatus})` : ""}`);
 }
 
 let interrupted = false;

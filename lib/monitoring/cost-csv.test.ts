@@ -8,6 +8,11 @@ describe("cost CSV", () => {
     expect(csvCell("a,b")).toBe('"a,b"');
     expect(csvCell("line\nbreak")).toBe('"line\nbreak"');
     expect(csvCell(-3)).toBe("-3");
+    // Opened with a semicolon list separator, a row splits at ";" even inside quotes: what follows one must not start a formula.
+    expect(csvCell("x;=HYPERLINK(\"http://evil\")")).toBe(`"x;'=HYPERLINK(""http://evil"")"`);
+    expect(csvCell("ops; @SUM(1)")).toBe(`"ops;' @SUM(1)"`);
+    expect(csvCell("a\t+1")).toBe("a\t'+1");
+    expect(csvCell("team;ops")).toBe('"team;ops"');
   });
 
   it("writes every group and the total with eight decimals", () => {

@@ -56,7 +56,8 @@ export async function usageSeries(ctx: { tenantId: string }, range: RangeKey, fi
     ctx.tenantId, endpointId, versionId, apiKeyId, new Date(from), new Date(to), stepMs, grain,
   );
   const buckets = new Map<number, Bucket>();
-  const errorCodes: Record<string, number> = {};
+  // A Map: providers name the codes, and "constructor" must count as a code, not read the prototype.
+  const errorCodes = new Map<string, number>();
   let tail = 0;
   for (const r of rows) {
     let b = buckets.get(r.t);
@@ -66,7 +67,7 @@ export async function usageSeries(ctx: { tenantId: string }, range: RangeKey, fi
     b.inputTokens += Number(r.inputTokens);
     b.outputTokens += Number(r.outputTokens);
     b.cost += toUnits(r.cost ?? "0");
-    for (const [code, n] of Object.entries(r.codes ?? {})) errorCodes[code] = (errorCodes[code] ?? 0) + Number(n);
+    for (const [code, n] of Object.entries(r.codes ?? {})) errorCodes.set(code, (errorCodes.get(code) ?? 0) + Number(n));
     if (r.kind === "rollup") {
       mergeInto(b.latency, (r.latency ?? []).map(Number));
       mergeInto(b.ttft, (r.ttft ?? []).map(Number));
@@ -92,7 +93,7 @@ export async function usageSeries(ctx: { tenantId: string }, range: RangeKey, fi
     points.push(pointOf(t, b ?? null));
   }
   const { t: _t, ...totals } = pointOf(0, all);
-  return { from, to, stepMs, points, totals: { ...totals, cost: fromUnits(all.cost), errorCodes }, complete: tail < TAIL_LIMIT };
+  return { from, to, stepMs, points, totals: { ...totals, cost: fromUnits(all.cost), errorCodes: Object.fromEntries(errorCodes) }, complete: tail < TAIL_LIMIT };
 }
 
 function pointOf(t: number, b: Bucket | null): UsagePoint {

@@ -37,7 +37,7 @@ type RecordRow = {
 };
 type Cell = {
   endpointId: string; versionId: string; apiKeyId: string; userId: string; grain: string; bucket: number;
-  requests: number; errors: number; codes: Record<string, number>; finishes: Record<string, number>; inputTokens: number; outputTokens: number; cost: bigint; latency: number[]; ttft: number[]; outputs: number[];
+  requests: number; errors: number; codes: Map<string, number>; finishes: Map<string, number>; inputTokens: number; outputTokens: number; cost: bigint; latency: number[]; ttft: number[]; outputs: number[];
 };
 
 /**
@@ -81,9 +81,9 @@ async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOpt
   await query("keel_rollup_upsert", UPSERT_SQL, [
     tenantId, cells.map((c) => c.endpointId), cells.map((c) => c.versionId), cells.map((c) => c.apiKeyId), cells.map((c) => c.userId), cells.map((c) => c.grain),
     cells.map((c) => new Date(c.bucket).toISOString()), cells.map((c) => c.requests), cells.map((c) => c.errors),
-    cells.map((c) => JSON.stringify(c.codes)), cells.map((c) => c.inputTokens), cells.map((c) => c.outputTokens),
+    cells.map((c) => countsJson(c.codes)), cells.map((c) => c.inputTokens), cells.map((c) => c.outputTokens),
     cells.map((c) => fromUnits(c.cost)), cells.map((c) => histogramLiteral(c.latency)), cells.map((c) => histogramLiteral(c.ttft)), cells.map((c) => histogramLiteral(c.outputs)),
-    cells.map((c) => JSON.stringify(c.finishes)),
+    cells.map((c) => countsJson(c.finishes)),
   ]);
   const last = records[records.length - 1];
   await query("keel_rollup_cursor_move",
@@ -133,7 +133,7 @@ function sumRecords(records: readonly RecordRow[], minuteCutoff: number): Cell[]
         const key = `${grain}|${bucket}|${endpointId}|${versionId}|${apiKeyId}|${userId}`;
         let c = cells.get(key);
         if (!c) {
-          c = { endpointId, versionId, apiKeyId, userId, grain, bucket, requests: 0, errors: 0, codes: {}, finishes: {}, inputTokens: 0, outputTokens: 0, cost: 0n, latency: [], ttft: [], outputs: [] };
+          c = { endpointId, versionId, apiKeyId, userId, grain, bucket, requests: 0, errors: 0, codes: new Map(), finishes: new Map(), inputTokens: 0, outputTokens: 0, cost: 0n, latency: [], ttft: [], outputs: [] };
           cells.set(key, c);
         }
         c.requests += 1;
@@ -154,11 +154,17 @@ function sumRecords(records: readonly RecordRow[], minuteCutoff: number): Cell[]
   return [...cells.values()];
 }
 
-/** Adds one to a name's count, bounded as the database bounds them (keel_counts_add): providers choose their own codes and reasons. */
-function countBounded(counts: Record<string, number>, name: string): void {
-  const named = name in counts || Object.keys(counts).length < MAX_COUNTED_NAMES ? name : "other";
-  counts[named] = (counts[named] ?? 0) + 1;
+/**
+ * Adds one to a name's count, bounded as the database bounds them (keel_counts_add): providers choose
+ * their own codes and reasons. A Map, so a name such as "constructor" or "valueOf" is counted as any
+ * other rather than read off an object's prototype, which would write a row the database cannot add to.
+ */
+function countBounded(counts: Map<string, number>, name: string): void {
+  const named = counts.has(name) || counts.size < MAX_COUNTED_NAMES ? name : "other";
+  counts.set(named, (counts.get(named) ?? 0) + 1);
 }
+
+const countsJson = (counts: Map<string, number>) => JSON.stringify(Object.fromEntries(counts));
 
 /** Tenants with records after their rollup cursor (one index probe each). */
 export async function tenantsWithPendingRollups(pool: Pick<pg.Pool, "query">): Promise<string[]> {

@@ -55,7 +55,11 @@ describe("alert settings and actions", () => {
     expect(await setBudgetAlerts.runAs(callerFor(owner), { tenant: tenant.slug, percents: "90, 25, 90" })).toMatchObject({ ok: true, data: { percents: [25, 90] } });
 
     const key = await db().apiKey.create({ data: { tenantId: tenant.id, name: "k", prefix: "keel_k", secretHash: crypto.randomUUID() } });
-    expect(await setKeyBudget.runAs(callerFor(developer), { tenant: tenant.slug, apiKeyId: key.id, monthlyBudgetUsd: "-1", mode: "HARD" })).toMatchObject({ ok: false, fieldErrors: { monthlyBudgetUsd: [expect.any(String)] } });
+    for (const monthlyBudgetUsd of ["-1", "NaN", "1e309", "Infinity", "0", "0.001", " ", "1e8", "abc"]) {
+      expect(await setKeyBudget.runAs(callerFor(developer), { tenant: tenant.slug, apiKeyId: key.id, monthlyBudgetUsd, mode: "HARD" }), monthlyBudgetUsd)
+        .toMatchObject({ ok: false, fieldErrors: { monthlyBudgetUsd: [expect.any(String)] } });
+    }
+    expect((await db().apiKey.findUniqueOrThrow({ where: { id: key.id } })).monthlyBudgetUsd).toBeNull();
     expect(await setKeyBudget.runAs(callerFor(developer), { tenant: tenant.slug, apiKeyId: key.id, monthlyBudgetUsd: "12.345", mode: "SOFT" })).toMatchObject({ ok: true });
     expect(await db().apiKey.findUniqueOrThrow({ where: { id: key.id } })).toMatchObject({ budgetMode: "SOFT" });
     expect(String((await db().apiKey.findUniqueOrThrow({ where: { id: key.id } })).monthlyBudgetUsd)).toBe("12.35");

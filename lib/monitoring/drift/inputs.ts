@@ -25,14 +25,19 @@ export async function sampleInputs(
   prisma: PrismaClient, embed: Embedder, tenantId: string, window: { from: Date; to: Date }, opts: { perRun?: number; random?: () => number } = {},
 ): Promise<number> {
   const random = opts.random ?? Math.random;
-  const candidates = await prisma.$queryRawUnsafe<{ id: string; versionId: string; createdAt: Date; expiresAt: Date; input: string }[]>(
-    `SELECT * FROM (
-       SELECT r."id", r."modelVersionId" AS "versionId", r."createdAt", c."expiresAt", c."input",
-              row_number() OVER (PARTITION BY r."modelVersionId" ORDER BY r."createdAt") AS n
-       FROM "RequestRecord" r JOIN "RequestContent" c ON c."id" = r."id" AND c."tenantId" = r."tenantId"
-       WHERE r."tenantId" = $1 AND r."createdAt" >= $2 AND r."createdAt" < $3 AND r."modelVersionId" IS NOT NULL AND r."status" < 400
-         AND c."input" <> '' AND NOT EXISTS (SELECT 1 FROM "InputSample" s WHERE s."id" = r."id")
-     ) w WHERE n <= ${CANDIDATES}`,
+  // Ids first, at most CANDIDATES per version through the (tenantId, modelVersionId, createdAt)
+  // index; the text only of the few chosen, and only the start that is embedded. A tenant with
+  // heavy traffic and long prompts must not have every kept input read over the shared connection.
+  const candidates = await prisma.$queryRawUnsafe<{ id: string; versionId: string }[]>(
+    `SELECT r."id", r."modelVersionId" AS "versionId"
+     FROM (SELECT DISTINCT "modelVersionId" AS "v" FROM "RequestRecord"
+           WHERE "tenantId" = $1 AND "createdAt" >= $2 AND "createdAt" < $3 AND "modelVersionId" IS NOT NULL) versions
+     CROSS JOIN LATERAL (
+       SELECT r."id", r."modelVersionId" FROM "RequestRecord" r
+       WHERE r."tenantId" = $1 AND r."modelVersionId" = versions."v" AND r."createdAt" >= $2 AND r."createdAt" < $3 AND r."status" < 400
+         AND EXISTS (SELECT 1 FROM "RequestContent" c WHERE c."id" = r."id" AND c."tenantId" = $1 AND c."input" <> '')
+         AND NOT EXISTS (SELECT 1 FROM "InputSample" s WHERE s."id" = r."id")
+       ORDER BY r."createdAt" LIMIT ${CANDIDATES}) r`,
     tenantId, window.from, window.to,
   );
   if (candidates.length === 0) return 0;
@@ -43,17 +48,29 @@ export async function sampleInputs(
     `SELECT "versionId", count(*)::int AS n FROM "InputSample" WHERE "tenantId" = $1 AND "versionId" = ANY($2::text[]) AND "createdAt" >= $3 AND "createdAt" < $4 GROUP BY 1`,
     tenantId, [...byVersion.keys()], day, new Date(day.getTime() + 86_400_000),
   )).map((r) => [r.versionId, r.n]));
-  const chosen: typeof candidates = [];
+  const picked: typeof candidates = [];
   for (const [versionId, rows] of byVersion) {
     const room = Math.min(opts.perRun ?? PER_RUN, PER_DAY - (taken.get(versionId) ?? 0));
     for (let i = 0; i < rows.length && i < room; i++) {
       const j = i + Math.floor(random() * (rows.length - i));
       [rows[i], rows[j]] = [rows[j], rows[i]];
-      chosen.push(rows[i]);
+      picked.push(rows[i]);
     }
   }
+  if (picked.length === 0) return 0;
+  const texts = new Map((await prisma.$queryRawUnsafe<{ id: string; createdAt: Date; expiresAt: Date; input: string }[]>(
+    `SELECT c."id", r."createdAt", c."expiresAt", left(c."input", ${MAX_CHARS}) AS "input"
+     FROM "RequestContent" c JOIN "RequestRecord" r ON r."id" = c."id" AND r."tenantId" = c."tenantId"
+     WHERE c."tenantId" = $1 AND c."id" = ANY($2::text[])`,
+    tenantId, picked.map((c) => c.id),
+  )).map((t) => [t.id, t]));
+  // Content purged between the two reads is simply not sampled.
+  const chosen = picked.flatMap((c) => {
+    const t = texts.get(c.id);
+    return t && t.input !== "" ? [{ ...c, ...t }] : [];
+  });
   if (chosen.length === 0) return 0;
-  const vectors = await embed(chosen.map((c) => c.input.slice(0, MAX_CHARS)));
+  const vectors = await embed(chosen.map((c) => c.input));
   const result = await prisma.$executeRawUnsafe(
     `INSERT INTO "InputSample" ("id", "tenantId", "versionId", "createdAt", "expiresAt", "embedding")
      SELECT id, $1, v, c, e, string_to_array(emb, ',')::real[] FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) AS t(id, v, c, e, emb)

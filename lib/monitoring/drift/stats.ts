@@ -93,8 +93,10 @@ export function compareDistributions(reference: readonly number[], current: read
 /** Compares two sets of counts by category (finish reasons, refused or not) under DRIFT_RULE, with the χ² test of homogeneity. */
 export function compareCategories(reference: Readonly<Record<string, number>>, current: Readonly<Record<string, number>>): DriftFinding {
   const names = [...new Set([...Object.keys(reference), ...Object.keys(current)])].sort();
-  const ref = names.map((k) => Number(reference[k] ?? 0));
-  const cur = names.map((k) => Number(current[k] ?? 0));
+  // Own properties only: a provider's reason may be named "constructor".
+  const count = (counts: Readonly<Record<string, number>>, k: string) => (Object.hasOwn(counts, k) ? Number(counts[k]) : 0);
+  const ref = names.map((k) => count(reference, k));
+  const cur = names.map((k) => count(current, k));
   const n = sum(ref);
   const m = sum(cur);
   const enough = n >= DRIFT_RULE.minSamples && m >= DRIFT_RULE.minSamples;

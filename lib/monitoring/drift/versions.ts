@@ -17,6 +17,7 @@ export const DRIFT_METRICS = {
 } as const;
 export type DriftMetric = keyof typeof DRIFT_METRICS;
 
+type Window = { from: number; to: number };
 type Sums = { requests: number; errors: number; latency: number[]; outputs: number[]; finishes: Record<string, number> };
 export type VersionDrift = {
   versionId: string;
@@ -60,6 +61,36 @@ export async function referenceWindow(prisma: PrismaClient, tenantId: string, ve
   return { from: first.at.getTime(), to: first.at.getTime() + REFERENCE_DAYS * DAY, pinned: false };
 }
 
+/** Input findings kept, and for how long: the permutation test takes about 0.1 s of the process's CPU per version. */
+const INPUT_FINDINGS = { max: 2000, ttlMs: 10 * 60_000 };
+const inputFindings = new Map<string, { at: number; finding: DriftFinding }>();
+
+/**
+ * Input drift between the two windows. The finding is kept while the windows and their sample
+ * counts stay the same (at most INPUT_FINDINGS.ttlMs), so that page views of a version and the
+ * alert check every minute do not each repeat the samples' read and the permutation test: a
+ * viewer reloading the endpoint page would otherwise hold the process, and the shared database
+ * connection, for everyone.
+ */
+async function inputDrift(prisma: PrismaClient, tenantId: string, versionId: string, reference: Window, current: Window): Promise<DriftFinding> {
+  const [counts] = await prisma.$queryRawUnsafe<{ ref: number; cur: number }[]>(
+    `SELECT count(*) FILTER (WHERE "createdAt" >= $3 AND "createdAt" < $4)::int AS "ref", count(*) FILTER (WHERE "createdAt" >= $5 AND "createdAt" < $6)::int AS "cur"
+     FROM "InputSample" WHERE "tenantId" = $1 AND "versionId" = $2 AND (("createdAt" >= $3 AND "createdAt" < $4) OR ("createdAt" >= $5 AND "createdAt" < $6))`,
+    tenantId, versionId, new Date(reference.from), new Date(reference.to), new Date(current.from), new Date(current.to),
+  );
+  const key = [tenantId, versionId, reference.from, reference.to, current.from, counts?.ref ?? 0, counts?.cur ?? 0].join("|");
+  const kept = inputFindings.get(key);
+  if (kept && Date.now() - kept.at < INPUT_FINDINGS.ttlMs) return kept.finding;
+  const [refInputs, curInputs] = await Promise.all([
+    inputVectors(prisma, tenantId, versionId, reference.from, reference.to), inputVectors(prisma, tenantId, versionId, current.from, current.to),
+  ]);
+  const finding = compareEmbeddings(refInputs, curInputs, 499);
+  inputFindings.delete(key);
+  inputFindings.set(key, { at: Date.now(), finding });
+  if (inputFindings.size > INPUT_FINDINGS.max) inputFindings.delete(inputFindings.keys().next().value!);
+  return finding;
+}
+
 /**
  * A version's last 24 hours against its reference window, per metric. Null while the two windows
  * would overlap (a version younger than its reference and one day): it has nothing to drift from yet.
@@ -68,9 +99,9 @@ export async function versionDrift(prisma: PrismaClient, tenantId: string, versi
   const reference = await referenceWindow(prisma, tenantId, versionId);
   const current = { from: Math.floor(now / HOUR) * HOUR - CURRENT_MS, to: Math.floor(now / HOUR) * HOUR };
   if (!reference || reference.to > current.from) return null;
-  const [ref, cur, refInputs, curInputs] = await Promise.all([
+  const [ref, cur, inputs] = await Promise.all([
     sums(prisma, tenantId, versionId, reference.from, reference.to), sums(prisma, tenantId, versionId, current.from, current.to),
-    inputVectors(prisma, tenantId, versionId, reference.from, reference.to), inputVectors(prisma, tenantId, versionId, current.from, current.to),
+    inputDrift(prisma, tenantId, versionId, reference, current),
   ]);
   return {
     versionId, reference, current,
@@ -80,7 +111,7 @@ export async function versionDrift(prisma: PrismaClient, tenantId: string, versi
       errors: compareDistributions([ref.requests - ref.errors, ref.errors], [cur.requests - cur.errors, cur.errors]),
       finishes: compareCategories(ref.finishes, cur.finishes),
       refusals: compareCategories(refusals(ref.finishes), refusals(cur.finishes)),
-      inputs: compareEmbeddings(refInputs, curInputs, 499),
+      inputs,
     },
   };
 }
