@@ -78,6 +78,9 @@ test("on a PostgreSQL server the console runs in its own process, and a key it r
   // A console that dies is restarted while the gateway answers. A page asked for in the moment of
   // the kill is answered (503 while the console restarts), not left waiting for the proxy's timeout.
   // What the open page still loads in that moment (the browser's icon request) gets the 503 too.
+  // The open page's own prefetches of the sidebar's pages finish first: a response the kill cuts
+  // halfway is the browser's to report, not a request made in that moment.
+  await page.waitForLoadState("networkidle");
   expectFailedResponse(page, new RegExp(`^${keel.url}/`), 503);
   process.kill(consolePid, "SIGKILL");
   const caught = await page.request.get(`${keel.url}/t/acme/keys`, { timeout: 30_000 });
