@@ -67,4 +67,46 @@ describe("version drift", () => {
     const stranger = await seedTenant();
     expect(await versionDrift(db(), stranger.id, steady.versionId, now)).toBeNull();
   });
+
+  it("alerts when a version's answers start ending at the length limit, or in refusals, and names the metric", async () => {
+    const tenant = await seedTenant();
+    const cut = await seedVersion(tenant.id, "cut");
+    const refusing = await seedVersion(tenant.id, "refusing");
+    const now = Date.now();
+    const start = Math.floor(now / DAY) * DAY - 10 * DAY;
+    const lastDay = Math.floor(now / HOUR) * HOUR - DAY;
+    /** `n` answers, the given shares of each finish reason in turn, the rest "stop". */
+    const answers = (v: { endpointId: string; versionId: string }, from: number, span: number, n: number, shares: Record<string, number>) =>
+      traffic(tenant.id, v, from, span, n, 200).map((r, i) => {
+        let reason = "stop";
+        let edge = 0;
+        for (const [name, share] of Object.entries(shares)) {
+          edge += share * n;
+          if (i < edge) {
+            reason = name;
+            break;
+          }
+        }
+        return { ...r, finishReason: reason };
+      });
+    await db().requestRecord.createMany({
+      data: [
+        ...answers(cut, start, 3 * DAY, 900, { length: 0.05 }), ...answers(cut, lastDay, DAY, 400, { length: 0.3 }),
+        ...answers(refusing, start, 3 * DAY, 900, { refusal: 0.01 }), ...answers(refusing, lastDay, DAY, 400, { refusal: 0.2 }),
+      ],
+    });
+    while (await rollupTenant(test.database.pool, tenant.id, { batchSize: 2000, marginMs: 0 }));
+
+    const a = (await versionDrift(db(), tenant.id, cut.versionId, now))!.metrics;
+    const b = (await versionDrift(db(), tenant.id, refusing.versionId, now))!.metrics;
+    expect(a.finishes).toMatchObject({ test: "chi-square", reference: 900, current: 400, drifted: true });
+    expect(a.refusals.drifted).toBe(false);
+    expect(b.refusals).toMatchObject({ drifted: true });
+    expect(b.refusals.p).toBeLessThan(0.01);
+    expect(a.outputs.drifted || b.outputs.drifted).toBe(false);
+
+    const alerts = await driftAlerts(db(), tenant.id, now);
+    expect(alerts.map((x) => `${x.subjectId === cut.versionId ? "cut" : "refusing"}:${x.details.metric}`).sort()).toEqual(["cut:finishes", "refusing:finishes", "refusing:refusals"]);
+    expect(alerts.find((x) => x.details.metric === "refusals")!.title).toMatch(/^Refusal rate of chat-refusing · refusing drifted from its reference: PSI \d/);
+  });
 });
