@@ -21,7 +21,7 @@ import { bootDatabase } from "../lib/db/boot";
 import { seedTrail } from "./bench/audit-seed";
 import { machineBusy } from "./bench/cpu";
 import { embeddedDatabase, freshExternalDatabase, type KeelDatabase } from "./bench/keel-db";
-import { cleanUp, tempDir } from "./bench/processes";
+import { runBench, tempDir } from "./bench/processes";
 
 // The explorer's data layer is marked `server-only`, a package that throws outside Next's server
 // bundle (and is not installed at the top level): map it to an empty module before loading it.
@@ -214,23 +214,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.log(`\n[bench] ${signal}: dropping the bench database and removing temp folders…`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .then(async (code) => {
-    await cleanUp();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await cleanUp();
-    process.exit(1);
-  });
+runBench(main, "dropping the bench database and removing temp folders", { stack: true });

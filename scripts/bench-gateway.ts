@@ -29,7 +29,7 @@ import { cpuMeter, machineBusy } from "./bench/cpu";
 import { prepareKeel, type BenchKeel } from "./bench/gateway-keel";
 import { countRequestRecords, seedKeel } from "./bench/keel-db";
 import { runLoad, type LoadResult, type LoadTarget } from "./bench/load";
-import { cleanUp, forkServer } from "./bench/processes";
+import { forkServer, runBench } from "./bench/processes";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BENCH = path.join(ROOT, "scripts", "bench");
@@ -406,23 +406,4 @@ async function finishKeel(keel: BenchKeel, sent: number): Promise<void> {
   console.log(`\n${keel.label ? `${keel.label} ` : ""}request records written: ${int(records.total)} of ${int(sent)} ${keel.name} requests sent${byStatus ? ` (by status ${byStatus})` : ""}`);
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.log(`\n[bench] ${signal}: stopping the children and removing temp folders…`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .then(async (code) => {
-    await cleanUp();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);
-    await cleanUp();
-    process.exit(1);
-  });
+runBench(main, "stopping the children and removing temp folders");

@@ -29,7 +29,7 @@ import { catchUp } from "./bench/monitoring-catch-up";
 import { signInToConsole } from "./bench/monitoring-console";
 import { printCatchUp, printDatabase, printSummary, type Outcome } from "./bench/monitoring-report";
 import { seedHistory, type SealMode } from "./bench/monitoring-seed";
-import { cleanUp, forkServer, freePort, startKeel, tempDir } from "./bench/processes";
+import { forkServer, freePort, runBench, startKeel, tempDir } from "./bench/processes";
 
 // The monitoring data layer is marked `server-only`, a package that throws outside Next's server
 // bundle (and is not installed at the top level): map it to an empty module before loading it.
@@ -255,23 +255,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.log(`\n[bench] ${signal}: stopping Keel, dropping the bench databases and removing temp folders…`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .then(async (code) => {
-    await cleanUp();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await cleanUp();
-    process.exit(1);
-  });
+runBench(main, "stopping Keel, dropping the bench databases and removing temp folders", { stack: true });

@@ -48,9 +48,9 @@ export async function costReport(ctx: { tenantId: string }, range: CostRange, gr
      FROM parts GROUP BY 1, 2`,
     ctx.tenantId, new Date(from), new Date(to),
   );
-  const complete = (parts.find((p) => p.kind === "total")?.tail ?? 0) < TAIL_LIMIT;
-  const total: CostRow = { id: "", name: "Total", requests: 0, inputTokens: 0, outputTokens: 0, cost: "0.00000000", ...parts.find((p) => p.kind === "total") };
-  total.name = "Total";
+  const all = parts.find((p) => p.kind === "total");
+  const complete = (all?.tail ?? 0) < TAIL_LIMIT;
+  const total: CostRow = { id: "", name: "Total", requests: all?.requests ?? 0, inputTokens: all?.inputTokens ?? 0, outputTokens: all?.outputTokens ?? 0, cost: all?.cost ?? "0.00000000" };
   const groups = parts.filter((p) => p.kind === "group");
   const names = await namesOf(ctx, group, groups.map((p) => p.id));
   const rows: CostRow[] = groups.map((p) => ({ id: p.id, name: names.get(p.id) ?? p.id, requests: p.requests, inputTokens: p.inputTokens, outputTokens: p.outputTokens, cost: fromUnits(toUnits(p.cost)) }));

@@ -177,3 +177,29 @@ export async function startKeel(opts: { root: string; env: NodeJS.ProcessEnv; ti
   setTimeout(() => (echo = false), 200);
   return { pid, log: () => [...lines], stop };
 }
+
+/**
+ * Runs a bench's main and exits with its code, cleaning up (children, databases, temp folders)
+ * however it ends: done, failed, or interrupted by a signal (`stopping` says what the cleanup does).
+ */
+export function runBench(main: () => Promise<number>, stopping: string, opts: { stack?: boolean } = {}): void {
+  let interrupted = false;
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      console.log(`\n[bench] ${signal}: ${stopping}…`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+  main()
+    .then(async (code) => {
+      await cleanUp();
+      process.exit(code);
+    })
+    .catch(async (error: unknown) => {
+      console.error(`[bench] failed: ${error instanceof Error ? ((opts.stack ? error.stack : undefined) ?? error.message) : String(error)}`);
+      await cleanUp();
+      process.exit(1);
+    });
+}
