@@ -65,10 +65,12 @@ export function useQueryNavigation(): { navigate: Navigate; pending: boolean; pa
  * Previous/Next rewrites the `sort` and `page` search params and the page re-renders with new rows.
  * A column is sortable only when its definition sets `enableSorting: true`.
  * Reads the URL through useSearchParams inside its own Suspense boundary, so pages need not add one.
+ * The fallback shows the same rows without their test ids: React may reveal the streamed table a
+ * moment after the page loads, and until then both are in the document.
  */
 export function DataTable<T>(props: DataTableProps<T>) {
   return (
-    <Suspense fallback={<DataTableView {...props} />}>
+    <Suspense fallback={<DataTableView {...props} getRowTestId={undefined} />}>
       <UrlDataTable {...props} />
     </Suspense>
   );
