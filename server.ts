@@ -10,6 +10,7 @@ import { GATEWAY_PREFIX, METRICS_PATH, createGatewayHandler } from "@/lib/gatewa
 import { JobQueue } from "@/lib/jobs/queue";
 import { AlertJobs } from "@/lib/monitoring/alerts/alert-jobs";
 import { InputSampler } from "@/lib/monitoring/drift/inputs";
+import { RolloutGuard } from "@/lib/rollouts/guard";
 import { BuiltinEmbeddingModel } from "@/lib/providers/builtin/embedding-model";
 import { UsageRollups } from "@/lib/monitoring/usage-rollups";
 import { createOutboundPolicy } from "@/lib/net/outbound";
@@ -70,6 +71,9 @@ async function main() {
   const sampleEmbedder = new BuiltinEmbeddingModel();
   const sampler = new InputSampler(booted.database, jobs, async (texts) => (await sampleEmbedder.embed(texts, AbortSignal.timeout(120_000))).vectors);
   await sampler.start();
+  // Canary rollouts: guards checked every KEEL_ROLLOUT_CHECK_SECONDS, rolling back a breach on their own.
+  const rolloutGuard = new RolloutGuard(booted.database, jobs, config.rolloutCheckMs);
+  await rolloutGuard.start();
 
   const server = http.createServer((req, res) => {
     // Audit events and throttles use the caller's address: only a trusted proxy may say what it is.
@@ -140,6 +144,7 @@ async function main() {
     await rollups.stop();
     await alerts.stop();
     await sampler.stop();
+    await rolloutGuard.stop();
     await jobs.stop();
     server.closeAllConnections();
     await child?.close();

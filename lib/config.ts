@@ -35,6 +35,7 @@ const envSchema = z.object({
     .optional(),
   OTEL_SERVICE_NAME: z.string().default("keel"),
   KEEL_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  KEEL_ROLLOUT_CHECK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
 });
 
 /** Keel's settings, read once from the environment (see the README's table). */
@@ -78,6 +79,8 @@ export type KeelConfig = {
    * serves one connection to one process, so there it is always `shared`.
    */
   consoleProcess: "separate" | "shared";
+  /** KEEL_ROLLOUT_CHECK_SECONDS: how often rollout guards are checked (a breach rolls back within one). */
+  rolloutCheckMs: number;
   /** What Keel generated on this start and the operator should know about. */
   notices: string[];
 };
@@ -124,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeelConfig {
     otelServiceName: e.OTEL_SERVICE_NAME,
     metricsToken: e.KEEL_METRICS_TOKEN ?? null,
     consoleProcess: e.KEEL_CONSOLE_PROCESS ?? (e.DATABASE_URL ? "separate" : "shared"),
+    rolloutCheckMs: e.KEEL_ROLLOUT_CHECK_SECONDS * 1000,
     notices,
   };
 }

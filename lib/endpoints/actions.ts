@@ -100,6 +100,9 @@ export const activateVersion = tenantAction({
     const version = await versionOf(ctx, endpoint.id, input.versionId);
     if (endpoint.activeVersionId === version.id) throw new ActionError(`${version.label} is already active.`, "invalid");
     requirePriced([version], "active");
+    // A rollout compares its candidate with the active version: switching it underneath would make its evidence meaningless.
+    const rollout = await ctx.tx.rollout.findFirst({ where: { tenantId: ctx.tenantId, endpointId: endpoint.id, status: "RUNNING" }, select: { id: true } });
+    if (rollout) throw new ActionError("A rollout is running on this endpoint; finish or cancel it before switching the active version.", "conflict");
     // The active version cannot also be its own fallback: it leaves the list as it takes over.
     const fallbackVersionIds = endpoint.fallbackVersionIds.filter((id) => id !== version.id);
     await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id, fallbackVersionIds } });

@@ -38,7 +38,7 @@ export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMe
   ex.endpointId = endpoint.id;
   const admission = await admit(gw, caller, endpoint, "CHAT", (v) => estimateChatUsage(body, v.params));
   try {
-    const plan = route(endpoint, caller);
+    const plan = route(endpoint, caller, body.user);
     const called = await call(gw, plan, "chat", (v) => chatRequest(v, body, stream), ex.calls, signal, ex.id);
     const commit: Commit = (outcome) => record(gw.records, ex, outcome);
     const headers = answerHeaders(called, admission.headers);

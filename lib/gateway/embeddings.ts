@@ -32,7 +32,7 @@ export async function embeddings(gw: Gateway, ex: Exchange, req: IncomingMessage
   const estimate = estimateEmbeddingsUsage(body.input);
   const admission = await admit(gw, caller, endpoint, "EMBEDDINGS", () => estimate);
   try {
-    const plan = route(endpoint, caller);
+    const plan = route(endpoint, caller, body.user);
     const called = await call(gw, plan, "embed", (v) => providerBody(v, body), ex.calls, signal, ex.id);
     await respondJson(res, called, {
       maxBytes: MAX_RESPONSE_BYTES,

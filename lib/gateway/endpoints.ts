@@ -19,6 +19,17 @@ export type GatewayVersion = {
   provider: GatewayProvider;
 };
 
+/**
+ * A running canary rollout: `weightBp` basis points of the endpoint's callers (by a sticky hash of
+ * the key, or of the end user) go to `candidate`, the rest to the active version (route.ts).
+ */
+export type GatewayRollout = {
+  id: string;
+  candidate: GatewayVersion;
+  weightBp: number;
+  stickiness: "KEY" | "USER";
+};
+
 /** An endpoint as callers name it in `model`. */
 export type GatewayEndpoint = {
   id: string;
@@ -31,6 +42,8 @@ export type GatewayEndpoint = {
   fallbackVersions: GatewayVersion[];
   /** Every version that may answer (priced, on the tenant's own provider), by id: what a caller may pin. */
   versions: ReadonlyMap<string, GatewayVersion>;
+  /** The running rollout, if any; it changes only through actions that drop this cache entry. */
+  rollout: GatewayRollout | null;
 };
 
 /** Endpoints by (tenant, name); `forgetTenant` drops all of a tenant's, names cached as unknown included. */
@@ -75,6 +88,7 @@ async function loadEndpoint(tenantId: string, name: string, masterKeys: MasterKe
       activeVersionId: true,
       fallbackVersionIds: true,
       versions: { where: { tenantId }, select: VERSION_SELECT },
+      rollouts: { where: { tenantId, status: "RUNNING" }, take: 1, select: { id: true, candidateVersionId: true, stepsBp: true, stepIndex: true, stickiness: true } },
     },
   });
   if (!row) return null;
@@ -100,7 +114,20 @@ async function loadEndpoint(tenantId: string, name: string, masterKeys: MasterKe
     activeVersion,
     fallbackVersions,
     versions,
+    rollout: toRollout(row.rollouts[0], activeVersion, pick),
   };
+}
+
+/** A running rollout the route step can apply: its candidate serves, and is not the active version. */
+function toRollout(
+  r: { id: string; candidateVersionId: string; stepsBp: number[]; stepIndex: number; stickiness: "KEY" | "USER" } | undefined,
+  active: GatewayVersion | null,
+  pick: (id: string) => GatewayVersion | null,
+): GatewayRollout | null {
+  const candidate = r ? pick(r.candidateVersionId) : null;
+  if (!r || !candidate || !active || candidate.id === active.id) return null;
+  const weightBp = Math.min(10_000, Math.max(0, r.stepsBp[r.stepIndex] ?? 0));
+  return { id: r.id, candidate, weightBp, stickiness: r.stickiness };
 }
 
 /**

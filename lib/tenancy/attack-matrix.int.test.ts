@@ -26,6 +26,7 @@ import * as tenantActions from "./actions";
 import * as settingsActions from "./settings-actions";
 import * as alertActions from "@/lib/monitoring/alerts/actions";
 import * as driftActions from "@/lib/monitoring/drift/actions";
+import * as rolloutActions from "@/lib/rollouts/actions";
 import * as adminActions from "./admin-actions";
 import { READ_PERMISSIONS } from "./scope";
 
@@ -51,6 +52,7 @@ type Target = {
   apiKeyId: string;
   promptId: string;
   alertId: string;
+  rolloutId: string;
 };
 type Actor = { id: string; email: string };
 
@@ -88,8 +90,14 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   setBudgetAlerts: (t) => ({ tenant: t.slug, percents: "1000" }),
   setDriftReference: (t) => ({ tenant: t.slug, endpointId: t.endpointId, versionId: t.idleVersionId, from: "2026-01-01", to: "2026-01-03" }),
   setKeyBudget: (t) => ({ tenant: t.slug, apiKeyId: t.apiKeyId, monthlyBudgetUsd: "0.01", mode: "HARD" }),
+  startRollout: (t) => ({
+    tenant: t.slug, endpointId: t.endpointId, candidateVersionId: t.idleVersionId, steps: "100", stickiness: "KEY", burnInMinutes: "0", guards: {},
+  }),
+  decideRollout: (t) => ({ tenant: t.slug, rolloutId: t.rolloutId, verdict: "APPROVED", comment: "ship it" }),
+  cancelRollout: (t) => ({ tenant: t.slug, rolloutId: t.rolloutId }),
+  setRolloutApprovals: (t) => ({ tenant: t.slug, approvals: "2" }),
 };
-const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions, ...alertActions, ...driftActions } as unknown as Record<string, Action<unknown>>;
+const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions, ...alertActions, ...driftActions, ...rolloutActions } as unknown as Record<string, Action<unknown>>;
 const PLATFORM_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   createTenant: () => ({ name: "Intruder Inc", slug: "intruder", ownerEmail: "intruder@example.test" }),
   setTenantStatus: (t) => ({ tenantId: t.id, status: "SUSPENDED" }),
@@ -125,7 +133,10 @@ async function snapshot() {
     db().invitation.count(),
   ]);
   const alerts = await db().alert.findMany({ orderBy: { id: "asc" } });
-  return { tenants, memberships, users, events, invitations, providers, endpoints, versions, keys, prompts, promptVersions, alerts };
+  const rollouts = await db().rollout.findMany({ orderBy: { id: "asc" } });
+  const decisions = await db().rolloutDecision.findMany({ orderBy: { id: "asc" } });
+  const approvals = await db().tenant.findMany({ orderBy: { id: "asc" }, select: { rolloutApprovals: true } });
+  return { tenants, memberships, users, events, invitations, providers, endpoints, versions, keys, prompts, promptVersions, alerts, rollouts, decisions, approvals };
 }
 
 beforeAll(async () => {
@@ -148,8 +159,18 @@ beforeAll(async () => {
   const alert = await db().alert.create({
     data: { tenantId: tenant.id, kind: "BUDGET", severity: "WARNING", subjectType: "tenant", subjectId: tenant.id, title: "Spend reached 50%", details: {}, dedupeKey: "budget:test:50" },
   });
+  // A running rollout of a third version, requested by someone else, with its burn-in over: an approver could decide on it.
+  const canary = await version("v3");
+  const requester = await seedMember(tenant, "DEVELOPER");
+  const rollout = await db().rollout.create({
+    data: {
+      tenantId: tenant.id, endpointId: endpoint.id, baselineVersionId: active.id, candidateVersionId: canary.id, stepsBp: [1_000, 5_000],
+      stickiness: "KEY", burnInMinutes: 0, guards: {}, requestedById: requester.user.id,
+    },
+  });
   target = {
     alertId: alert.id,
+    rolloutId: rollout.id,
     slug: tenant.slug, id: tenant.id, ownerMembershipId: owner.membership.id, viewerMembershipId: v.membership.id,
     providerId: provider.id, endpointId: endpoint.id, idleVersionId: idle.id, apiKeyId: key.id, promptId: prompt.id,
   };

@@ -7,7 +7,7 @@ export const ANOMALY_FLOOR_USD = 0.1;
 const KEY_BUDGET_PERCENTS = [80, 100];
 
 export type NewAlert = {
-  kind: "BUDGET" | "KEY_BUDGET" | "COST_ANOMALY" | "DRIFT";
+  kind: "BUDGET" | "KEY_BUDGET" | "COST_ANOMALY" | "DRIFT" | "ROLLBACK";
   severity: "WARNING" | "CRITICAL";
   subjectType: string;
   subjectId: string;

@@ -14,7 +14,7 @@ import { AcknowledgeButton } from "./_components/acknowledge-button";
 
 export const metadata: Metadata = { title: "Alerts" };
 
-const KIND_LABELS: Record<string, string> = { BUDGET: "Budget", KEY_BUDGET: "Key budget", COST_ANOMALY: "Cost anomaly", DRIFT: "Drift" };
+const KIND_LABELS: Record<string, string> = { BUDGET: "Budget", KEY_BUDGET: "Key budget", COST_ANOMALY: "Cost anomaly", DRIFT: "Drift", ROLLBACK: "Rollback" };
 
 export default async function AlertsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ show?: string; page?: string }> }) {
   const { scope } = await requireTenant((await params).tenant);

@@ -1,0 +1,204 @@
+import type { PrismaClient, Tx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
+import { addValue, quantile } from "@/lib/monitoring/histogram";
+import { ks } from "@/lib/monitoring/drift/stats";
+import type { Guards } from "./schemas";
+import { meanHigherP, proportionWorseP } from "./stats";
+
+/** Requests read per side: the newest in the window. Enough for any test here, bounded at any traffic. */
+export const ARM_SAMPLE = 20_000;
+/** A difference counts only when this unlikely by chance (one-sided). */
+export const SIGNIFICANCE = 0.05;
+
+/** One side's figures over the window. Latency and cost are over answered requests (status below 400). */
+export type ArmFigures = {
+  versionId: string;
+  label: string;
+  /** Requests that reached a version: answered, or failed on Keel's or the provider's side (5xx). */
+  requests: number;
+  errors: number;
+  errorRate: number;
+  answered: number;
+  p95Ms: number | null;
+  meanCostUsd: number;
+  /** True when ARM_SAMPLE requests were read: the window may hold more, and only the newest count. */
+  sampled: boolean;
+};
+
+export type GuardName = "errors" | "latency" | "cost" | "drift";
+
+export type GuardCheck = {
+  guard: GuardName;
+  /** The rule, in words: "error rate ≤ baseline + 2 points". */
+  rule: string;
+  baseline: string;
+  candidate: string;
+  /** One-sided p of the candidate being this much worse by chance; null where no test applies. */
+  p: number | null;
+  /** Whether both sides have enough requests for the rule to apply. */
+  enough: boolean;
+  breached: boolean;
+  /** The significance note the evidence panel shows. */
+  note: string;
+};
+
+export type Evidence = {
+  from: string;
+  to: string;
+  baseline: ArmFigures;
+  candidate: ArmFigures;
+  checks: GuardCheck[];
+};
+
+type Rollout = {
+  id: string;
+  tenantId: string;
+  endpointId: string;
+  baselineVersionId: string;
+  candidateVersionId: string;
+  createdAt: Date;
+  stepStartedAt: Date;
+};
+
+type ArmRow = { requests: number; errors: number; answered: number; meanCost: number | null; sdCost: number | null; latencies: number[] | null };
+
+/**
+ * Both sides of a rollout over the current step's window (from its start to `now`), and each guard's
+ * verdict. Reads at most ARM_SAMPLE records a side, newest first, on the (tenant, version, time)
+ * index; the drift guard reads the candidate's DRIFT alerts raised since the rollout began.
+ */
+export async function rolloutEvidence(
+  client: Tx | PrismaClient,
+  r: Rollout,
+  guards: Guards,
+  labels: { baseline: string; candidate: string },
+  now = new Date(),
+): Promise<Evidence> {
+  // One after another: inside an action this is the action's transaction, one connection.
+  const base = await armRow(client, r, r.baselineVersionId, r.stepStartedAt, now);
+  const cand = await armRow(client, r, r.candidateVersionId, r.stepStartedAt, now);
+  const drift = await client.alert.findMany({
+      where: { tenantId: r.tenantId, kind: "DRIFT", subjectType: "version", subjectId: r.candidateVersionId, createdAt: { gte: r.createdAt } },
+      select: { title: true },
+      orderBy: { createdAt: "desc" },
+      take: 3,
+    });
+  const baseline = figures(r.baselineVersionId, labels.baseline, base);
+  const candidate = figures(r.candidateVersionId, labels.candidate, cand);
+  return {
+    from: r.stepStartedAt.toISOString(),
+    to: now.toISOString(),
+    baseline,
+    candidate,
+    checks: [errorCheck(baseline, candidate, guards), latencyCheck(base, cand, baseline, candidate, guards), costCheck(base, cand, baseline, candidate, guards), driftCheck(drift, guards)],
+  };
+}
+
+async function armRow(client: Tx | PrismaClient, r: Rollout, versionId: string, from: Date, to: Date): Promise<ArmRow> {
+  const [row] = await client.$queryRaw<ArmRow[]>(Prisma.sql`
+    WITH r AS (
+      SELECT "status", "latencyMs", "costUsd" FROM "RequestRecord"
+      WHERE "tenantId" = ${r.tenantId} AND "modelVersionId" = ${versionId} AND "createdAt" >= ${from} AND "createdAt" < ${to}
+        AND "endpointId" = ${r.endpointId} AND ("status" < 400 OR "status" >= 500)
+      ORDER BY "createdAt" DESC
+      LIMIT ${ARM_SAMPLE}
+    )
+    SELECT count(*)::int AS "requests",
+      (count(*) FILTER (WHERE "status" >= 500))::int AS "errors",
+      (count(*) FILTER (WHERE "status" < 400))::int AS "answered",
+      (avg("costUsd") FILTER (WHERE "status" < 400))::float8 AS "meanCost",
+      (stddev_samp("costUsd") FILTER (WHERE "status" < 400))::float8 AS "sdCost",
+      array_agg("latencyMs") FILTER (WHERE "status" < 400) AS "latencies"
+    FROM r`);
+  return row;
+}
+
+function figures(versionId: string, label: string, row: ArmRow): ArmFigures {
+  const hist: number[] = [];
+  for (const ms of row.latencies ?? []) addValue(hist, ms);
+  return {
+    versionId,
+    label,
+    requests: row.requests,
+    errors: row.errors,
+    errorRate: row.requests ? row.errors / row.requests : 0,
+    answered: row.answered,
+    p95Ms: quantile(hist, 0.95),
+    meanCostUsd: row.meanCost ?? 0,
+    sampled: row.requests >= ARM_SAMPLE,
+  };
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+const ms = (v: number | null) => (v === null ? "no answers" : `${Math.round(v)} ms`);
+const usd = (v: number) => `$${v.toFixed(6)}`;
+const pNote = (p: number) => (p < SIGNIFICANCE ? `significant (p ${p < 0.0001 ? "< 0.0001" : p.toFixed(4)})` : `not significant (p ${p.toFixed(4)})`);
+
+function errorCheck(base: ArmFigures, cand: ArmFigures, g: Guards): GuardCheck {
+  const enough = cand.requests >= g.minRequests && base.requests >= g.minRequests;
+  const p = proportionWorseP(base.errors, base.requests, cand.errors, cand.requests);
+  const over = cand.errorRate - base.errorRate > g.maxErrorRateIncrease / 100;
+  return {
+    guard: "errors",
+    rule: `error rate at most the baseline's + ${g.maxErrorRateIncrease} points`,
+    baseline: `${pct(base.errorRate)} of ${base.requests}`,
+    candidate: `${pct(cand.errorRate)} of ${cand.requests}`,
+    p,
+    enough,
+    breached: enough && over && p < SIGNIFICANCE,
+    note: enough ? `${over ? "above" : "within"} the limit; ${pNote(p)}` : `waiting for ${g.minRequests} requests a side`,
+  };
+}
+
+function latencyCheck(baseRow: ArmRow, candRow: ArmRow, base: ArmFigures, cand: ArmFigures, g: Guards): GuardCheck {
+  const enough = cand.answered >= g.minRequests && base.answered >= g.minRequests && base.p95Ms !== null && cand.p95Ms !== null;
+  const hb: number[] = [];
+  const hc: number[] = [];
+  for (const v of baseRow.latencies ?? []) addValue(hb, v);
+  for (const v of candRow.latencies ?? []) addValue(hc, v);
+  // KS is two-sided; a shift counts against the candidate only when its p95 is the higher one.
+  const test = ks(hb, hc);
+  const over = enough && cand.p95Ms! > base.p95Ms! * g.maxLatencyRatio;
+  return {
+    guard: "latency",
+    rule: `p95 latency at most ${g.maxLatencyRatio}× the baseline's`,
+    baseline: ms(base.p95Ms),
+    candidate: ms(cand.p95Ms),
+    p: test.p,
+    enough,
+    breached: over && test.p < SIGNIFICANCE,
+    note: enough ? `${over ? "above" : "within"} the limit; KS D ${test.d.toFixed(3)}, ${pNote(test.p)}` : `waiting for ${g.minRequests} answers a side`,
+  };
+}
+
+function costCheck(baseRow: ArmRow, candRow: ArmRow, base: ArmFigures, cand: ArmFigures, g: Guards): GuardCheck {
+  const enough = cand.answered >= g.minRequests && base.answered >= g.minRequests;
+  const p = meanHigherP(
+    { n: base.answered, mean: base.meanCostUsd, sd: baseRow.sdCost ?? 0 },
+    { n: cand.answered, mean: cand.meanCostUsd, sd: candRow.sdCost ?? 0 },
+  );
+  const over = cand.meanCostUsd > base.meanCostUsd * g.maxCostRatio;
+  return {
+    guard: "cost",
+    rule: `cost per request at most ${g.maxCostRatio}× the baseline's`,
+    baseline: usd(base.meanCostUsd),
+    candidate: usd(cand.meanCostUsd),
+    p,
+    enough,
+    breached: enough && over && p < SIGNIFICANCE,
+    note: enough ? `${over ? "above" : "within"} the limit; ${pNote(p)}` : `waiting for ${g.minRequests} answers a side`,
+  };
+}
+
+function driftCheck(alerts: { title: string }[], g: Guards): GuardCheck {
+  return {
+    guard: "drift",
+    rule: g.drift ? "no drift alert on the candidate" : "drift not guarded",
+    baseline: "",
+    candidate: alerts.length ? alerts.map((a) => a.title).join("; ") : "no drift alert",
+    p: null,
+    enough: true,
+    breached: g.drift && alerts.length > 0,
+    note: g.drift ? (alerts.length ? "drift alert raised since the rollout began" : "checked hourly by monitoring") : "off for this rollout",
+  };
+}

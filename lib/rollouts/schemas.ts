@@ -1,0 +1,79 @@
+import { z } from "zod";
+
+const id = (what: string) => z.string().min(1, `${what} is required`).max(100);
+const blankToUndefined = (value: unknown) => (value === null || (typeof value === "string" && value.trim() === "") ? undefined : value);
+
+/**
+ * "1, 10, 50": the candidate's share of traffic at each step, in percent (0.01 to 100, two decimals
+ * at most), strictly rising, at most 10 steps. Stored in basis points. Production comes after the
+ * last step, by one more approval.
+ */
+const stepsField = z
+  .string({ error: "Enter the steps, e.g. 1, 10, 50" })
+  .trim()
+  .max(100, "Too long")
+  .transform((text, ctx) => {
+    const parts = text.split(/[\s,%]+/).filter(Boolean);
+    const bps = parts.map((p) => Math.round(Number(p) * 100));
+    if (parts.length === 0 || parts.length > 10) {
+      ctx.addIssue({ code: "custom", message: "Enter 1 to 10 steps in percent, e.g. 1, 10, 50" });
+      return z.NEVER;
+    }
+    if (parts.some((p, i) => !/^\d+(\.\d{1,2})?$/.test(p) || bps[i] < 1 || bps[i] > 10_000)) {
+      ctx.addIssue({ code: "custom", message: "Each step is a percentage from 0.01 to 100, with two decimals at most" });
+      return z.NEVER;
+    }
+    if (bps.some((bp, i) => i > 0 && bp <= bps[i - 1])) {
+      ctx.addIssue({ code: "custom", message: "Each step must send more traffic than the one before" });
+      return z.NEVER;
+    }
+    return bps;
+  });
+
+const number = (what: string, min: number, max: number) =>
+  z.preprocess(blankToUndefined, z.coerce.number({ error: `Enter ${what}` }).min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`));
+
+/**
+ * When the guard rolls back, each compared with the baseline over the step's window once the
+ * candidate has answered `minRequests` requests there: the error rate higher by more than
+ * `maxErrorRateIncrease` percentage points, p95 latency or cost per request more than the ratio
+ * times the baseline's (each also significant, p < 0.05), or a drift alert raised on the candidate.
+ */
+export const guardsSchema = z.object({
+  maxErrorRateIncrease: number("The error-rate increase", 0, 100).default(2),
+  maxLatencyRatio: number("The p95 latency ratio", 1, 100).default(1.5),
+  maxCostRatio: number("The cost ratio", 1, 100).default(1.5),
+  minRequests: number("The minimum number of requests", 1, 1_000_000).pipe(z.number().int("Enter a whole number of requests")).default(50),
+  drift: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()).default(true),
+});
+
+export type Guards = z.infer<typeof guardsSchema>;
+
+export const startRolloutSchema = z.object({
+  endpointId: id("Endpoint"),
+  candidateVersionId: id("Candidate version"),
+  steps: stepsField,
+  stickiness: z.enum(["KEY", "USER"], { error: "Stickiness must be KEY or USER" }),
+  burnInMinutes: number("The burn-in", 0, 10_080).pipe(z.number().int("Enter whole minutes")),
+  guards: guardsSchema,
+});
+
+/** An approver's decision on the rollout's next promotion; the comment is required either way. */
+export const decideRolloutSchema = z.object({
+  rolloutId: id("Rollout"),
+  verdict: z.enum(["APPROVED", "REJECTED"], { error: "Decide APPROVED or REJECTED" }),
+  comment: z.string().trim().min(1, "Say why, for the audit trail").max(2_000, "The comment must be at most 2,000 characters"),
+});
+
+export const cancelRolloutSchema = z.object({
+  rolloutId: id("Rollout"),
+  comment: z.string().trim().max(2_000, "The comment must be at most 2,000 characters").optional().default(""),
+});
+
+/** The tenant's rule: 1 or 2 approvers for each promotion. */
+export const setRolloutApprovalsSchema = z.object({
+  approvals: z.coerce.number({ error: "Choose 1 or 2 approvers" }).int().min(1, "Choose 1 or 2 approvers").max(2, "Choose 1 or 2 approvers"),
+});
+
+/** "1 %", "0.5 %", "100 %". */
+export const percentText = (bp: number) => `${(bp / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })} %`;
