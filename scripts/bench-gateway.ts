@@ -18,7 +18,7 @@
 //   npm run bench:gateway -- [--duration 10] [--warmup 2] [--connections 32] [--rounds 2]
 //                            [--report best|median] [--targets upstream,bare,keel] [--modes json,stream]
 //                            [--external [postgresql://…]] [--unloaded] [--console-passes 5] [--console-during 0]
-//                            [--start-timeout 900] [--baseline-tree <dir>]
+//                            [--start-timeout 900] [--baseline-tree <dir>] [--rollout <percent>]
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +27,7 @@ import { checkBaselineTree, treeKeelDb } from "./bench/baseline-tree";
 import { browseConsole } from "./bench/console";
 import { cpuMeter, machineBusy } from "./bench/cpu";
 import { prepareKeel, type BenchKeel } from "./bench/gateway-keel";
-import { countRequestRecords, seedKeel } from "./bench/keel-db";
+import { addBenchRollout, countRequestRecords, seedKeel } from "./bench/keel-db";
 import { runLoad, type LoadResult, type LoadTarget } from "./bench/load";
 import { forkServer, runBench } from "./bench/processes";
 
@@ -62,6 +62,8 @@ type Options = {
   consoleDuring: number;
   /** Another checkout of Keel to measure beside this one, resolved; null without --baseline-tree. */
   baselineTree: string | null;
+  /** --rollout: the share of end users this checkout's Keel sends to a canary version; null runs none. */
+  rolloutPercent: number | null;
 };
 
 const USAGE = `Usage: npm run bench:gateway -- [options]
@@ -87,7 +89,10 @@ const USAGE = `Usage: npm run bench:gateway -- [options]
                         node_modules), as the target keel-base in the same rounds: seeded by that
                         checkout's bench code on its own fresh database of the same kind, started
                         (building its console if needed) and its console rendered as Keel's; the
-                        summary gives keel / keel-base req/s and p50 for the rows --report chose`;
+                        summary gives keel / keel-base req/s and p50 for the rows --report chose
+  --rollout <percent>   this checkout's Keel serves the bench endpoint under a running canary rollout
+                        that sends <percent> of end users to a second version (same upstream); every
+                        target's requests then name one of 1,000 end users in \`user\`, in turn`;
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -104,6 +109,7 @@ function parseArgs(argv: string[]): Options {
     consolePasses: 5,
     consoleDuring: 0,
     baselineTree: null,
+    rolloutPercent: null,
   };
   const num = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
@@ -140,6 +146,7 @@ function parseArgs(argv: string[]): Options {
       case "--console-passes": o.consolePasses = Math.floor(num(flag, value(), 0)); break;
       case "--console-during": o.consoleDuring = num(flag, value(), 0); break;
       case "--baseline-tree": o.baselineTree = checkBaselineTree(value()); break;
+      case "--rollout": o.rolloutPercent = num(flag, value(), 0.01); break;
       case "-h":
       case "--help":
         console.log(USAGE);
@@ -196,7 +203,13 @@ async function main(): Promise<number> {
   // Each Keel on a database of its own, seeded by its own checkout's code, one after the other:
   // a build of one must not run beside the other's start.
   const prepare = { upstreamPort: upstream.port, externalUrl: opts.externalUrl, startTimeoutMs: opts.startTimeoutMs, consolePasses: opts.consolePasses };
-  const keel = withKeel ? await prepareKeel({ ...prepare, root: ROOT, keelDb: { seedKeel, countRequestRecords } }) : null;
+  const rollout = opts.rolloutPercent;
+  const seedWithRollout: typeof seedKeel = async (database, o) => {
+    const seeded = await seedKeel(database, o);
+    if (rollout !== null) await addBenchRollout(database, seeded, rollout);
+    return seeded;
+  };
+  const keel = withKeel ? await prepareKeel({ ...prepare, root: ROOT, keelDb: { seedKeel: seedWithRollout, countRequestRecords } }) : null;
   const base = opts.baselineTree ? await prepareKeel({ ...prepare, root: opts.baselineTree, label: BASE, keelDb: treeKeelDb(opts.baselineTree) }) : null;
   const keelOf = (t: TargetName): BenchKeel | null => (t === "keel" ? keel : t === BASE ? base : null);
 
@@ -204,11 +217,15 @@ async function main(): Promise<number> {
     json: JSON.stringify({ model: "bench-chat", messages: [{ role: "user", content: "Say hello." }], max_tokens: 16 }),
     stream: JSON.stringify({ model: "bench-chat", messages: [{ role: "user", content: "Say hello." }], max_tokens: 16, stream: true, stream_options: { include_usage: true } }),
   };
+  // Under --rollout, requests name end users in turn, so that the split has callers to split.
+  const users = rollout === null ? null : Array.from({ length: 1_000 }, (_, i) => `bench-user-${i}`);
+  const perUser = (mode: Mode) => users?.map((user) => JSON.stringify({ ...JSON.parse(bodies[mode]), user }));
   const targetFor = (t: TargetName, mode: Mode): LoadTarget => ({
     origin: `http://127.0.0.1:${t === "upstream" ? upstream.port : t === "bare" ? bare.port : keelOf(t)!.port}`,
     path: keelOf(t) ? "/api/v1/chat/completions" : "/v1/chat/completions",
     headers: { "content-type": "application/json", authorization: `Bearer ${(keelOf(t) ?? keel)?.seeded.apiKey ?? "keel_bench"}` },
     body: bodies[mode],
+    bodies: perUser(mode),
     stream: mode === "stream",
   });
 

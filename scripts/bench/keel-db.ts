@@ -182,6 +182,26 @@ export async function seedKeel(target: KeelDatabase, opts: { upstreamPort: numbe
   return { ...ids, tenantSlug, apiKey: key.secret, endpointName, owner };
 }
 
+/**
+ * A running rollout on the bench endpoint: a second version on the same upstream takes `percent` of
+ * the end users (sticky by the request's `user`), as a canary would, with its burn-in still running.
+ */
+export async function addBenchRollout(target: KeelDatabase, seeded: Seeded, percent: number): Promise<void> {
+  await withPrisma(target, async (prisma) => {
+    const endpoint = await prisma.endpoint.findUniqueOrThrow({ where: { id: seeded.endpointId } });
+    const owner = await prisma.user.findUniqueOrThrow({ where: { email: seeded.owner.email } });
+    const candidate = await prisma.modelVersion.create({
+      data: { tenantId: seeded.tenantId, endpointId: endpoint.id, label: "v2", providerId: (await prisma.modelVersion.findUniqueOrThrow({ where: { id: endpoint.activeVersionId! } })).providerId, providerModel: "bench-model", inputPricePerMTok: 0.15, outputPricePerMTok: 0.6 },
+    });
+    await prisma.rollout.create({
+      data: {
+        tenantId: seeded.tenantId, endpointId: endpoint.id, baselineVersionId: endpoint.activeVersionId!, candidateVersionId: candidate.id,
+        stepsBp: [Math.round(percent * 100)], stickiness: "USER", burnInMinutes: 1_440, guards: {}, requestedById: owner.id,
+      },
+    });
+  });
+}
+
 /** The tenant's request records, in all and by HTTP status. */
 export async function countRequestRecords(target: KeelDatabase, tenantId: string): Promise<{ total: number; byStatus: Map<number, number> }> {
   return withPrisma(target, async (prisma) => {

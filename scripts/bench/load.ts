@@ -10,6 +10,8 @@ export type LoadTarget = {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** Bodies to send in turn instead of `body` (e.g. one per end user), when set. */
+  bodies?: string[];
   stream: boolean;
 };
 
@@ -70,7 +72,8 @@ export async function runLoad(target: LoadTarget, opts: LoadOptions): Promise<Lo
       sent++;
       const start = performance.now();
       try {
-        const { statusCode, body } = await pool.request({ path: target.path, method: "POST", headers: target.headers, body: target.body });
+        const sending = target.bodies ? target.bodies[sent % target.bodies.length] : target.body;
+        const { statusCode, body } = await pool.request({ path: target.path, method: "POST", headers: target.headers, body: sending });
         let first = 0;
         let tail = "";
         let whole = "";
