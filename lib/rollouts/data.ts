@@ -136,3 +136,18 @@ async function namesFor(ctx: Ctx, rollouts: { baselineVersionId: string; candida
   ]);
   return { versions: new Map(versions.map((v) => [v.id, v.label])), users: new Map(users.map((u) => [u.id, u.email])) };
 }
+
+/**
+ * The rollout that put `versionId` in front of callers at `at`: the newest one with it as candidate
+ * begun by then, still running or promoted then. With who approved it, for a request's page.
+ */
+export async function rolloutServing(ctx: Ctx, versionId: string, at: Date) {
+  const r = await db().rollout.findFirst({
+    where: { tenantId: ctx.tenantId, candidateVersionId: versionId, createdAt: { lte: at }, OR: [{ status: { in: ["RUNNING", "COMPLETED"] } }, { endedAt: { gte: at } }] },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, status: true, decisions: { where: { verdict: "APPROVED" }, select: { deciderId: true } } },
+  });
+  if (!r) return null;
+  const { users } = await namesFor(ctx, [], r.decisions.map((d) => d.deciderId));
+  return { id: r.id, status: r.status, approvers: [...new Set(r.decisions.map((d) => users.get(d.deciderId) ?? "a former member"))] };
+}

@@ -7,6 +7,7 @@ import { startFakeOpenAI, type FakeOpenAI } from "@/lib/testing/fake-openai";
 import { callerFor, seedMember } from "@/lib/testing/factories";
 import { FAKE_PROVIDER_KEY, seedApiKey, seedGatewayTenant, seedProvider, useGatewayHarness } from "@/lib/testing/gateway-factories";
 import { cancelRollout, decideRollout, startRollout } from "./actions";
+import { rolloutServing } from "./data";
 import { RolloutGuard, guardRollouts } from "./guard";
 
 const test = useTestDatabase();
@@ -176,6 +177,11 @@ describe("approvals", () => {
     expect(actions).toEqual(expect.arrayContaining(["rollout.started", "rollout.approved", "rollout.step_advanced", "endpoint.version_activated", "rollout.completed"]));
     const answered = await ask(s.secret, s.endpoint.name, "anyone");
     expect(answered.version).toBe(s.candidate.id);
+    // A request the candidate answered leads to the rollout that released it, and who approved it.
+    expect(await rolloutServing({ tenantId: s.tenant.id }, s.candidate.id, new Date())).toEqual({
+      id: rolloutId, status: "COMPLETED", approvers: expect.arrayContaining([s.approver.email, s.second.email]),
+    });
+    expect(await rolloutServing({ tenantId: s.tenant.id }, s.version.id, new Date())).toBeNull();
   });
 
   it("never lets the requester decide on their own rollout, even after becoming an approver", async () => {

@@ -6,6 +6,7 @@ import { Card, CardContent } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { findRequestDetail } from "@/lib/audit/request-detail";
 import { contentAbsenceText } from "@/lib/privacy/mode";
+import { rolloutServing } from "@/lib/rollouts/data";
 import { requireTenant } from "@/lib/tenancy/page";
 
 export const metadata: Metadata = { title: "Request" };
@@ -17,6 +18,7 @@ export default async function RequestPage({ params }: { params: Promise<{ tenant
   const r = await findRequestDetail({ tenantId: scope.tenantId, userId: user.id, role: scope.role }, requestId);
   if (!r) notFound();
   const base = `/t/${scope.tenantSlug}`;
+  const rollout = r.version ? await rolloutServing({ tenantId: scope.tenantId }, r.version.id, r.createdAt) : null;
   const rows: [string, React.ReactNode][] = [
     ["Outcome", r.errorCode ? `${r.status} ${r.errorCode === "client_closed" ? "cancelled by the caller" : r.errorCode}` : `${r.status} OK`],
     ["When", <LocalTime key="t" value={r.createdAt} precision="millisecond" />],
@@ -24,6 +26,14 @@ export default async function RequestPage({ params }: { params: Promise<{ tenant
     ["Route", `${r.route}${r.stream ? ", streamed" : ""}`],
     ["Endpoint", r.endpointName ?? "none"],
     ["Version that answered", r.version ? r.version.label : "none (refused before a version was chosen)"],
+    ...(rollout
+      ? ([[
+          "Released by",
+          <Link key="rollout" className="underline underline-offset-2" href={`${base}/rollouts/${rollout.id}`}>
+            {`a ${rollout.status === "COMPLETED" ? "completed" : rollout.status === "RUNNING" ? "running" : "stopped"} rollout, approved by ${rollout.approvers.length ? rollout.approvers.join(", ") : "no one yet"}: its evidence and decisions`}
+          </Link>,
+        ]] as [string, React.ReactNode][])
+      : []),
     ["Tokens", `${r.inputTokens} in, ${r.outputTokens} out${r.tokensEstimated ? " (estimated: the provider reported none)" : ""}`],
     ["Cost", `$${r.costUsd}`],
     ["Latency", `${r.latencyMs} ms${r.ttftMs !== null ? `, first token after ${r.ttftMs} ms` : ""}`],
