@@ -50,6 +50,7 @@ export const addVersion = tenantAction({
       : null;
     const prices = pricesForNewVersion(ctx.role, input, provider, input.providerModel, active);
     if (input.activate) requirePriced([{ label: input.label, priced: prices.priced }], "active", "activate");
+    if (input.activate) await refuseDuringRollout(ctx, endpoint.id);
     const version = await createVersion(ctx.tx, ctx.tenantId, endpoint.id, { ...input, ...prices });
     if (input.activate) await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
     await ctx.audit(ctx.tenantId, {
@@ -100,9 +101,7 @@ export const activateVersion = tenantAction({
     const version = await versionOf(ctx, endpoint.id, input.versionId);
     if (endpoint.activeVersionId === version.id) throw new ActionError(`${version.label} is already active.`, "invalid");
     requirePriced([version], "active");
-    // A rollout compares its candidate with the active version: switching it underneath would make its evidence meaningless.
-    const rollout = await ctx.tx.rollout.findFirst({ where: { tenantId: ctx.tenantId, endpointId: endpoint.id, status: "RUNNING" }, select: { id: true } });
-    if (rollout) throw new ActionError("A rollout is running on this endpoint; finish or cancel it before switching the active version.", "conflict");
+    await refuseDuringRollout(ctx, endpoint.id);
     // The active version cannot also be its own fallback: it leaves the list as it takes over.
     const fallbackVersionIds = endpoint.fallbackVersionIds.filter((id) => id !== version.id);
     await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id, fallbackVersionIds } });
@@ -186,6 +185,12 @@ async function endpointToChange(ctx: TenantContext, endpointId: string) {
   if (!endpoint) throw new ActionError("Not found: no such endpoint in this tenant.", "not_found");
   ctx.invalidate({ kind: "endpoint", tenantId: ctx.tenantId, endpointId: endpoint.id });
   return endpoint;
+}
+
+/** A rollout compares its candidate with the active version: switching it underneath would make its evidence meaningless. */
+async function refuseDuringRollout(ctx: TenantContext, endpointId: string) {
+  const rollout = await ctx.tx.rollout.findFirst({ where: { tenantId: ctx.tenantId, endpointId, status: "RUNNING" }, select: { id: true } });
+  if (rollout) throw new ActionError("A rollout is running on this endpoint; finish or cancel it before switching the active version.", "conflict");
 }
 
 /** A version of the endpoint (already the tenant's), else not found. */

@@ -5,7 +5,7 @@ import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
 import { rolloutEvidence } from "./evidence";
 import { promotionOpensAt } from "./state";
-import { cancelRolloutSchema, decideRolloutSchema, guardsSchema, percentText, setRolloutApprovalsSchema, startRolloutSchema } from "./schemas";
+import { cancelRolloutSchema, decideRolloutSchema, guardsOf, percentText, setRolloutApprovalsSchema, startRolloutSchema } from "./schemas";
 
 /**
  * Starts a canary rollout on an endpoint: the candidate takes the first step's share of traffic at
@@ -81,10 +81,15 @@ export const decideRollout = tenantAction({
     // Stopping is always safe; promoting waits until the step has served its burn-in.
     if (input.verdict === "APPROVED" && now < opens) throw new ActionError(`This step's burn-in ends at ${opens.toISOString()}; approve after it (a rejection may come at any time).`, "invalid");
     const toStep = rollout.stepIndex + 1;
+    if (input.toStep !== undefined && input.toStep !== toStep) throw new ActionError("This rollout has moved on since you loaded it; reload and decide on the current promotion.", "conflict");
     const already = await ctx.tx.rolloutDecision.findFirst({ where: { tenantId: ctx.tenantId, rolloutId: rollout.id, toStep, deciderId: ctx.user.id }, select: { id: true } });
     if (already) throw new ActionError("You have already decided on this promotion.", "conflict");
     const labels = await versionLabels(ctx, rollout);
-    const evidence = await rolloutEvidence(ctx.tx, rollout, guardsSchema.parse(rollout.guards), labels, now);
+    const evidence = await rolloutEvidence(ctx.tx, rollout, guardsOf(rollout.guards), labels, now);
+    const breached = evidence.checks.filter((c) => c.breached);
+    if (input.verdict === "APPROVED" && breached.length) {
+      throw new ActionError(`A guard is breached (${breached.map((c) => c.guard).join(", ")}); reject, or wait for the guard's rollback.`, "conflict");
+    }
     await ctx.tx.rolloutDecision.create({
       data: { tenantId: ctx.tenantId, rolloutId: rollout.id, toStep, verdict: input.verdict, comment: input.comment, deciderId: ctx.user.id, evidence: evidence as unknown as Prisma.InputJsonValue },
     });
@@ -99,7 +104,11 @@ export const decideRollout = tenantAction({
       await endRollout(ctx, rollout, "REJECTED", `Rejected: ${input.comment}`, now);
       return { rolloutId: rollout.id, status: "REJECTED" as const };
     }
-    const approvals = await ctx.tx.rolloutDecision.count({ where: { tenantId: ctx.tenantId, rolloutId: rollout.id, toStep, verdict: "APPROVED" } });
+    // Approvals count while their authors are still approvers here: a removed or demoted approver's do not.
+    const approvers = await ctx.tx.membership.findMany({ where: { tenantId: ctx.tenantId, role: "APPROVER" }, select: { userId: true } });
+    const approvals = await ctx.tx.rolloutDecision.count({
+      where: { tenantId: ctx.tenantId, rolloutId: rollout.id, toStep, verdict: "APPROVED", deciderId: { in: approvers.map((m) => m.userId) } },
+    });
     const tenant = await ctx.tx.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { rolloutApprovals: true } });
     if (approvals < tenant.rolloutApprovals) return { rolloutId: rollout.id, status: "RUNNING" as const, waitingFor: tenant.rolloutApprovals - approvals };
     ctx.invalidate({ kind: "endpoint", tenantId: ctx.tenantId, endpointId: rollout.endpointId });

@@ -1,8 +1,9 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import type { RolloutStatus } from "@/lib/db/generated/enums";
+import { can } from "@/lib/auth/permissions";
+import type { Role, RolloutStatus } from "@/lib/db/generated/enums";
 import { rolloutEvidence, type Evidence } from "./evidence";
-import { guardsSchema, type Guards } from "./schemas";
+import { guardsOf, type Guards } from "./schemas";
 import { promotionOpensAt } from "./state";
 
 type Ctx = { tenantId: string };
@@ -56,7 +57,7 @@ export async function getRollout(ctx: Ctx & { userId: string }, rolloutId: strin
   if (!r) return null;
   const names = await namesFor(ctx, [r], r.decisions.map((d) => d.deciderId));
   const labels = { baseline: names.versions.get(r.baselineVersionId) ?? r.baselineVersionId, candidate: names.versions.get(r.candidateVersionId) ?? r.candidateVersionId };
-  const guards: Guards = guardsSchema.parse(r.guards);
+  const guards: Guards = guardsOf(r.guards);
   const evidence: Evidence | null = r.status === "RUNNING" ? await rolloutEvidence(db(), r, guards, labels) : null;
   const tenant = await db().tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { rolloutApprovals: true } });
   const toStep = r.stepIndex + 1;
@@ -100,9 +101,12 @@ export async function getRollout(ctx: Ctx & { userId: string }, rolloutId: strin
 
 /**
  * The newest answers of each side in the current step's window, side by side, from the content the
- * tenant keeps (redacted as stored); empty when the tenant keeps none.
+ * tenant keeps (redacted as stored, and not yet expired); empty when the tenant keeps none. Other
+ * callers' prompts are for those who read the audit trail: for anyone else `hidden` is set and
+ * nothing is read.
  */
-export async function sampleAnswers(ctx: Ctx, r: Pick<RolloutDetail, "endpointId" | "baselineVersionId" | "candidateVersionId" | "stepStartedAt">, perSide = 3) {
+export async function sampleAnswers(ctx: Ctx & { role: Role }, r: Pick<RolloutDetail, "endpointId" | "baselineVersionId" | "candidateVersionId" | "stepStartedAt">, perSide = 3) {
+  if (!can(ctx.role, "audit.read")) return { baseline: [], candidate: [], hidden: true };
   const side = async (versionId: string) => {
     const records = await db().requestRecord.findMany({
       where: { tenantId: ctx.tenantId, modelVersionId: versionId, endpointId: r.endpointId, createdAt: { gte: r.stepStartedAt }, status: { lt: 400 } },
@@ -112,14 +116,14 @@ export async function sampleAnswers(ctx: Ctx, r: Pick<RolloutDetail, "endpointId
     });
     if (records.length === 0) return [];
     const kept = await db().requestContent.findMany({
-      where: { tenantId: ctx.tenantId, id: { in: records.map((x) => x.id) } },
+      where: { tenantId: ctx.tenantId, id: { in: records.map((x) => x.id) }, expiresAt: { gt: new Date() } },
       orderBy: { createdAt: "desc" },
       take: perSide,
       select: { id: true, input: true, output: true },
     });
     return kept;
   };
-  return { baseline: await side(r.baselineVersionId), candidate: await side(r.candidateVersionId) };
+  return { baseline: await side(r.baselineVersionId), candidate: await side(r.candidateVersionId), hidden: false };
 }
 
 /** The rollout running on an endpoint, for its page; null when none runs. */
@@ -139,13 +143,13 @@ async function namesFor(ctx: Ctx, rollouts: { baselineVersionId: string; candida
 
 /**
  * The rollout that put `versionId` in front of callers at `at`: the newest one with it as candidate
- * begun by then, still running or promoted then. With who approved it, for a request's page.
+ * begun by then, still running or promoted then. With who had approved it by then, for a request's page.
  */
 export async function rolloutServing(ctx: Ctx, versionId: string, at: Date) {
   const r = await db().rollout.findFirst({
     where: { tenantId: ctx.tenantId, candidateVersionId: versionId, createdAt: { lte: at }, OR: [{ status: { in: ["RUNNING", "COMPLETED"] } }, { endedAt: { gte: at } }] },
     orderBy: { createdAt: "desc" },
-    select: { id: true, status: true, decisions: { where: { verdict: "APPROVED" }, select: { deciderId: true } } },
+    select: { id: true, status: true, decisions: { where: { verdict: "APPROVED", createdAt: { lte: at } }, select: { deciderId: true } } },
   });
   if (!r) return null;
   const { users } = await namesFor(ctx, [], r.decisions.map((d) => d.deciderId));

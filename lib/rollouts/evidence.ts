@@ -2,11 +2,9 @@ import type { PrismaClient, Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { addValue, quantile } from "@/lib/monitoring/histogram";
 import { ks } from "@/lib/monitoring/drift/stats";
-import type { Guards } from "./schemas";
+import { ARM_SAMPLE, type Guards } from "./schemas";
 import { meanHigherP, proportionWorseP } from "./stats";
 
-/** Requests read per side: the newest in the window. Enough for any test here, bounded at any traffic. */
-export const ARM_SAMPLE = 20_000;
 /** A difference counts only when this unlikely by chance (one-sided). */
 export const SIGNIFICANCE = 0.05;
 

@@ -6,7 +6,7 @@ import type { JobQueue } from "@/lib/jobs/queue";
 import { raiseAlerts } from "@/lib/monitoring/alerts/raise";
 import type { NewAlert } from "@/lib/monitoring/alerts/evaluate";
 import { rolloutEvidence, type Evidence } from "./evidence";
-import { guardsSchema } from "./schemas";
+import { guardsOf } from "./schemas";
 
 export const GUARD_JOB = "rollouts.guard";
 const GUARD: AuditActor = { type: "SYSTEM", id: null, label: "rollout guard" };
@@ -32,7 +32,7 @@ export async function guardRollouts(db: Db, queue: JobQueue, now = new Date()): 
   for (const r of running) {
     try {
       const labels = await versionLabels(db.prisma, r.tenantId, r.baselineVersionId, r.candidateVersionId);
-      const evidence = await rolloutEvidence(db.prisma, r, guardsSchema.parse(r.guards), labels, now);
+      const evidence = await rolloutEvidence(db.prisma, r, guardsOf(r.guards), labels, now);
       const breaches = evidence.checks.filter((c) => c.breached);
       if (breaches.length === 0) continue;
       const reason = `Guard breached: ${breaches.map((b) => `${b.guard} (${b.rule}; baseline ${b.baseline || "n/a"}, candidate ${b.candidate}; ${b.note})`).join("; ")}`;

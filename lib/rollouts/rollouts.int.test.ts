@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { activateVersion } from "@/lib/endpoints/actions";
+import { activateVersion, addVersion } from "@/lib/endpoints/actions";
 import { JobQueue } from "@/lib/jobs/queue";
 import { useTestDatabase } from "@/lib/testing/db";
 import { startFakeOpenAI, type FakeOpenAI } from "@/lib/testing/fake-openai";
@@ -224,6 +224,11 @@ describe("approvals", () => {
     expect(again).toMatchObject({ ok: false, error: expect.stringMatching(/already has a rollout running/) });
     const switched = await activateVersion.runAs(callerFor(s.developer), { tenant: s.tenant.slug, endpointId: s.endpoint.id, versionId: s.candidate.id });
     expect(switched).toMatchObject({ ok: false, error: expect.stringMatching(/rollout is running/) });
+    const admin = (await seedMember(s.tenant, "ADMIN")).user; // may price, so may add a version that is active at once
+    const added = await addVersion.runAs(callerFor(admin), {
+      tenant: s.tenant.slug, endpointId: s.endpoint.id, label: "v3", providerId: s.provider.id, providerModel: "m", inputPricePerMTok: "0", outputPricePerMTok: "0", activate: "true",
+    });
+    expect(added).toMatchObject({ ok: false, error: expect.stringMatching(/rollout is running/) });
 
     const other = await seedRolloutTenant();
     await db().modelVersion.update({ where: { id: other.candidate.id }, data: { priced: false } });
@@ -232,6 +237,20 @@ describe("approvals", () => {
     const foreign = await decideRollout.runAs(callerFor(other.approver), { tenant: other.tenant.slug, rolloutId, verdict: "APPROVED", comment: "not mine" });
     expect(foreign).toMatchObject({ ok: false, error: expect.stringMatching(/^Not found/) });
     expect(await db().rollout.findUniqueOrThrow({ where: { id: rolloutId } })).toMatchObject({ status: "RUNNING", stepIndex: 0 });
+  });
+
+  it("refuses an approval while a guard is breached, and one made on a page the rollout has moved on from", async () => {
+    const s = await seedRolloutTenant();
+    const rolloutId = await start(s, { steps: "10, 50", guards: { minRequests: 20 } });
+    const decide = (who: { id: string }, toStep: number) => decideRollout.runAs(callerFor(who), { tenant: s.tenant.slug, rolloutId, toStep, verdict: "APPROVED", comment: "ok" });
+    expect(await decide(s.approver, 1)).toMatchObject({ ok: true, data: { waitingFor: 0 } });
+    // The second approver's page still offered step 2: their approval must not promote to production.
+    expect(await decide(s.second, 1)).toMatchObject({ ok: false, error: expect.stringMatching(/moved on since you loaded it/) });
+    canary.fail({ kind: "status", status: 500 }, 100_000);
+    await many(160, 12, (i) => ask(s.secret, s.endpoint.name, `user-${i}`));
+    expect(await decide(s.second, 2)).toMatchObject({ ok: false, error: expect.stringMatching(/guard is breached \(errors/) });
+    expect(await db().rollout.findUniqueOrThrow({ where: { id: rolloutId } })).toMatchObject({ status: "RUNNING", stepIndex: 1 });
+    expect(await db().endpoint.findUniqueOrThrow({ where: { id: s.endpoint.id } })).toMatchObject({ activeVersionId: s.version.id });
   });
 
   it("refuses bad input with every field's error and starts nothing", async () => {

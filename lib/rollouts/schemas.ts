@@ -1,6 +1,11 @@
 import { z } from "zod";
 
-const id = (what: string) => z.string().min(1, `${what} is required`).max(100);
+const id = (what: string) => z.string().min(1, `${what} is required`).regex(/^[A-Za-z0-9_-]{1,100}$/, `${what} is not a valid id`);
+
+/** Requests read per side of a rollout's evidence: the newest in the window (lib/rollouts/evidence.ts). */
+export const ARM_SAMPLE = 20_000;
+/** The first step is taken without an approval, so it may send at most half the traffic. */
+export const MAX_FIRST_STEP_BP = 5_000;
 const blankToUndefined = (value: unknown) => (value === null || (typeof value === "string" && value.trim() === "") ? undefined : value);
 
 /**
@@ -23,6 +28,10 @@ const stepsField = z
       ctx.addIssue({ code: "custom", message: "Each step is a percentage from 0.01 to 100, with two decimals at most" });
       return z.NEVER;
     }
+    if (bps[0] > MAX_FIRST_STEP_BP) {
+      ctx.addIssue({ code: "custom", message: "The first step starts without an approval: it may send at most 50 %" });
+      return z.NEVER;
+    }
     if (bps.some((bp, i) => i > 0 && bp <= bps[i - 1])) {
       ctx.addIssue({ code: "custom", message: "Each step must send more traffic than the one before" });
       return z.NEVER;
@@ -43,11 +52,14 @@ export const guardsSchema = z.object({
   maxErrorRateIncrease: number("The error-rate increase", 0, 100).default(2),
   maxLatencyRatio: number("The p95 latency ratio", 1, 100).default(1.5),
   maxCostRatio: number("The cost ratio", 1, 100).default(1.5),
-  minRequests: number("The minimum number of requests", 1, 1_000_000).pipe(z.number().int("Enter a whole number of requests")).default(50),
+  minRequests: number("The minimum number of requests", 1, ARM_SAMPLE).pipe(z.number().int("Enter a whole number of requests")).default(50),
   drift: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()).default(true),
 });
 
 export type Guards = z.infer<typeof guardsSchema>;
+
+/** A stored rollout's guards; a row no longer valid (written by hand, or before a rule tightened) gets the defaults. */
+export const guardsOf = (stored: unknown): Guards => guardsSchema.safeParse(stored).data ?? guardsSchema.parse({});
 
 export const startRolloutSchema = z.object({
   endpointId: id("Endpoint"),
@@ -61,6 +73,8 @@ export const startRolloutSchema = z.object({
 /** An approver's decision on the rollout's next promotion; the comment is required either way. */
 export const decideRolloutSchema = z.object({
   rolloutId: id("Rollout"),
+  /** The promotion the approver was shown; a decision on a rollout that has moved on since is refused. */
+  toStep: z.coerce.number().int().min(1).max(10).optional(),
   verdict: z.enum(["APPROVED", "REJECTED"], { error: "Decide APPROVED or REJECTED" }),
   comment: z.string().trim().min(1, "Say why, for the audit trail").max(2_000, "The comment must be at most 2,000 characters"),
 });

@@ -29,7 +29,7 @@ describe("rollout form", () => {
     expect(r.steps).toEqual([50, 1_000, 5_000]);
     expect(r.guards).toEqual({ maxErrorRateIncrease: 2, maxLatencyRatio: 1.5, maxCostRatio: 1.5, minRequests: 50, drift: true });
   });
-  it("refuses steps that do not rise, exceed 100 % or have three decimals", () => {
-    for (const steps of ["10, 10", "50, 101", "0.001", "", "a"]) expect(startRolloutSchema.safeParse({ ...base, steps }).success, steps).toBe(false);
+  it("refuses steps that do not rise, exceed 100 %, have three decimals, or start above 50 % without an approval", () => {
+    for (const steps of ["10, 10", "50, 101", "0.001", "", "a", "60, 100"]) expect(startRolloutSchema.safeParse({ ...base, steps }).success, steps).toBe(false);
   });
 });

@@ -91,9 +91,9 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   setDriftReference: (t) => ({ tenant: t.slug, endpointId: t.endpointId, versionId: t.idleVersionId, from: "2026-01-01", to: "2026-01-03" }),
   setKeyBudget: (t) => ({ tenant: t.slug, apiKeyId: t.apiKeyId, monthlyBudgetUsd: "0.01", mode: "HARD" }),
   startRollout: (t) => ({
-    tenant: t.slug, endpointId: t.endpointId, candidateVersionId: t.idleVersionId, steps: "100", stickiness: "KEY", burnInMinutes: "0", guards: {},
+    tenant: t.slug, endpointId: t.endpointId, candidateVersionId: t.idleVersionId, steps: "10", stickiness: "KEY", burnInMinutes: "0", guards: {},
   }),
-  decideRollout: (t) => ({ tenant: t.slug, rolloutId: t.rolloutId, verdict: "APPROVED", comment: "ship it" }),
+  decideRollout: (t) => ({ tenant: t.slug, rolloutId: t.rolloutId, toStep: 1, verdict: "APPROVED", comment: "ship it" }),
   cancelRollout: (t) => ({ tenant: t.slug, rolloutId: t.rolloutId }),
   setRolloutApprovals: (t) => ({ tenant: t.slug, approvals: "2" }),
 };

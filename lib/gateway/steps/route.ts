@@ -38,7 +38,8 @@ export function route(endpoint: GatewayEndpoint, caller: RouteCaller, user: stri
 export function inCandidateShare(rollout: Pick<GatewayRollout, "id" | "weightBp" | "stickiness">, keyId: string, user: string | undefined): boolean {
   if (rollout.weightBp <= 0) return false;
   if (rollout.weightBp >= 10_000) return true;
-  const sticky = rollout.stickiness === "USER" && user ? `u:${user}` : `k:${keyId}`;
+  // The first 256 characters: a caller cannot make the hash cost more than that.
+  const sticky = rollout.stickiness === "USER" && user ? `u:${user.slice(0, 256)}` : `k:${keyId}`;
   return bucketOf(`${rollout.id}\u0000${sticky}`) < rollout.weightBp;
 }
 
