@@ -34,6 +34,17 @@ describe("request record hashing", () => {
     expect(checkRecordMac(deriveMacKeys(`k2:${crypto.randomBytes(32).toString("base64")}`), canonicalRecord(record), mac)).toBe("mismatch");
   });
 
+  it("keeps the earlier forms for records without a finish reason or a routed version, and covers both when set", () => {
+    expect(canonicalRecord(record).startsWith("rr1[")).toBe(true);
+    expect(canonicalRecord({ ...record, finishReason: "stop" })).toMatch(/^rr2\[.*"stop"\]$/);
+    const routed = canonicalRecord({ ...record, routedVersionId: "v0" });
+    expect(routed).toMatch(/^rr3\[.*,null,"v0"\]$/);
+    // Clearing the routed version, or moving it, changes the form and so the MAC.
+    expect(routed).not.toBe(canonicalRecord(record));
+    expect(canonicalRecord({ ...record, finishReason: "stop", routedVersionId: "v0" })).not.toBe(canonicalRecord({ ...record, finishReason: "stop" }));
+    expect(canonicalRecord({ ...record, routedVersionId: "v0" })).not.toBe(canonicalRecord({ ...record, routedVersionId: "v9" }));
+  });
+
   it("builds the RFC 6962 Merkle tree: no duplicated leaf, odd trees split at a power of two", () => {
     const leaves = ["a", "b", "c"].map((s) => recordLeaf(s));
     expect(leaves[0].equals(sha(Buffer.from([0]), Buffer.from("a")))).toBe(true);

@@ -10,7 +10,7 @@ import { parseAuditKeys } from "./signer";
 export const RECORD_FIELDS = [
   "id", "tenantId", "apiKeyId", "userId", "endpointId", "endpointName", "modelVersionId", "route", "stream",
   "inputHash", "inputTokens", "outputTokens", "tokensEstimated", "costUsd", "latencyMs", "ttftMs", "status",
-  "errorCode", "attempts", "createdAt", "finishReason",
+  "errorCode", "attempts", "createdAt", "finishReason", "routedVersionId",
 ] as const;
 
 /** A record with every canonical field present and in its stored form. */
@@ -38,6 +38,8 @@ export type CanonicalRecord = {
   createdAt: string;
   /** Absent or null in records written before Keel kept it (and in any without an answer). */
   finishReason?: string | null;
+  /** Absent or null unless a version other than the one the route step chose answered (or none did). */
+  routedVersionId?: string | null;
 };
 
 const FIXED_8 = /^-?\d+\.\d{8}$/;
@@ -53,8 +55,10 @@ export function costText(value: unknown): string {
 /**
  * The canonical string: a version tag and a JSON array of the fields in RECORD_FIELDS order. A
  * record without a finish reason keeps the first form ("rr1", the fields before it), so records
- * written before Keel kept one verify as they always did; one with it is "rr2". Clearing a stored
- * finish reason changes the form, and so breaks the MAC, as changing any other field does.
+ * written before Keel kept one verify as they always did; one with it is "rr2"; one whose routed
+ * version differs from the answering one is "rr3", with both later fields (the finish reason may be
+ * null there). Clearing a stored finish reason or routed version changes the form, and so breaks
+ * the MAC, as changing any other field does.
  */
 export function canonicalRecord(r: CanonicalRecord): string {
   const fields: unknown[] = [
@@ -62,6 +66,7 @@ export function canonicalRecord(r: CanonicalRecord): string {
     r.inputHash, r.inputTokens, r.outputTokens, r.tokensEstimated, r.costUsd, r.latencyMs, r.ttftMs, r.status,
     r.errorCode, r.attempts, r.createdAt,
   ];
+  if (r.routedVersionId != null) return "rr3" + JSON.stringify([...fields, r.finishReason ?? null, r.routedVersionId]);
   if (r.finishReason == null) return "rr1" + JSON.stringify(fields);
   fields.push(r.finishReason);
   return "rr2" + JSON.stringify(fields);

@@ -39,6 +39,7 @@ export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMe
   const admission = await admit(gw, caller, endpoint, "CHAT", (v) => estimateChatUsage(body, v.params));
   try {
     const plan = route(endpoint, caller, body.user);
+    ex.routedVersionId = plan.versions[0]?.id ?? null;
     const called = await call(gw, plan, "chat", (v) => chatRequest(v, body, stream), ex.calls, signal, ex.id);
     const commit: Commit = (outcome) => record(gw.records, ex, outcome);
     const headers = answerHeaders(called, admission.headers);

@@ -33,6 +33,7 @@ export async function embeddings(gw: Gateway, ex: Exchange, req: IncomingMessage
   const admission = await admit(gw, caller, endpoint, "EMBEDDINGS", () => estimate);
   try {
     const plan = route(endpoint, caller, body.user);
+    ex.routedVersionId = plan.versions[0]?.id ?? null;
     const called = await call(gw, plan, "embed", (v) => providerBody(v, body), ex.calls, signal, ex.id);
     await respondJson(res, called, {
       maxBytes: MAX_RESPONSE_BYTES,

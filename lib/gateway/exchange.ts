@@ -48,6 +48,8 @@ export class Exchange {
   userId: string | null = null;
   endpointId: string | null = null;
   endpointName: string | null = null;
+  /** The version the route step chose first (the record keeps it when another answered). */
+  routedVersionId: string | null = null;
   metered: Metered = NOTHING_METERED;
   /**
    * Set by the pipeline only for a tenant that keeps request content: how long, and the input as

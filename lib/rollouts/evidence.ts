@@ -12,8 +12,9 @@ export const SIGNIFICANCE = 0.05;
 export type ArmFigures = {
   versionId: string;
   label: string;
-  /** Requests that reached a version: answered, or failed on Keel's or the provider's side (5xx). */
+  /** Requests the route step sent to this version: answered, failed on Keel's or the provider's side (5xx), or failed over to a fallback. */
   requests: number;
+  /** Failed (5xx), or failed over to a fallback that may have answered. */
   errors: number;
   errorRate: number;
   answered: number;
@@ -93,21 +94,27 @@ export async function rolloutEvidence(
 }
 
 async function armRow(client: Tx | PrismaClient, r: Rollout, versionId: string, from: Date, to: Date): Promise<ArmRow> {
+  // The side's requests are those the route step sent to this version: answered by it, or failed
+  // over to a fallback (routedVersionId), which counts as the version's failure whatever the
+  // fallback answered. Latency and cost are the version's own answers'.
+  const window = Prisma.sql`"tenantId" = ${r.tenantId} AND "createdAt" >= ${from} AND "createdAt" < ${to} AND "endpointId" = ${r.endpointId} AND ("status" < 400 OR "status" >= 500)`;
   const [row] = await client.$queryRaw<ArmRow[]>(Prisma.sql`
     WITH r AS (
-      SELECT "status", "latencyMs", "costUsd" FROM "RequestRecord"
-      WHERE "tenantId" = ${r.tenantId} AND "modelVersionId" = ${versionId} AND "createdAt" >= ${from} AND "createdAt" < ${to}
-        AND "endpointId" = ${r.endpointId} AND ("status" < 400 OR "status" >= 500)
-      ORDER BY "createdAt" DESC
-      LIMIT ${ARM_SAMPLE}
-    )
+      (SELECT "status", "latencyMs", "costUsd", "createdAt", false AS "failedOver" FROM "RequestRecord"
+        WHERE "modelVersionId" = ${versionId} AND "routedVersionId" IS NULL AND ${window}
+        ORDER BY "createdAt" DESC LIMIT ${ARM_SAMPLE})
+      UNION ALL
+      (SELECT "status", "latencyMs", "costUsd", "createdAt", true FROM "RequestRecord"
+        WHERE "routedVersionId" = ${versionId} AND "routedVersionId" IS NOT NULL AND ${window}
+        ORDER BY "createdAt" DESC LIMIT ${ARM_SAMPLE})
+    ), s AS (SELECT * FROM r ORDER BY "createdAt" DESC LIMIT ${ARM_SAMPLE})
     SELECT count(*)::int AS "requests",
-      (count(*) FILTER (WHERE "status" >= 500))::int AS "errors",
-      (count(*) FILTER (WHERE "status" < 400))::int AS "answered",
-      (avg("costUsd") FILTER (WHERE "status" < 400))::float8 AS "meanCost",
-      (stddev_samp("costUsd") FILTER (WHERE "status" < 400))::float8 AS "sdCost",
-      array_agg("latencyMs") FILTER (WHERE "status" < 400) AS "latencies"
-    FROM r`);
+      (count(*) FILTER (WHERE "status" >= 500 OR "failedOver"))::int AS "errors",
+      (count(*) FILTER (WHERE "status" < 400 AND NOT "failedOver"))::int AS "answered",
+      (avg("costUsd") FILTER (WHERE "status" < 400 AND NOT "failedOver"))::float8 AS "meanCost",
+      (stddev_samp("costUsd") FILTER (WHERE "status" < 400 AND NOT "failedOver"))::float8 AS "sdCost",
+      array_agg("latencyMs") FILTER (WHERE "status" < 400 AND NOT "failedOver") AS "latencies"
+    FROM s`);
   return row;
 }
 

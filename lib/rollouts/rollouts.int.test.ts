@@ -139,6 +139,22 @@ describe("the guard", () => {
     expect(await db().alert.count({ where: { tenantId: s.tenant.id, kind: "ROLLBACK" } })).toBe(1);
   });
 
+  it("sees the candidate's failures that a fallback answered for, and records which version was chosen", async () => {
+    const s = await seedRolloutTenant();
+    const backup = await db().modelVersion.create({ data: { tenantId: s.tenant.id, endpointId: s.endpoint.id, label: "backup", providerId: s.provider.id, providerModel: "backup-model" } });
+    await db().endpoint.update({ where: { id: s.endpoint.id }, data: { fallbackVersionIds: [backup.id] } });
+    const rolloutId = await start(s, { steps: "50", guards: { minRequests: 20 } });
+    canary.fail({ kind: "status", status: 500 }, 100_000);
+    const answers = await many(120, 12, (i) => ask(s.secret, s.endpoint.name, `user-${i}`));
+    // Every caller was answered: the candidate's side by the fallback.
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    const rescued = answers.filter((r) => r.version === backup.id).length;
+    expect(rescued).toBeGreaterThan(20);
+    expect(await db().requestRecord.count({ where: { tenantId: s.tenant.id, modelVersionId: backup.id, routedVersionId: s.candidate.id } })).toBe(rescued);
+    expect(await db().requestRecord.count({ where: { tenantId: s.tenant.id, modelVersionId: s.version.id, routedVersionId: { not: null } } })).toBe(0);
+    expect(await guardRollouts(test.database, queue)).toEqual([rolloutId]);
+  });
+
   it("leaves a healthy candidate running", async () => {
     const s = await seedRolloutTenant();
     const rolloutId = await start(s, { steps: "50", guards: { minRequests: 20 } });

@@ -53,6 +53,7 @@ export type RequestRow = {
   attempts: number;
   inputHash: string | null;
   finishReason: string | null;
+  routedVersionId: string | null;
   /** The record's MAC as stored, which an export checks each row against. */
   mac: string | null;
 };
@@ -195,7 +196,7 @@ async function readRequests(tenantId: string, f: TrailFilters, cursor: Cursor | 
   const rows = await db().$queryRaw<Omit<RequestRow, "kind">[]>`
     SELECT "id", "tenantId", "createdAt" AS "at", ${Prisma.raw(isoMicros(`"insertedAt"`))} AS "insertedAt", "apiKeyId", "userId", "endpointId", "endpointName",
            "modelVersionId", "route", "stream", "status", "errorCode", "inputTokens", "outputTokens", "tokensEstimated", "costUsd"::text AS "costUsd",
-           "latencyMs", "ttftMs", "attempts", "inputHash", "finishReason", "mac"
+           "latencyMs", "ttftMs", "attempts", "inputHash", "finishReason", "routedVersionId", "mac"
     FROM "RequestRecord" WHERE ${and(where)}
     ORDER BY "createdAt" ${dir}, "id" ${dir} LIMIT ${take}`;
   return rows.map((r) => ({ kind: "request", ...r }));

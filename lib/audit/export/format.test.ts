@@ -10,7 +10,7 @@ const change: ExportChange = {
 const request: ExportRequest = {
   kind: "request", id: "req_2~ab12", tenantId: "t1", apiKeyId: null, userId: "u1", endpointId: "e1", endpointName: "=HYPERLINK(\"http://x\")",
   modelVersionId: "v1", route: "chat.completions", stream: true, inputHash: "a".repeat(64), inputTokens: 12, outputTokens: 0, tokensEstimated: false,
-  costUsd: "0.00001200", latencyMs: 35, ttftMs: null, status: 502, errorCode: "'quoted", attempts: 2, createdAt: "2026-12-04T09:00:01.000Z", finishReason: "length", seal: 3,
+  costUsd: "0.00001200", latencyMs: 35, ttftMs: null, status: 502, errorCode: "'quoted", attempts: 2, createdAt: "2026-12-04T09:00:01.000Z", finishReason: "length", routedVersionId: "v0", seal: 3,
 };
 
 describe("export rows", () => {
@@ -41,15 +41,19 @@ describe("export rows", () => {
     expect(() => readCsvRecord('"open', 0)).toThrow("an unterminated quoted cell");
   });
 
-  it("read an export written before records kept their finish reason, and no other header", () => {
-    const first = CSV_COLUMNS.filter((c) => c.name !== "finishReason");
-    const columns = csvColumnsFor(`${first.map((c) => c.name).join(",")}\r\n`)!;
-    expect(columns).toHaveLength(CSV_COLUMNS.length - 1);
+  it("read exports written before records kept their routed version or their finish reason, and no other header", () => {
     expect(csvColumnsFor(CSV_HEADER)).toBe(CSV_COLUMNS);
     expect(csvColumnsFor("id,kind\r\n")).toBeNull();
-    const { finishReason: _dropped, ...before } = request;
-    const cells = readCsvRecord(formatRow("csv", request), 0).cells;
-    cells.splice(CSV_COLUMNS.findIndex((c) => c.name === "finishReason"), 1);
-    expect(parseCsvRow(cells, columns)).toEqual(before);
+    for (const dropped of [["routedVersionId"], ["routedVersionId", "finishReason"]]) {
+      const earlier = CSV_COLUMNS.filter((c) => !dropped.includes(c.name));
+      const columns = csvColumnsFor(`${earlier.map((c) => c.name).join(",")}\r\n`)!;
+      expect(columns).toHaveLength(CSV_COLUMNS.length - dropped.length);
+      const before: Record<string, unknown> = { ...request };
+      for (const name of dropped) delete before[name];
+      const cells = readCsvRecord(formatRow("csv", request), 0).cells.filter((_, i) => !dropped.includes(CSV_COLUMNS[i].name));
+      expect(parseCsvRow(cells, columns)).toEqual(before);
+    }
+    // Without the finish reason but with the routed version is no header Keel ever wrote.
+    expect(csvColumnsFor(`${CSV_COLUMNS.filter((c) => c.name !== "finishReason").map((c) => c.name).join(",")}\r\n`)).toBeNull();
   });
 });

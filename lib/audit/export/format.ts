@@ -59,6 +59,7 @@ export const CSV_COLUMNS: readonly Column[] = [
   { name: "errorCode", kind: "text", of: "request" },
   { name: "attempts", kind: "int", of: "request" },
   { name: "finishReason", kind: "text", of: "request" },
+  { name: "routedVersionId", kind: "text", of: "request" },
   { name: "seal", kind: "int", of: "request" },
 ];
 
@@ -67,12 +68,15 @@ export const CSV_HEADER = headerOf(CSV_COLUMNS);
 
 /**
  * The columns of a CSV export by its header line: today's, or those of an export written before
- * records kept their finish reason (without that column), which still verify.
+ * records kept their routed version, or before that their finish reason, which still verify.
  */
 export function csvColumnsFor(header: string): readonly Column[] | null {
-  if (header === CSV_HEADER) return CSV_COLUMNS;
-  const first = CSV_COLUMNS.filter((c) => c.name !== "finishReason");
-  return header === headerOf(first) ? first : null;
+  const earlier = [
+    CSV_COLUMNS,
+    CSV_COLUMNS.filter((c) => c.name !== "routedVersionId"),
+    CSV_COLUMNS.filter((c) => c.name !== "routedVersionId" && c.name !== "finishReason"),
+  ];
+  return earlier.find((columns) => header === headerOf(columns)) ?? null;
 }
 
 /** A row as one line of its format, line ending included. */
