@@ -82,8 +82,9 @@ export const decideRollout = tenantAction({
     if (input.verdict === "APPROVED" && now < opens) throw new ActionError(`This step's burn-in ends at ${opens.toISOString()}; approve after it (a rejection may come at any time).`, "invalid");
     const toStep = rollout.stepIndex + 1;
     if (input.toStep !== undefined && input.toStep !== toStep) throw new ActionError("This rollout has moved on since you loaded it; reload and decide on the current promotion.", "conflict");
-    const already = await ctx.tx.rolloutDecision.findFirst({ where: { tenantId: ctx.tenantId, rolloutId: rollout.id, toStep, deciderId: ctx.user.id }, select: { id: true } });
-    if (already) throw new ActionError("You have already decided on this promotion.", "conflict");
+    // An approver decides once either way, but one who approved may still reject: stopping stays open to them.
+    const already = await ctx.tx.rolloutDecision.findFirst({ where: { tenantId: ctx.tenantId, rolloutId: rollout.id, toStep, deciderId: ctx.user.id, verdict: input.verdict }, select: { id: true } });
+    if (already) throw new ActionError(`You have already ${input.verdict === "APPROVED" ? "approved" : "rejected"} this promotion.`, "conflict");
     const labels = await versionLabels(ctx, rollout);
     const evidence = await rolloutEvidence(ctx.tx, rollout, guardsOf(rollout.guards), labels, now);
     const breached = evidence.checks.filter((c) => c.breached);

@@ -11,8 +11,6 @@ import { guardsOf } from "./schemas";
 export const GUARD_JOB = "rollouts.guard";
 const GUARD: AuditActor = { type: "SYSTEM", id: null, label: "rollout guard" };
 const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
-/** A rollback whose alert a crash kept from being raised is raised by the next check within this long. */
-const ALERT_CATCH_UP_MS = 3_600_000;
 
 type Db = { pool: pg.Pool; prisma: PrismaClient };
 
@@ -41,7 +39,7 @@ export async function guardRollouts(db: Db, queue: JobQueue, now = new Date()): 
       console.error(`[rollouts] checking rollout ${r.id} failed:`, error);
     }
   }
-  await alertRollbacks(db, queue, now);
+  await alertRollbacks(db, queue);
   return rolledBack;
 }
 
@@ -64,14 +62,16 @@ async function rollBack(prisma: PrismaClient, r: { id: string; tenantId: string;
 }
 
 /**
- * A ROLLBACK alert for every rollout rolled back in the last hour: once each (its dedupe key), so a
+ * A ROLLBACK alert for every rolled-back rollout that has none yet: once each (its dedupe key), so a
  * crash between the rollback's commit and its alert only delays the alert to the next check.
  */
-async function alertRollbacks(db: Db, queue: JobQueue, now: Date): Promise<void> {
-  const recent = await db.prisma.rollout.findMany({
-    where: { status: "ROLLED_BACK", endedAt: { gte: new Date(now.getTime() - ALERT_CATCH_UP_MS) } },
-    include: { endpoint: { select: { name: true } } },
-  });
+async function alertRollbacks(db: Db, queue: JobQueue): Promise<void> {
+  const { rows } = await db.pool.query<{ id: string }>(
+    `SELECT r."id" FROM "Rollout" r WHERE r."status" = 'ROLLED_BACK'
+       AND NOT EXISTS (SELECT 1 FROM "Alert" a WHERE a."tenantId" = r."tenantId" AND a."dedupeKey" = 'rollback:' || r."id")`,
+  );
+  if (rows.length === 0) return;
+  const recent = await db.prisma.rollout.findMany({ where: { id: { in: rows.map((r) => r.id) } }, include: { endpoint: { select: { name: true } } } });
   for (const r of recent) {
     const labels = await versionLabels(db.prisma, r.tenantId, r.baselineVersionId, r.candidateVersionId);
     const alert: NewAlert = {

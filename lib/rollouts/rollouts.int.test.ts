@@ -216,10 +216,25 @@ describe("approvals", () => {
     const rolloutId = await start(s);
     const decide = (who: { id: string }) => decideRollout.runAs(callerFor(who), { tenant: s.tenant.slug, rolloutId, verdict: "APPROVED", comment: "ok" });
     expect(await decide(s.approver)).toMatchObject({ ok: true, data: { status: "RUNNING", waitingFor: 1 } });
-    expect(await decide(s.approver)).toMatchObject({ ok: false, error: expect.stringMatching(/already decided/) });
+    expect(await decide(s.approver)).toMatchObject({ ok: false, error: expect.stringMatching(/already approved/) });
     expect(await db().rollout.findUniqueOrThrow({ where: { id: rolloutId } })).toMatchObject({ stepIndex: 0 });
     expect(await decide(s.second)).toMatchObject({ ok: true, data: { status: "RUNNING", waitingFor: 0 } });
     expect(await db().rollout.findUniqueOrThrow({ where: { id: rolloutId } })).toMatchObject({ stepIndex: 1 });
+  });
+
+  it("lets an approver who approved still reject, and raises a rollback's alert that a crash kept back", async () => {
+    const s = await seedRolloutTenant();
+    await db().tenant.update({ where: { id: s.tenant.id }, data: { rolloutApprovals: 2 } });
+    const rolloutId = await start(s);
+    const decide = (verdict: string) => decideRollout.runAs(callerFor(s.approver), { tenant: s.tenant.slug, rolloutId, verdict, comment: "second thoughts" });
+    expect(await decide("APPROVED")).toMatchObject({ ok: true, data: { waitingFor: 1 } });
+    expect(await decide("REJECTED")).toMatchObject({ ok: true, data: { status: "REJECTED" } });
+    // A rollback committed by an instance that died before raising its alert: the next check raises it.
+    const other = await seedRolloutTenant();
+    const lost = await start(other);
+    await db().rollout.update({ where: { id: lost }, data: { status: "ROLLED_BACK", endReason: "Guard breached: errors", endedAt: new Date(Date.now() - 86_400_000) } });
+    await guardRollouts(test.database, queue);
+    expect(await db().alert.findMany({ where: { tenantId: other.tenant.id, kind: "ROLLBACK" }, select: { subjectId: true } })).toEqual([{ subjectId: lost }]);
   });
 
   it("refuses a decision before the burn-in ends, and a rejection sends all traffic back", async () => {

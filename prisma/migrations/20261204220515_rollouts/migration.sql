@@ -63,7 +63,7 @@ CREATE INDEX "Rollout_status_idx" ON "Rollout"("status");
 CREATE INDEX "RolloutDecision_tenantId_rolloutId_idx" ON "RolloutDecision"("tenantId", "rolloutId");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "RolloutDecision_rolloutId_toStep_deciderId_key" ON "RolloutDecision"("rolloutId", "toStep", "deciderId");
+CREATE UNIQUE INDEX "RolloutDecision_rolloutId_toStep_deciderId_verdict_key" ON "RolloutDecision"("rolloutId", "toStep", "deciderId", "verdict");
 
 -- AddForeignKey
 ALTER TABLE "Rollout" ADD CONSTRAINT "Rollout_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
