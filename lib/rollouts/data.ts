@@ -143,15 +143,21 @@ async function namesFor(ctx: Ctx, rollouts: { baselineVersionId: string; candida
 
 /**
  * The rollout that put `versionId` in front of callers at `at`: the newest one with it as candidate
- * begun by then, still running or promoted then. With who had approved it by then, for a request's page.
+ * begun by then, still running or promoted then. With who had approved it by then, read from the
+ * signed audit trail (its `rollout.approved` events), which Verify vouches for, not from the
+ * decision rows someone with the database password could add to.
  */
 export async function rolloutServing(ctx: Ctx, versionId: string, at: Date) {
   const r = await db().rollout.findFirst({
     where: { tenantId: ctx.tenantId, candidateVersionId: versionId, createdAt: { lte: at }, OR: [{ status: { in: ["RUNNING", "COMPLETED"] } }, { endedAt: { gte: at } }] },
     orderBy: { createdAt: "desc" },
-    select: { id: true, status: true, decisions: { where: { verdict: "APPROVED", createdAt: { lte: at } }, select: { deciderId: true } } },
+    select: { id: true, status: true },
   });
   if (!r) return null;
-  const { users } = await namesFor(ctx, [], r.decisions.map((d) => d.deciderId));
-  return { id: r.id, status: r.status, approvers: [...new Set(r.decisions.map((d) => users.get(d.deciderId) ?? "a former member"))] };
+  const approvals = await db().auditEvent.findMany({
+    where: { tenantId: ctx.tenantId, resourceType: "rollout", resourceId: r.id, action: "rollout.approved", createdAt: { lte: at } },
+    orderBy: { seq: "asc" },
+    select: { actorLabel: true },
+  });
+  return { id: r.id, status: r.status, approvers: [...new Set(approvals.map((e) => e.actorLabel ?? "a former member"))] };
 }
