@@ -7,7 +7,8 @@ import { expect, expectFailedResponse, test } from "./fixtures";
 import { createTwoVersionEndpoint, printedSignIn, signIn } from "./helpers";
 
 // Every screen an owner or a viewer opens, filled with what a working tenant holds: an endpoint on
-// a provider, a prompt with two versions, a key, and a request that went through the gateway.
+// a provider, a prompt with two versions, a key, a request that went through the gateway, and a
+// rollout running on the endpoint.
 // Seeded again under new names if a failed test restarts the worker, so every test runs and reports.
 const SUFFIX = crypto.randomBytes(3).toString("hex");
 const ENDPOINT = `a11y-chat-${SUFFIX}`;
@@ -15,6 +16,7 @@ const PROMPT = `a11y-greeting-${SUFFIX}`;
 let upstream: FakeOpenAI;
 let endpointPath = "";
 let requestId = "";
+let rolloutPath = "";
 
 test.beforeAll(async ({ browser, baseURL }) => {
   test.setTimeout(120_000);
@@ -50,6 +52,11 @@ async function seedTenant(browser: Browser, baseURL: string) {
   const client = new OpenAI({ baseURL: `${baseURL}/api/v1`, apiKey: secret, maxRetries: 0 });
   const { response } = await client.chat.completions.create({ model: ENDPOINT, messages: [{ role: "user", content: "hello" }] }).withResponse();
   requestId = response.headers.get("x-request-id")!;
+
+  await page.goto(endpointPath);
+  await page.getByTestId("rollout-card").getByRole("button", { name: "Start rollout" }).click();
+  await expect(page).toHaveURL(/\/t\/acme\/rollouts\/[^/]+$/);
+  rolloutPath = new URL(page.url()).pathname;
   await context.close();
 }
 
@@ -61,6 +68,8 @@ function tenantPages() {
     "/t/acme/monitoring/alerts",
     "/t/acme/endpoints",
     endpointPath,
+    "/t/acme/rollouts",
+    rolloutPath,
     "/t/acme/playground",
     "/t/acme/prompts",
     `/t/acme/prompts/${PROMPT}`,

@@ -9,6 +9,7 @@ const SECTIONS = [
   ["Overview", "Overview"],
   ["Monitoring", "Monitoring"],
   ["Endpoints", "Endpoints"],
+  ["Rollouts", "Rollouts"],
   ["Playground", "Playground"],
   ["Prompts", "Prompts"],
   ["API keys", "API keys"],

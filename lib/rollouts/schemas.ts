@@ -39,8 +39,11 @@ const stepsField = z
     return bps;
   });
 
-const number = (what: string, min: number, max: number) =>
-  z.preprocess(blankToUndefined, z.coerce.number({ error: `Enter ${what}` }).min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`));
+/** A number field; `what` reads mid-sentence ("the cost ratio"). */
+const number = (what: string, min: number, max: number) => {
+  const What = what[0].toUpperCase() + what.slice(1);
+  return z.preprocess(blankToUndefined, z.coerce.number({ error: `Enter ${what}` }).min(min, `${What} must be at least ${min}`).max(max, `${What} must be at most ${max}`));
+};
 
 /**
  * When the guard rolls back, each compared with the baseline over the step's window once the
@@ -49,10 +52,10 @@ const number = (what: string, min: number, max: number) =>
  * times the baseline's (each also significant, p < 0.05), or a drift alert raised on the candidate.
  */
 export const guardsSchema = z.object({
-  maxErrorRateIncrease: number("The error-rate increase", 0, 100).default(2),
-  maxLatencyRatio: number("The p95 latency ratio", 1, 100).default(1.5),
-  maxCostRatio: number("The cost ratio", 1, 100).default(1.5),
-  minRequests: number("The minimum number of requests", 1, ARM_SAMPLE).pipe(z.number().int("Enter a whole number of requests")).default(50),
+  maxErrorRateIncrease: number("the error-rate increase", 0, 100).default(2),
+  maxLatencyRatio: number("the p95 latency ratio", 1, 100).default(1.5),
+  maxCostRatio: number("the cost ratio", 1, 100).default(1.5),
+  minRequests: number("the minimum number of requests", 1, ARM_SAMPLE).pipe(z.number().int("Enter a whole number of requests")).default(50),
   drift: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()).default(true),
 });
 
@@ -66,7 +69,7 @@ export const startRolloutSchema = z.object({
   candidateVersionId: id("Candidate version"),
   steps: stepsField,
   stickiness: z.enum(["KEY", "USER"], { error: "Stickiness must be KEY or USER" }),
-  burnInMinutes: number("The burn-in", 0, 10_080).pipe(z.number().int("Enter whole minutes")),
+  burnInMinutes: number("the burn-in in minutes", 0, 10_080).pipe(z.number().int("Enter whole minutes")),
   guards: guardsSchema,
 });
 

@@ -83,8 +83,8 @@ export async function listTenantsForAdmin(viewer: { isPlatformAdmin: boolean }, 
   return { rows: rows.map((r) => ({ ...r, members: r._count.memberships })), total };
 }
 
-/** The tenant's own settings as its pages show them: the monthly budget and what the gateway stores of requests. */
+/** The tenant's own settings as its pages show them: the monthly budget, what the gateway stores of requests, and approvers per promotion. */
 export const findTenantSettings = cache(async (ctx: Pick<TenantScope, "tenantId">) => {
-  const t = await db().tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { monthlyBudgetUsd: true, contentRetentionDays: true } });
-  return { monthlyBudgetUsd: t.monthlyBudgetUsd?.toString() ?? null, contentRetentionDays: t.contentRetentionDays };
+  const t = await db().tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { monthlyBudgetUsd: true, contentRetentionDays: true, rolloutApprovals: true } });
+  return { monthlyBudgetUsd: t.monthlyBudgetUsd?.toString() ?? null, contentRetentionDays: t.contentRetentionDays, rolloutApprovals: t.rolloutApprovals };
 });

@@ -22,6 +22,7 @@ export default async function TenantLayout({ children, params }: { children: Rea
     { href: base, label: "Overview", icon: "overview", exact: true },
     { href: `${base}/monitoring`, label: "Monitoring", icon: "monitoring" },
     { href: `${base}/endpoints`, label: "Endpoints", icon: "endpoints" },
+    { href: `${base}/rollouts`, label: "Rollouts", icon: "rollouts" },
     { href: `${base}/playground`, label: "Playground", icon: "playground" },
     { href: `${base}/prompts`, label: "Prompts", icon: "prompts" },
     { href: `${base}/keys`, label: "API keys", icon: "keys" },

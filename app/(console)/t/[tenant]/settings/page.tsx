@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Check, Minus } from "lucide-react";
-import { ReadOnlyFields, cannotChangeNote, mayChange } from "@/components/forms/read-only";
+import { ReadOnlyFields, cannotChangeNote, mayChange, rolesThatCan } from "@/components/forms/read-only";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -16,6 +16,7 @@ import { BudgetForm } from "./_components/budget-form";
 import { AlertWebhookForm } from "./_components/alert-webhook-form";
 import { BudgetAlertsForm } from "./_components/budget-alerts-form";
 import { ContentRetentionForm } from "./_components/content-retention-form";
+import { RolloutApprovalsForm } from "./_components/rollout-approvals-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -23,7 +24,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
   const { scope } = await requireTenant((await params).tenant);
   const now = new Date();
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const [settings, month, alerts] = await Promise.all([findTenantSettings(scope), spendSince(db(), scope.tenantId, monthStart), alertSettings(scope)]);
+  const [settings, month, alerts] = await Promise.all([
+    findTenantSettings(scope),
+    spendSince(db(), scope.tenantId, monthStart),
+    alertSettings(scope),
+  ]);
+  const approvals = settings.rolloutApprovals;
   const budget = settings.monthlyBudgetUsd;
   const manages = mayChange(scope, "settings.manage");
   const note = cannotChangeNote(scope, "settings.manage");
@@ -102,6 +108,22 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
                 fields={[{ label: "Stored of each request", value: retentionText(settings.contentRetentionDays), testId: "content-retention-value" }]}
                 note={note}
               />
+            )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Rollouts</CardTitle>
+            <CardDescription>
+              Each promotion of a canary rollout, to its next step and at the end to production, waits for this many approvals.{" "}
+              {rolesThatCan("rollouts.approve")} decide, never on a rollout they started themselves.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            {manages ? (
+              <RolloutApprovalsForm tenant={scope.tenantSlug} current={approvals} />
+            ) : (
+              <ReadOnlyFields fields={[{ label: "Approvers per promotion", value: String(approvals), testId: "rollout-approvals-value" }]} note={note} />
             )}
           </CardContent>
         </Card>

@@ -8,6 +8,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getEndpoint } from "@/lib/endpoints/data";
 import { listProviders } from "@/lib/providers/data";
+import { runningRolloutOf } from "@/lib/rollouts/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { AddVersionDialog } from "./_components/add-version-dialog";
 import { EndpointToggle } from "./_components/endpoint-toggle";
@@ -17,6 +18,7 @@ import { FallbacksDialog } from "./_components/fallbacks-dialog";
 import { SetPricesDialog } from "./_components/set-prices-dialog";
 import { TryPanel } from "./_components/try-panel";
 import { EndpointTraffic } from "./_components/endpoint-traffic";
+import { RolloutCard } from "./_components/rollout-card";
 import { parseRange } from "@/lib/monitoring/ranges";
 import { BUILTIN_NOTICE } from "@/lib/providers/builtin/catalog";
 
@@ -34,7 +36,7 @@ export default async function EndpointPage({
   const { scope } = await requireTenant(tenant);
   const endpoint = await getEndpoint(scope, endpointId);
   if (!endpoint) notFound();
-  const providers = await listProviders(scope);
+  const [providers, rollout] = await Promise.all([listProviders(scope), runningRolloutOf(scope, endpoint.id)]);
   const manage = mayChange(scope, "endpoints.manage");
   const price = mayChange(scope, "prices.manage");
   const awaiting = endpoint.versions.filter((v) => !v.priced);
@@ -168,6 +170,7 @@ ${endpoint.kind === "CHAT" ? `await client.chat.completions.create({ model: "${e
             </Table>
           </CardContent>
         </Card>
+        <RolloutCard tenant={scope.tenantSlug} endpoint={endpoint} running={rollout} manage={manage} />
       </div>
       <EndpointTraffic
         tenant={scope}
