@@ -11,6 +11,7 @@ import { JobQueue } from "@/lib/jobs/queue";
 import { AlertJobs } from "@/lib/monitoring/alerts/alert-jobs";
 import { InputSampler } from "@/lib/monitoring/drift/inputs";
 import { RolloutGuard } from "@/lib/rollouts/guard";
+import { EvalRunner } from "@/lib/evals/runner";
 import { BuiltinEmbeddingModel } from "@/lib/providers/builtin/embedding-model";
 import { UsageRollups } from "@/lib/monitoring/usage-rollups";
 import { createOutboundPolicy } from "@/lib/net/outbound";
@@ -74,6 +75,9 @@ async function main() {
   // Canary rollouts: guards checked every KEEL_ROLLOUT_CHECK_SECONDS, rolling back a breach on their own.
   const rolloutGuard = new RolloutGuard(booted.database, jobs, config.rolloutCheckMs);
   await rolloutGuard.start();
+  // Evaluation runs: their cases go through this process's gateway; similarity shares the sampler's embedding model.
+  const evals = new EvalRunner(booted.database.prisma, jobs, async (texts) => (await sampleEmbedder.embed(texts, AbortSignal.timeout(120_000))).vectors);
+  await evals.start();
 
   const server = http.createServer((req, res) => {
     // Audit events and throttles use the caller's address: only a trusted proxy may say what it is.
@@ -98,9 +102,9 @@ async function main() {
   // The console's "try it" panel and playground reach the gateway over loopback, as any caller would.
   const loopback = ["0.0.0.0", "::", ""].includes(config.host) ? "127.0.0.1" : config.host;
   const gatewayUrl = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${(server.address() as AddressInfo).port}`;
-  if (shared) {
-    publishConsoleGateway({ url: gatewayUrl, secret: config.authSecret });
-  } else {
+  // This process's own callers of the gateway (the console when shared, evaluation runs always) reach it here.
+  publishConsoleGateway({ url: gatewayUrl, secret: config.authSecret });
+  if (!shared) {
     // Apart: the port is bound first (a port in use fails before Next boots), and console pages
     // answer 503 for the second or two until the console is ready.
     child = startConsoleProcess({ script: path.join(dir, "console-server.ts"), env: process.env, home: config.home, gatewayUrl });
@@ -145,6 +149,7 @@ async function main() {
     await alerts.stop();
     await sampler.stop();
     await rolloutGuard.stop();
+    await evals.stop();
     await jobs.stop();
     server.closeAllConnections();
     await child?.close();

@@ -13,10 +13,10 @@ const TTL_MS = 60_000;
  * Who the token speaks for, and the version the console pinned (the playground's version picker):
  * an API key always gets what the endpoint routes to, a console user may ask for one version.
  */
-export type ConsoleClaims = { tenantId: string; userId: string; versionId?: string };
+export type ConsoleClaims = { tenantId: string; userId: string; versionId?: string; purpose?: "eval" };
 
 export function mintConsoleToken(claims: ConsoleClaims, secret: string, now = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ t: claims.tenantId, u: claims.userId, v: claims.versionId, exp: now + TTL_MS })).toString("base64url");
+  const payload = Buffer.from(JSON.stringify({ t: claims.tenantId, u: claims.userId, v: claims.versionId, p: claims.purpose, exp: now + TTL_MS })).toString("base64url");
   return `${CONSOLE_TOKEN_PREFIX}${payload}.${sign(payload, secret)}`;
 }
 
@@ -29,10 +29,11 @@ export function readConsoleToken(token: string, secret: string, now = Date.now()
   const given = Buffer.from(signature);
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
   try {
-    const { t, u, v, exp } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { t?: unknown; u?: unknown; v?: unknown; exp?: unknown };
+    const { t, u, v, p, exp } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { t?: unknown; u?: unknown; v?: unknown; p?: unknown; exp?: unknown };
     if (typeof t !== "string" || typeof u !== "string" || typeof exp !== "number" || exp <= now) return null;
     if (v !== undefined && typeof v !== "string") return null;
-    return v === undefined ? { tenantId: t, userId: u } : { tenantId: t, userId: u, versionId: v };
+    if (p !== undefined && p !== "eval") return null;
+    return { tenantId: t, userId: u, ...(v === undefined ? {} : { versionId: v }), ...(p === undefined ? {} : { purpose: p }) };
   } catch {
     return null;
   }

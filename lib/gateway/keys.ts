@@ -168,6 +168,8 @@ async function loadKey(secretHash: string): Promise<GatewayKey | null> {
 
 /** Requests per minute a console user may send through the "try it" panel, per tenant. */
 export const CONSOLE_RPM = 30;
+/** Requests per minute a console user's evaluation runs may send, per tenant (the tenant's own limits still apply). */
+export const EVAL_RPM = 600;
 
 export type Authenticators = {
   lookupKey: KeyLookup;
@@ -216,12 +218,13 @@ async function authenticateConsole(token: string, auth: Authenticators): Promise
   const tenant = await auth.lookupTenant(claims.tenantId);
   if (!tenant) throw invalidApiKey("The console token is invalid or has expired.");
   if (tenant.suspended) throw permissionDenied("This tenant is suspended.", "tenant_suspended");
+  const evaluation = claims.purpose === "eval";
   return {
-    id: `user:${tenant.id}:${claims.userId}`,
+    id: `user:${tenant.id}:${claims.userId}${evaluation ? ":eval" : ""}`,
     tenantId: tenant.id,
     userId: claims.userId,
     allowedEndpoints: null,
-    requestsPerMinute: CONSOLE_RPM,
+    requestsPerMinute: evaluation ? EVAL_RPM : CONSOLE_RPM,
     tokensPerMinute: null,
     expiresAt: null,
     revoked: false,

@@ -27,6 +27,7 @@ import * as settingsActions from "./settings-actions";
 import * as alertActions from "@/lib/monitoring/alerts/actions";
 import * as driftActions from "@/lib/monitoring/drift/actions";
 import * as rolloutActions from "@/lib/rollouts/actions";
+import * as evalActions from "@/lib/evals/actions";
 import * as adminActions from "./admin-actions";
 import { READ_PERMISSIONS } from "./scope";
 
@@ -53,6 +54,8 @@ type Target = {
   promptId: string;
   alertId: string;
   rolloutId: string;
+  datasetId: string;
+  evalRunId: string;
 };
 type Actor = { id: string; email: string };
 
@@ -96,8 +99,11 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   decideRollout: (t) => ({ tenant: t.slug, rolloutId: t.rolloutId, toStep: 1, verdict: "APPROVED", comment: "ship it" }),
   cancelRollout: (t) => ({ tenant: t.slug, rolloutId: t.rolloutId }),
   setRolloutApprovals: (t) => ({ tenant: t.slug, approvals: "2" }),
+  importDataset: (t) => ({ tenant: t.slug, name: "intruder-set", format: "jsonl", content: '{"input": "leak", "expected": "x"}' }),
+  startEvalRun: (t) => ({ tenant: t.slug, datasetId: t.datasetId, endpointId: t.endpointId, versionId: t.idleVersionId, scorer: "EXACT" }),
+  cancelEvalRun: (t) => ({ tenant: t.slug, runId: t.evalRunId }),
 };
-const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions, ...alertActions, ...driftActions, ...rolloutActions } as unknown as Record<string, Action<unknown>>;
+const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions, ...alertActions, ...driftActions, ...rolloutActions, ...evalActions } as unknown as Record<string, Action<unknown>>;
 const PLATFORM_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   createTenant: () => ({ name: "Intruder Inc", slug: "intruder", ownerEmail: "intruder@example.test" }),
   setTenantStatus: (t) => ({ tenantId: t.id, status: "SUSPENDED" }),
@@ -136,7 +142,10 @@ async function snapshot() {
   const rollouts = await db().rollout.findMany({ orderBy: { id: "asc" } });
   const decisions = await db().rolloutDecision.findMany({ orderBy: { id: "asc" } });
   const approvals = await db().tenant.findMany({ orderBy: { id: "asc" }, select: { rolloutApprovals: true } });
-  return { tenants, memberships, users, events, invitations, providers, endpoints, versions, keys, prompts, promptVersions, alerts, rollouts, decisions, approvals };
+  const [datasets, cases, evalRuns] = await Promise.all([
+    db().evalDataset.findMany({ orderBy: { id: "asc" } }), db().evalCase.count(), db().evalRun.findMany({ orderBy: { id: "asc" } }),
+  ]);
+  return { tenants, memberships, users, events, invitations, providers, endpoints, versions, keys, prompts, promptVersions, alerts, rollouts, decisions, approvals, datasets, cases, evalRuns };
 }
 
 beforeAll(async () => {
@@ -168,9 +177,16 @@ beforeAll(async () => {
       stickiness: "KEY", burnInMinutes: 0, guards: {}, requestedById: requester.user.id,
     },
   });
+  const dataset = await db().evalDataset.create({ data: { tenantId: tenant.id, name: "golden", caseCount: 1, contentHash: "0".repeat(64), createdById: owner.user.id } });
+  await db().evalCase.create({ data: { tenantId: tenant.id, datasetId: dataset.id, position: 0, messages: [{ role: "user", content: "hi" }], expected: "hi" } });
+  const evalRun = await db().evalRun.create({
+    data: { tenantId: tenant.id, datasetId: dataset.id, endpointId: endpoint.id, versionId: active.id, scorer: "EXACT", passAt: 1, total: 1, createdById: owner.user.id },
+  });
   target = {
     alertId: alert.id,
     rolloutId: rollout.id,
+    datasetId: dataset.id,
+    evalRunId: evalRun.id,
     slug: tenant.slug, id: tenant.id, ownerMembershipId: owner.membership.id, viewerMembershipId: v.membership.id,
     providerId: provider.id, endpointId: endpoint.id, idleVersionId: idle.id, apiKeyId: key.id, promptId: prompt.id,
   };
@@ -267,6 +283,10 @@ describe("attack matrix", () => {
       ["setVersionPrices", { ...TENANT_MATRIX.setVersionPrices(target), ...mine, endpointId: outsiderOwn.endpointId }],
       ["createApiKey", { ...mine, name: "mixed", allowedEndpoints: ["chat"] }],
       ["createPrompt", { ...TENANT_MATRIX.createPrompt(target), ...mine }],
+      ["startRollout", { ...TENANT_MATRIX.startRollout(target), ...mine, endpointId: outsiderOwn.endpointId }],
+      ["cancelRollout", { ...mine, rolloutId: target.rolloutId }],
+      ["startEvalRun", { ...TENANT_MATRIX.startEvalRun(target), ...mine, endpointId: outsiderOwn.endpointId, versionId: outsiderOwn.versionId }],
+      ["cancelEvalRun", { ...mine, runId: target.evalRunId }],
     ];
     for (const [name, payload] of attempts) {
       const before = await snapshot();
