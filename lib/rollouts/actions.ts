@@ -5,7 +5,7 @@ import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
 import { rolloutEvidence } from "./evidence";
 import { promotionOpensAt } from "./state";
-import { cancelRolloutSchema, decideRolloutSchema, guardsOf, percentText, setRolloutApprovalsSchema, startRolloutSchema } from "./schemas";
+import { cancelRolloutSchema, decideRolloutSchema, guardsOf, percentText, setRolloutApprovalsSchema, setRolloutGateSchema, startRolloutSchema } from "./schemas";
 
 /**
  * Starts a canary rollout on an endpoint: the candidate takes the first step's share of traffic at
@@ -91,6 +91,7 @@ export const decideRollout = tenantAction({
     if (input.verdict === "APPROVED" && breached.length) {
       throw new ActionError(`A guard is breached (${breached.map((c) => c.guard).join(", ")}); reject, or wait for the guard's rollback.`, "conflict");
     }
+    if (input.verdict === "APPROVED") await requireGate(ctx, rollout.candidateVersionId, labels.candidate);
     await ctx.tx.rolloutDecision.create({
       data: { tenantId: ctx.tenantId, rolloutId: rollout.id, toStep, verdict: input.verdict, comment: input.comment, deciderId: ctx.user.id, evidence: evidence as unknown as Prisma.InputJsonValue },
     });
@@ -158,7 +159,43 @@ export const setRolloutApprovals = tenantAction({
   },
 });
 
+/** A mean evaluation score the candidate must reach before any promotion, or none (""). */
+export const setRolloutGate = tenantAction({
+  schema: setRolloutGateSchema,
+  permission: "settings.manage",
+  run: async (ctx, input) => {
+    const before = await ctx.tx.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { rolloutGateMinScore: true } });
+    await ctx.tx.tenant.update({ where: { id: ctx.tenantId }, data: { rolloutGateMinScore: input.minScore } });
+    await ctx.audit(ctx.tenantId, {
+      action: "tenant.rollout_gate_changed",
+      resourceType: "tenant",
+      resourceId: ctx.tenantId,
+      before: { minScore: before.rolloutGateMinScore },
+      after: { minScore: input.minScore },
+    });
+    return { minScore: input.minScore };
+  },
+});
+
 type RolloutRow = Awaited<ReturnType<typeof runningRollout>>;
+
+/**
+ * The tenant's gate, where it has one: the candidate's newest completed evaluation must score at
+ * least the minimum on average. A candidate never evaluated does not pass it.
+ */
+async function requireGate(ctx: TenantContext, candidateVersionId: string, label: string) {
+  const tenant = await ctx.tx.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { rolloutGateMinScore: true } });
+  const min = tenant.rolloutGateMinScore;
+  if (min === null) return;
+  const newest = await ctx.tx.evalRun.findFirst({
+    where: { tenantId: ctx.tenantId, versionId: candidateVersionId, status: "COMPLETED" },
+    orderBy: { finishedAt: "desc" },
+    select: { summary: true, dataset: { select: { name: true } } },
+  });
+  const score = (newest?.summary as { meanScore?: number } | null)?.meanScore;
+  if (typeof score !== "number") throw new ActionError(`This tenant requires a passing evaluation before promotion: ${label} has no completed evaluation yet (it needs a mean score of at least ${min}).`, "conflict");
+  if (score < min) throw new ActionError(`This tenant requires a passing evaluation before promotion: ${label}'s newest (${newest!.dataset.name}) scored ${score.toFixed(2)}, below ${min}.`, "conflict");
+}
 
 async function endpointOf(ctx: TenantContext, endpointId: string) {
   const endpoint = await ctx.tx.endpoint.findFirst({ where: { id: endpointId, tenantId: ctx.tenantId } });

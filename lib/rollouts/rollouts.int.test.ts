@@ -284,6 +284,23 @@ describe("approvals", () => {
     expect(await db().endpoint.findUniqueOrThrow({ where: { id: s.endpoint.id } })).toMatchObject({ activeVersionId: s.version.id });
   });
 
+  it("where the tenant gates promotions on evaluations, needs the candidate's newest to score enough", async () => {
+    const s = await seedRolloutTenant();
+    await db().tenant.update({ where: { id: s.tenant.id }, data: { rolloutGateMinScore: 0.9 } });
+    const rolloutId = await start(s);
+    const decide = () => decideRollout.runAs(callerFor(s.approver), { tenant: s.tenant.slug, rolloutId, toStep: 1, verdict: "APPROVED", comment: "ok" });
+    expect(await decide()).toMatchObject({ ok: false, error: expect.stringMatching(/v2 has no completed evaluation yet/) });
+    const dataset = await db().evalDataset.create({ data: { tenantId: s.tenant.id, name: "gate", caseCount: 1, contentHash: "0".repeat(64), createdById: s.developer.id } });
+    const run = (meanScore: number, finishedAt: Date) => db().evalRun.create({
+      data: { tenantId: s.tenant.id, datasetId: dataset.id, endpointId: s.endpoint.id, versionId: s.candidate.id, scorer: "EXACT", passAt: 1, total: 1, status: "COMPLETED", summary: { meanScore }, finishedAt, createdById: s.developer.id },
+    });
+    await run(0.95, new Date(Date.now() - 60_000));
+    await run(0.5, new Date());
+    expect(await decide()).toMatchObject({ ok: false, error: expect.stringMatching(/newest \(gate\) scored 0.50, below 0.9/) });
+    await run(0.92, new Date(Date.now() + 1_000));
+    expect(await decide()).toMatchObject({ ok: true, data: { waitingFor: 0 } });
+  });
+
   it("refuses bad input with every field's error and starts nothing", async () => {
     const s = await seedRolloutTenant();
     const r = await startRollout.runAs(callerFor(s.developer), {

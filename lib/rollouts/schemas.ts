@@ -92,5 +92,13 @@ export const setRolloutApprovalsSchema = z.object({
   approvals: z.coerce.number({ error: "Choose 1 or 2 approvers" }).int().min(1, "Choose 1 or 2 approvers").max(2, "Choose 1 or 2 approvers"),
 });
 
+/** The tenant's gate: a mean evaluation score (0–1) every promotion's candidate needs, or "" for none. */
+export const setRolloutGateSchema = z.object({
+  minScore: z.union([
+    z.literal("").transform(() => null),
+    z.coerce.number({ error: "Enter a score from 0 to 1, or leave it empty" }).min(0, "Enter a score from 0 to 1").max(1, "Enter a score from 0 to 1"),
+  ]),
+});
+
 /** "1 %", "0.5 %", "100 %". */
 export const percentText = (bp: number) => `${(bp / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })} %`;

@@ -17,6 +17,7 @@ import { AlertWebhookForm } from "./_components/alert-webhook-form";
 import { BudgetAlertsForm } from "./_components/budget-alerts-form";
 import { ContentRetentionForm } from "./_components/content-retention-form";
 import { RolloutApprovalsForm } from "./_components/rollout-approvals-form";
+import { RolloutGateForm } from "./_components/rollout-gate-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -121,9 +122,18 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
           </CardHeader>
           <CardContent>
             {manages ? (
-              <RolloutApprovalsForm tenant={scope.tenantSlug} current={approvals} />
+              <div className="space-y-8">
+                <RolloutApprovalsForm tenant={scope.tenantSlug} current={approvals} />
+                <RolloutGateForm tenant={scope.tenantSlug} current={settings.rolloutGateMinScore} />
+              </div>
             ) : (
-              <ReadOnlyFields fields={[{ label: "Approvers per promotion", value: String(approvals), testId: "rollout-approvals-value" }]} note={note} />
+              <ReadOnlyFields
+                fields={[
+                  { label: "Approvers per promotion", value: String(approvals), testId: "rollout-approvals-value" },
+                  { label: "Evaluation gate", value: settings.rolloutGateMinScore === null ? "none" : `mean score ≥ ${settings.rolloutGateMinScore}`, testId: "rollout-gate-value" },
+                ]}
+                note={note}
+              />
             )}
           </CardContent>
         </Card>

@@ -5,12 +5,14 @@ import { ReadOnlyNote, cannotChangeNote, mayChange } from "@/components/forms/re
 import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
+import { versionEvaluations } from "@/lib/evals/data";
 import { getRollout, sampleAnswers } from "@/lib/rollouts/data";
 import { findTenantSettings } from "@/lib/tenancy/data";
 import { requireTenant } from "@/lib/tenancy/page";
 import { CancelRolloutButton } from "./_components/cancel-rollout-button";
 import { DecisionsHistory } from "./_components/decisions-history";
 import { EvidenceTables } from "./_components/evidence-tables";
+import { GateEvaluations } from "./_components/gate-evaluations";
 import { PromotionPanel } from "./_components/promotion-panel";
 import { RolloutFacts } from "./_components/rollout-facts";
 import { SampleAnswers } from "./_components/sample-answers";
@@ -23,7 +25,12 @@ export default async function RolloutPage({ params }: { params: Promise<{ tenant
   const { user, scope } = await requireTenant(tenant);
   const r = await getRollout({ tenantId: scope.tenantId, userId: user.id }, rolloutId);
   if (!r) notFound();
-  const [samples, settings] = await Promise.all([sampleAnswers(scope, r), findTenantSettings(scope)]);
+  const [samples, settings, candidateEvals, baselineEvals] = await Promise.all([
+    sampleAnswers(scope, r),
+    findTenantSettings(scope),
+    versionEvaluations(scope, r.candidateVersionId),
+    versionEvaluations(scope, r.baselineVersionId),
+  ]);
   const running = r.status === "RUNNING";
   const base = `/t/${scope.tenantSlug}`;
   const now = new Date();
@@ -73,6 +80,15 @@ export default async function RolloutPage({ params }: { params: Promise<{ tenant
               <EvidenceTables evidence={r.evidence} />
             </CardContent>
           )}
+        </Card>
+        <Card data-testid="gate-evaluations">
+          <CardHeader>
+            <CardTitle>Gate evaluations</CardTitle>
+            <CardDescription>The newest completed evaluations of each version, from Evaluations.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <GateEvaluations base={base} labels={r.labels} candidate={candidateEvals} baseline={baselineEvals} gate={settings.rolloutGateMinScore} />
+          </CardContent>
         </Card>
         <Card>
           <CardHeader>
