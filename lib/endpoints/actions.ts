@@ -4,6 +4,7 @@ import type { Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import type { EndpointKind } from "@/lib/db/generated/enums";
 import { BUILTIN_MODELS } from "@/lib/providers/builtin/catalog";
+import { markReleased, requireNotRetired } from "@/lib/catalog/release";
 import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
 import { pricesForNewVersion, requirePriced } from "./prices";
@@ -52,7 +53,10 @@ export const addVersion = tenantAction({
     if (input.activate) requirePriced([{ label: input.label, priced: prices.priced }], "active", "activate");
     if (input.activate) await refuseDuringRollout(ctx, endpoint.id);
     const version = await createVersion(ctx.tx, ctx.tenantId, endpoint.id, { ...input, ...prices });
-    if (input.activate) await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
+    if (input.activate) {
+      await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
+      await markReleased(ctx.tx, ctx.tenantId, [version.id]);
+    }
     await ctx.audit(ctx.tenantId, {
       action: "endpoint.version_added",
       resourceType: "endpoint",
@@ -78,8 +82,11 @@ export const setVersionPrices = tenantAction({
       where: { id: version.id, tenantId: ctx.tenantId },
       data: { inputPricePerMTok: new Prisma.Decimal(input.inputPricePerMTok), outputPricePerMTok: new Prisma.Decimal(input.outputPricePerMTok), priced: true },
     });
-    const activated = endpoint.activeVersionId === null;
-    if (activated) await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
+    const activated = endpoint.activeVersionId === null && version.retiredAt === null;
+    if (activated) {
+      await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id } });
+      await markReleased(ctx.tx, ctx.tenantId, [version.id]);
+    }
     const prices = (v: typeof version) => ({ inputPricePerMTok: v.inputPricePerMTok.toString(), outputPricePerMTok: v.outputPricePerMTok.toString(), priced: v.priced });
     await ctx.audit(ctx.tenantId, {
       action: "endpoint.version_priced",
@@ -101,10 +108,12 @@ export const activateVersion = tenantAction({
     const version = await versionOf(ctx, endpoint.id, input.versionId);
     if (endpoint.activeVersionId === version.id) throw new ActionError(`${version.label} is already active.`, "invalid");
     requirePriced([version], "active");
+    requireNotRetired([version]);
     await refuseDuringRollout(ctx, endpoint.id);
     // The active version cannot also be its own fallback: it leaves the list as it takes over.
     const fallbackVersionIds = endpoint.fallbackVersionIds.filter((id) => id !== version.id);
     await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { activeVersionId: version.id, fallbackVersionIds } });
+    await markReleased(ctx.tx, ctx.tenantId, [version.id]);
     await ctx.audit(ctx.tenantId, {
       action: "endpoint.version_activated",
       resourceType: "endpoint",
@@ -127,7 +136,7 @@ export const setFallbackVersions = tenantAction({
     const endpoint = await endpointToChange(ctx, input.endpointId);
     const found = await ctx.tx.modelVersion.findMany({
       where: { id: { in: input.versionIds }, tenantId: ctx.tenantId, endpointId: endpoint.id },
-      select: { id: true, label: true, priced: true },
+      select: { id: true, label: true, priced: true, retiredAt: true },
     });
     if (found.length !== input.versionIds.length) {
       throw new ActionError("Not found: a fallback must be a version of this endpoint.", "not_found", {
@@ -141,8 +150,10 @@ export const setFallbackVersions = tenantAction({
       });
     }
     requirePriced(found, "fallback", "versionIds");
+    requireNotRetired(found, "versionIds");
     const labels = new Map(found.map((v) => [v.id, v.label]));
     await ctx.tx.endpoint.update({ where: { id: endpoint.id, tenantId: ctx.tenantId }, data: { fallbackVersionIds: input.versionIds } });
+    await markReleased(ctx.tx, ctx.tenantId, input.versionIds);
     await ctx.audit(ctx.tenantId, {
       action: "endpoint.fallbacks_set",
       resourceType: "endpoint",

@@ -2,6 +2,7 @@ import type { AuditInput } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import type { EndpointKind } from "@/lib/db/generated/enums";
+import { markReleased } from "@/lib/catalog/release";
 
 /** A model version as it is created: provider, provider model, defaults and prices. */
 export type VersionInput = {
@@ -29,7 +30,10 @@ export async function insertEndpoint(
 ) {
   const endpoint = await tx.endpoint.create({ data: { tenantId, name: input.name, kind: input.kind, description: input.description || null } });
   const version = await createVersion(tx, tenantId, endpoint.id, input);
-  if (version.priced) await tx.endpoint.update({ where: { id: endpoint.id, tenantId }, data: { activeVersionId: version.id } });
+  if (version.priced) {
+    await tx.endpoint.update({ where: { id: endpoint.id, tenantId }, data: { activeVersionId: version.id } });
+    await markReleased(tx, tenantId, [version.id]);
+  }
   await audit({
     action: "endpoint.created",
     resourceType: "endpoint",

@@ -68,6 +68,7 @@ const VERSION_SELECT = {
   inputPricePerMTok: true,
   outputPricePerMTok: true,
   priced: true,
+  retiredAt: true,
   provider: { select: { id: true, tenantId: true, kind: true, baseUrl: true, apiKeySealed: true } },
 } as const;
 
@@ -132,10 +133,10 @@ function toRollout(
 
 /**
  * A version as the gateway forwards to it, or null when it may not answer: its provider is another
- * tenant's, or no manager has priced it yet (its calls would escape the budget).
+ * tenant's, no manager has priced it yet (its calls would escape the budget), or it was retired.
  */
 function toVersion(v: VersionRow, tenantId: string, masterKeys: MasterKey[]): GatewayVersion | null {
-  if (!v.priced) return null;
+  if (!v.priced || v.retiredAt !== null) return null;
   // A version whose provider belongs to another tenant would be a data bug; never forward to it.
   if (v.provider.tenantId !== tenantId) return null;
   return {

@@ -1,6 +1,7 @@
 "use server";
 
 import type { Prisma } from "@/lib/db/generated/client";
+import { markReleased, requireNotRetired } from "@/lib/catalog/release";
 import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
 import { rolloutEvidence } from "./evidence";
@@ -23,13 +24,14 @@ export const startRollout = tenantAction({
     if (running) throw new ActionError("This endpoint already has a rollout running; finish or cancel it first.", "conflict");
     const versions = await ctx.tx.modelVersion.findMany({
       where: { tenantId: ctx.tenantId, endpointId: endpoint.id, id: { in: [input.candidateVersionId, endpoint.activeVersionId] } },
-      select: { id: true, label: true, priced: true },
+      select: { id: true, label: true, priced: true, retiredAt: true },
     });
     const candidate = versions.find((v) => v.id === input.candidateVersionId);
     const baseline = versions.find((v) => v.id === endpoint.activeVersionId)!;
     if (!candidate) throw new ActionError("Not found: the candidate must be a version of this endpoint.", "not_found", { candidateVersionId: ["Pick a version of this endpoint"] });
     if (candidate.id === baseline.id) throw new ActionError(`${candidate.label} is already the active version.`, "invalid", { candidateVersionId: ["Pick a version other than the active one"] });
     if (!candidate.priced) throw new ActionError(`${candidate.label} has no prices yet; a manager must price it before it serves.`, "invalid", { candidateVersionId: ["Pick a priced version"] });
+    requireNotRetired([candidate], "candidateVersionId");
     const rollout = await ctx.tx.rollout.create({
       data: {
         tenantId: ctx.tenantId,
@@ -43,6 +45,7 @@ export const startRollout = tenantAction({
         requestedById: ctx.user.id,
       },
     });
+    await markReleased(ctx.tx, ctx.tenantId, [candidate.id]);
     await ctx.audit(ctx.tenantId, {
       action: "rollout.started",
       resourceType: "rollout",

@@ -28,6 +28,7 @@ import * as alertActions from "@/lib/monitoring/alerts/actions";
 import * as driftActions from "@/lib/monitoring/drift/actions";
 import * as rolloutActions from "@/lib/rollouts/actions";
 import * as evalActions from "@/lib/evals/actions";
+import * as catalogActions from "@/lib/catalog/actions";
 import * as adminActions from "./admin-actions";
 import { READ_PERMISSIONS } from "./scope";
 
@@ -103,8 +104,10 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   importDataset: (t) => ({ tenant: t.slug, name: "intruder-set", format: "jsonl", content: '{"input": "leak", "expected": "x"}' }),
   startEvalRun: (t) => ({ tenant: t.slug, datasetId: t.datasetId, endpointId: t.endpointId, versionId: t.idleVersionId, scorer: "EXACT" }),
   cancelEvalRun: (t) => ({ tenant: t.slug, runId: t.evalRunId }),
+  updateVersionCard: (t) => ({ tenant: t.slug, versionId: t.idleVersionId, baseModel: "attacker-base", risks: "none at all" }),
+  retireVersion: (t) => ({ tenant: t.slug, versionId: t.idleVersionId }),
 };
-const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions, ...alertActions, ...driftActions, ...rolloutActions, ...evalActions } as unknown as Record<string, Action<unknown>>;
+const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions, ...alertActions, ...driftActions, ...rolloutActions, ...evalActions, ...catalogActions } as unknown as Record<string, Action<unknown>>;
 const PLATFORM_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   createTenant: () => ({ name: "Intruder Inc", slug: "intruder", ownerEmail: "intruder@example.test" }),
   setTenantStatus: (t) => ({ tenantId: t.id, status: "SUSPENDED" }),
@@ -288,6 +291,8 @@ describe("attack matrix", () => {
       ["cancelRollout", { ...mine, rolloutId: target.rolloutId }],
       ["startEvalRun", { ...TENANT_MATRIX.startEvalRun(target), ...mine, endpointId: outsiderOwn.endpointId, versionId: outsiderOwn.versionId }],
       ["cancelEvalRun", { ...mine, runId: target.evalRunId }],
+      ["updateVersionCard", { ...TENANT_MATRIX.updateVersionCard(target), ...mine }],
+      ["retireVersion", { ...mine, versionId: target.idleVersionId }],
     ];
     for (const [name, payload] of attempts) {
       const before = await snapshot();
