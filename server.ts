@@ -12,6 +12,8 @@ import { AlertJobs } from "@/lib/monitoring/alerts/alert-jobs";
 import { InputSampler } from "@/lib/monitoring/drift/inputs";
 import { RolloutGuard } from "@/lib/rollouts/guard";
 import { EvalRunner } from "@/lib/evals/runner";
+import { FineTuneTracker } from "@/lib/finetune/tracker";
+import { parseMasterKeys } from "@/lib/secrets/secrets";
 import { BuiltinEmbeddingModel } from "@/lib/providers/builtin/embedding-model";
 import { UsageRollups } from "@/lib/monitoring/usage-rollups";
 import { createOutboundPolicy } from "@/lib/net/outbound";
@@ -78,6 +80,9 @@ async function main() {
   // Evaluation runs: their cases go through this process's gateway; similarity shares the sampler's embedding model.
   const evals = new EvalRunner(booted.database.prisma, jobs, async (texts) => (await sampleEmbedder.embed(texts, AbortSignal.timeout(120_000))).vectors);
   await evals.start();
+  // Fine-tuning jobs on tenants' providers, followed every 10 s; a result becomes a draft version.
+  const fineTunes = new FineTuneTracker(booted.database.prisma, jobs, createOutboundPolicy(config.outboundAllow), parseMasterKeys(config.masterKey));
+  await fineTunes.start();
 
   const server = http.createServer((req, res) => {
     // Audit events and throttles use the caller's address: only a trusted proxy may say what it is.
@@ -150,6 +155,7 @@ async function main() {
     await sampler.stop();
     await rolloutGuard.stop();
     await evals.stop();
+    await fineTunes.stop();
     await jobs.stop();
     server.closeAllConnections();
     await child?.close();

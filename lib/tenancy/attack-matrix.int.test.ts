@@ -29,6 +29,7 @@ import * as driftActions from "@/lib/monitoring/drift/actions";
 import * as rolloutActions from "@/lib/rollouts/actions";
 import * as evalActions from "@/lib/evals/actions";
 import * as catalogActions from "@/lib/catalog/actions";
+import * as fineTuneActions from "@/lib/finetune/actions";
 import * as adminActions from "./admin-actions";
 import { READ_PERMISSIONS } from "./scope";
 
@@ -57,6 +58,7 @@ type Target = {
   rolloutId: string;
   datasetId: string;
   evalRunId: string;
+  fineTuneJobId: string;
 };
 type Actor = { id: string; email: string };
 
@@ -106,8 +108,13 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   cancelEvalRun: (t) => ({ tenant: t.slug, runId: t.evalRunId }),
   updateVersionCard: (t) => ({ tenant: t.slug, versionId: t.idleVersionId, baseModel: "attacker-base", risks: "none at all" }),
   retireVersion: (t) => ({ tenant: t.slug, versionId: t.idleVersionId }),
+  launchFineTune: (t) => ({
+    tenant: t.slug, providerId: t.providerId, endpointId: t.endpointId, baseModel: "m", trainingName: "stolen",
+    training: JSON.stringify({ messages: [{ role: "user", content: "q" }, { role: "assistant", content: "a" }] }),
+  }),
+  cancelFineTune: (t) => ({ tenant: t.slug, jobId: t.fineTuneJobId }),
 };
-const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions, ...alertActions, ...driftActions, ...rolloutActions, ...evalActions, ...catalogActions } as unknown as Record<string, Action<unknown>>;
+const TENANT_MODULES = { ...tenantActions, ...settingsActions, ...providerActions, ...endpointActions, ...keyActions, ...promptActions, ...alertActions, ...driftActions, ...rolloutActions, ...evalActions, ...catalogActions, ...fineTuneActions } as unknown as Record<string, Action<unknown>>;
 const PLATFORM_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   createTenant: () => ({ name: "Intruder Inc", slug: "intruder", ownerEmail: "intruder@example.test" }),
   setTenantStatus: (t) => ({ tenantId: t.id, status: "SUSPENDED" }),
@@ -149,7 +156,8 @@ async function snapshot() {
   const [datasets, cases, evalRuns] = await Promise.all([
     db().evalDataset.findMany({ orderBy: { id: "asc" } }), db().evalCase.count(), db().evalRun.findMany({ orderBy: { id: "asc" } }),
   ]);
-  return { tenants, memberships, users, events, invitations, providers, endpoints, versions, keys, prompts, promptVersions, alerts, rollouts, decisions, approvals, datasets, cases, evalRuns };
+  const fineTunes = await db().fineTuneJob.findMany({ orderBy: { id: "asc" } });
+  return { tenants, memberships, users, events, invitations, providers, endpoints, versions, keys, prompts, promptVersions, alerts, rollouts, decisions, approvals, datasets, cases, evalRuns, fineTunes };
 }
 
 beforeAll(async () => {
@@ -186,11 +194,15 @@ beforeAll(async () => {
   const evalRun = await db().evalRun.create({
     data: { tenantId: tenant.id, datasetId: dataset.id, endpointId: endpoint.id, versionId: active.id, scorer: "EXACT", passAt: 1, total: 1, createdById: owner.user.id },
   });
+  const fineTune = await db().fineTuneJob.create({
+    data: { tenantId: tenant.id, providerId: provider.id, endpointId: endpoint.id, baseModel: "m", trainingName: "t", trainingHash: "0".repeat(64), trainingExamples: 1, trainingData: "{}", createdById: owner.user.id },
+  });
   target = {
     alertId: alert.id,
     rolloutId: rollout.id,
     datasetId: dataset.id,
     evalRunId: evalRun.id,
+    fineTuneJobId: fineTune.id,
     slug: tenant.slug, id: tenant.id, ownerMembershipId: owner.membership.id, viewerMembershipId: v.membership.id,
     providerId: provider.id, endpointId: endpoint.id, idleVersionId: idle.id, apiKeyId: key.id, promptId: prompt.id,
   };
@@ -293,6 +305,8 @@ describe("attack matrix", () => {
       ["cancelEvalRun", { ...mine, runId: target.evalRunId }],
       ["updateVersionCard", { ...TENANT_MATRIX.updateVersionCard(target), ...mine }],
       ["retireVersion", { ...mine, versionId: target.idleVersionId }],
+      ["launchFineTune", { ...TENANT_MATRIX.launchFineTune(target), ...mine }],
+      ["cancelFineTune", { ...mine, jobId: target.fineTuneJobId }],
     ];
     for (const [name, payload] of attempts) {
       const before = await snapshot();

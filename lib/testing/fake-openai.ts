@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { fakeFineTuning } from "./fake-fine-tuning";
 
 /** A fault the fake applies to its next response(s) instead of answering normally. */
 export type FakeFault =
@@ -40,18 +41,21 @@ const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 /**
  * A real HTTP server on 127.0.0.1 speaking enough of the OpenAI protocol for Keel's gateway tests:
  * chat completions (plain and streamed, usage when asked), embeddings (float or base64), models,
- * and faults on demand. Deterministic: usage counts words, replies echo the last user message.
+ * fine-tuning (files and jobs, scripted: fake-fine-tuning.ts), and faults on demand. Deterministic: usage counts words, replies echo the last user message.
  */
 export async function startFakeOpenAI(opts: { apiKey?: string } = {}): Promise<FakeOpenAI> {
   const faults: FakeFault[] = [];
+  const fineTuning = fakeFineTuning();
   const fake = { requests: [] as ReceivedRequest[], hungUp: 0, quirks: { omitUsage: false, ignoreBase64: false } };
 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString("utf8");
     const path = (req.url ?? "/").split("?")[0];
-    fake.requests.push({ method: req.method ?? "GET", path, headers: req.headers, body: text ? (JSON.parse(text) as Json) : null });
+    const multipart = /^multipart\//.test(req.headers["content-type"] ?? "");
+    fake.requests.push({ method: req.method ?? "GET", path, headers: req.headers, body: text && !multipart ? (JSON.parse(text) as Json) : null });
     res.on("close", () => {
       if (!res.writableFinished) fake.hungUp++;
     });
@@ -65,6 +69,7 @@ export async function startFakeOpenAI(opts: { apiKey?: string } = {}): Promise<F
       const headers: http.OutgoingHttpHeaders = fault.retryAfter ? { "retry-after": fault.retryAfter } : {};
       return send(res, fault.status, { error: { message: fault.message ?? `Fake failure ${fault.status}`, type: "server_error", param: null, code: null } }, headers);
     }
+    if (await fineTuning.handle(req, path, raw, (status, body) => send(res, status, body))) return;
     const body = text ? (JSON.parse(text) as Json) : {};
     if (path === "/v1/chat/completions" && req.method === "POST") return chat(res, body, fault ?? null, fake.quirks.omitUsage);
     if (path === "/v1/embeddings" && req.method === "POST") return send(res, 200, embed(body, fake.quirks));
