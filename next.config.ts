@@ -13,6 +13,9 @@ const nextConfig: NextConfig = {
     "bcryptjs",
   ],
   poweredByHeader: false,
+  // Evaluation datasets and fine-tuning training files arrive through server actions: up to
+  // 5,000,000 characters each (lib/evals/dataset.ts, lib/finetune/training.ts), past the 1 MB default.
+  experimental: { serverActions: { bodySizeLimit: "6mb" } },
   typedRoutes: false,
 };
 

@@ -70,6 +70,7 @@ function tenantPages() {
     endpointPath,
     "/t/acme/rollouts",
     rolloutPath,
+    "/t/acme/evals",
     "/t/acme/playground",
     "/t/acme/prompts",
     `/t/acme/prompts/${PROMPT}`,

@@ -10,6 +10,7 @@ const SECTIONS = [
   ["Monitoring", "Monitoring"],
   ["Endpoints", "Endpoints"],
   ["Rollouts", "Rollouts"],
+  ["Evaluations", "Evaluations"],
   ["Playground", "Playground"],
   ["Prompts", "Prompts"],
   ["API keys", "API keys"],

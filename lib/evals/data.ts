@@ -33,6 +33,7 @@ export async function getDataset(ctx: Ctx, id: string, params: { page: number; p
   if (!validId(id)) return null;
   const dataset = await db().evalDataset.findFirst({ where: { id, tenantId: ctx.tenantId } });
   if (!dataset) return null;
+  const importer = await db().user.findUnique({ where: { id: dataset.createdById }, select: { email: true } });
   const cases = await db().evalCase.findMany({
     where: { tenantId: ctx.tenantId, datasetId: id },
     orderBy: { position: "asc" },
@@ -40,7 +41,7 @@ export async function getDataset(ctx: Ctx, id: string, params: { page: number; p
     take: params.pageSize,
     select: { position: true, messages: true, expected: true, rubric: true, schema: true },
   });
-  return { ...dataset, cases: cases.map((c) => ({ ...c, messages: c.messages as ChatMessage[] })) };
+  return { ...dataset, createdBy: importer?.email ?? "a former member", cases: cases.map((c) => ({ ...c, messages: c.messages as ChatMessage[] })) };
 }
 
 export type RunListParams = { datasetId?: string; versionId?: string; status?: EvalRunStatus; page: number; pageSize: number };
@@ -93,8 +94,8 @@ export async function compareRuns(ctx: Ctx, aId: string, bId: string) {
   const [a, b] = await Promise.all([aId, bId].map((id) => db().evalRun.findFirst({ where: { id, tenantId: ctx.tenantId }, include: { dataset: { select: { name: true } } } })));
   if (!a || !b || a.datasetId !== b.datasetId) return null;
   const [ra, rb, cases, names] = await Promise.all([
-    db().evalResult.findMany({ where: { tenantId: ctx.tenantId, runId: a.id }, select: { caseId: true, score: true, passed: true, output: true, detail: true } }),
-    db().evalResult.findMany({ where: { tenantId: ctx.tenantId, runId: b.id }, select: { caseId: true, score: true, passed: true, output: true, detail: true } }),
+    db().evalResult.findMany({ where: { tenantId: ctx.tenantId, runId: a.id }, select: { caseId: true, score: true, passed: true, failed: true, output: true, detail: true } }),
+    db().evalResult.findMany({ where: { tenantId: ctx.tenantId, runId: b.id }, select: { caseId: true, score: true, passed: true, failed: true, output: true, detail: true } }),
     db().evalCase.findMany({ where: { tenantId: ctx.tenantId, datasetId: a.datasetId }, orderBy: { position: "asc" }, select: { id: true, position: true, messages: true, expected: true } }),
     versionNames(ctx, [a.versionId, b.versionId]),
   ]);

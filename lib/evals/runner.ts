@@ -13,7 +13,8 @@ export const SCAN_JOB = "evals.scan";
 const CONCURRENCY = 4;
 /** A run whose heartbeat is older than this is taken up again (its instance died). */
 const STALE_MS = 120_000;
-const CALL_TIMEOUT_MS = 120_000;
+/** A case's call may wait this long, its queueing in the gateway included (the built-in model answers one call at a time). */
+const CALL_TIMEOUT_MS = 300_000;
 
 type Run = Prisma.EvalRunGetPayload<{ include: { dataset: { select: { name: true } } } }>;
 type Case = { id: string; position: number; input: EvalCaseInput };
@@ -86,8 +87,9 @@ export class EvalRunner {
       // Cases are sent as the person who started the run: they must still be allowed to.
       const member = await this.prisma.membership.findFirst({ where: { tenantId: run.tenantId, userId: run.createdById }, select: { role: true } });
       if (!member || !can(member.role, "evals.run")) throw new Error("the person who started it may no longer run evaluations in this tenant");
-      const [endpoint, rows, scored] = await Promise.all([
+      const [endpoint, version, rows, scored] = await Promise.all([
         this.prisma.endpoint.findFirst({ where: { id: run.endpointId, tenantId: run.tenantId }, select: { name: true } }),
+        this.prisma.modelVersion.findFirst({ where: { id: run.versionId, tenantId: run.tenantId }, select: { provider: { select: { kind: true } } } }),
         this.prisma.evalCase.findMany({ where: { tenantId: run.tenantId, datasetId: run.datasetId }, orderBy: { position: "asc" } }),
         this.prisma.evalResult.findMany({ where: { tenantId: run.tenantId, runId: run.id }, select: { caseId: true } }),
       ]);
@@ -105,7 +107,8 @@ export class EvalRunner {
           cancelled = await this.cancelled(run.id);
         }
       };
-      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      // The built-in model answers one call at a time: more in flight would only wait in its queue, on the clock.
+      await Promise.all(Array.from({ length: version?.provider.kind === "BUILTIN" ? 1 : CONCURRENCY }, worker));
       if (cancelled || this.stopped) return;
       await this.finish(run.id, run.tenantId);
     } catch (error) {

@@ -3,7 +3,8 @@
  * each `{"messages": [{role, content}, …]}` ending in an assistant turn. Checked before upload, so a
  * bad file is refused in the console with its line, not by the provider minutes later.
  */
-export const MAX_TRAINING_CHARS = 20_000_000;
+/** As large as a server action's body may be (next.config.ts), with room for the other fields. */
+export const MAX_TRAINING_CHARS = 5_000_000;
 export const MAX_EXAMPLES = 100_000;
 const ROLES = new Set(["system", "user", "assistant", "tool"]);
 

@@ -23,6 +23,7 @@ export default async function TenantLayout({ children, params }: { children: Rea
     { href: `${base}/monitoring`, label: "Monitoring", icon: "monitoring" },
     { href: `${base}/endpoints`, label: "Endpoints", icon: "endpoints" },
     { href: `${base}/rollouts`, label: "Rollouts", icon: "rollouts" },
+    { href: `${base}/evals`, label: "Evaluations", icon: "evals" },
     { href: `${base}/playground`, label: "Playground", icon: "playground" },
     { href: `${base}/prompts`, label: "Prompts", icon: "prompts" },
     { href: `${base}/keys`, label: "API keys", icon: "keys" },
