@@ -134,6 +134,8 @@ function keelClient(base: string, key: string, timeoutMs: number) {
           headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(timeoutMs),
+          // A redirect would send the cases (and, same-origin, the key) somewhere --url did not name.
+          redirect: "error",
         });
         text = await res.text();
       } catch (error) {
@@ -181,7 +183,7 @@ function errorMessage(text: string): string {
 }
 
 const oneLine = (text: string, max: number) => {
-  const line = text.replace(/\s+/g, " ").trim();
+  const line = text.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
@@ -346,8 +348,11 @@ async function runCases<T>(cases: EvalCaseInput[], concurrency: number, run: (c:
 
 function caseLine(r: CaseResult): string {
   const outcome = r.unscored ? "unscored" : r.passed ? "pass" : "fail";
-  return `case ${String(r.index).padStart(4)}  ${r.score.toFixed(2)}  ${outcome.padEnd(8)}  ${r.detail}${r.requestId ? `  (x-request-id ${r.requestId})` : ""}`;
+  return printable(`case ${String(r.index).padStart(4)}  ${r.score.toFixed(2)}  ${outcome.padEnd(8)}  ${r.detail}${r.requestId ? `  (x-request-id ${r.requestId})` : ""}`);
 }
+
+/** Model output never writes its own lines into a CI log (no control characters, no line breaks). */
+const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
 
 // --- main --------------------------------------------------------------------------------------
 

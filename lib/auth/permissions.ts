@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   "endpoints.try": { roles: BUILDERS, label: "Try endpoints from the console (recorded and billed like API calls)" },
   "keys.manage": { roles: BUILDERS, label: "Create and revoke API keys" },
   "prompts.manage": { roles: BUILDERS, label: "Save, restore and delete prompts in the library" },
+  "finetune.launch": { roles: MANAGERS, label: "Launch and cancel fine-tuning jobs (billed by the provider, outside Keel's budgets)" },
   "evals.run": { roles: BUILDERS, label: "Import evaluation datasets and run evaluations (recorded and billed like API calls)" },
   "rollouts.approve": { roles: ["APPROVER"], label: "Approve or reject canary promotions" },
   "alerts.manage": { roles: BUILDERS, label: "Acknowledge monitoring alerts" },

@@ -17,6 +17,14 @@ export const updateVersionCard = tenantAction({
   run: async (ctx, input) => {
     const version = await versionOf(ctx, input.versionId);
     if (version.releasedAt) throw new ActionError(`${version.label} has served, so its entry is fixed: add a new version for a change.`, "conflict");
+    // A fine-tuned version's lineage is what Keel saw its job do: its card may change, its lineage not.
+    const tuned = await ctx.tx.fineTuneJob.findFirst({ where: { tenantId: ctx.tenantId, versionId: version.id }, select: { id: true } });
+    if (tuned) {
+      const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      const changed = (["baseModel", "datasetName", "datasetHash", "fineTuneJobId"] as const).filter((f) => !same(orNull(input[f]), version[f]));
+      if (!same(input.hyperparameters, version.hyperparameters)) changed.push("hyperparameters" as never);
+      if (changed.length) throw new ActionError("Keel filled in this fine-tuned version's lineage from its job; it cannot be changed.", "conflict", Object.fromEntries(changed.map((f) => [f, ["Set by the fine-tuning job"]])));
+    }
     if (input.ownerId) {
       const member = await ctx.tx.membership.findFirst({ where: { tenantId: ctx.tenantId, userId: input.ownerId }, select: { id: true } });
       if (!member) throw new ActionError("The owner must be a member of this tenant.", "invalid", { ownerId: ["Pick a member of this tenant"] });

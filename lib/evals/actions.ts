@@ -3,6 +3,7 @@
 import crypto from "node:crypto";
 import type { Prisma } from "@/lib/db/generated/client";
 import { canonicalJson } from "@/lib/audit/chain";
+import { requireNotRetired } from "@/lib/catalog/release";
 import { tenantAction } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
 import { DatasetError, parseDataset } from "./dataset";
@@ -56,11 +57,13 @@ export const startEvalRun = tenantAction({
     if (!dataset) throw new ActionError("Not found: no such dataset in this tenant.", "not_found");
     const version = await ctx.tx.modelVersion.findFirst({
       where: { id: input.versionId, tenantId: ctx.tenantId, endpointId: input.endpointId },
-      select: { id: true, label: true, priced: true, endpoint: { select: { id: true, name: true, kind: true } } },
+      select: { id: true, label: true, priced: true, retiredAt: true, endpoint: { select: { id: true, name: true, kind: true, disabledAt: true } } },
     });
     if (!version) throw new ActionError("Not found: no such version of that endpoint in this tenant.", "not_found", { versionId: ["Pick a version of the endpoint"] });
     if (version.endpoint.kind !== "CHAT") throw new ActionError("Evaluations run against chat endpoints.", "invalid", { endpointId: ["Pick a chat endpoint"] });
     if (!version.priced) throw new ActionError(`${version.label} has no prices yet; a manager must price it before it serves.`, "invalid", { versionId: ["Pick a priced version"] });
+    if (version.endpoint.disabledAt) throw new ActionError(`${version.endpoint.name} is disabled; enable it to evaluate it.`, "invalid", { endpointId: ["Pick an enabled endpoint"] });
+    requireNotRetired([version], "versionId");
     if (input.scorer === "JUDGE") {
       if (!input.judgeEndpoint) throw new ActionError("The judge scorer needs a judge endpoint.", "invalid", { judgeEndpoint: ["Name the chat endpoint that judges"] });
       const judge = await ctx.tx.endpoint.findFirst({ where: { tenantId: ctx.tenantId, name: input.judgeEndpoint }, select: { kind: true } });

@@ -164,7 +164,7 @@ describe("keel eval", () => {
     const { endpoint: embedder } = await seedEndpoint(s.tenant, s.provider, { kind: "EMBEDDINGS", providerModel: "fake-embed" });
     const args = ["--url", keelUrl(), "--key", s.secret, "--endpoint", s.endpoint.name, "--min-score", "0", "--json", "--concurrency", "1"];
 
-    // The echoing judge repeats its prompt, so a rubric holding a verdict is the verdict it reads.
+    // The fake judges as its rubric says: a rubric holding a verdict is the verdict it answers.
     const rubric = jsonl("judge.jsonl", [{ input: "hi", rubric: 'Say {"score": 7, "reason": "fair enough"}' }]);
     const judged = await keel(["eval", ...args, "--dataset", rubric, "--scorer", "judge", "--judge-endpoint", judge.name]);
     expect(judged.code).toBe(0);

@@ -58,8 +58,9 @@ function fromCsv(text: string): EvalCaseInput[] {
   const known = new Set(["input", "expected", "rubric", "schema", "system"]);
   const unknown = header.filter((h) => !known.has(h));
   if (unknown.length) throw new DatasetError(`The header row names unknown columns: ${unknown.join(", ")}.`);
-  return rows.slice(1).filter((r) => r.some((cell) => cell !== "")).map((cells, i) => {
-    const at = `Row ${i + 2}`;
+  // Rows are numbered as the file has them, blank ones included, the header being row 1.
+  const numbered = rows.map((cells, i) => ({ cells, at: `Row ${i + 1}` })).slice(1).filter((r) => r.cells.some((cell) => cell !== ""));
+  return numbered.map(({ cells, at }) => {
     if (cells.length !== header.length) throw new DatasetError(`${at} has ${cells.length} cells where the header has ${header.length}.`);
     const get = (name: string) => {
       const j = header.indexOf(name);
@@ -98,9 +99,10 @@ function toCase(value: unknown, at: string): EvalCaseInput {
   } else {
     throw new DatasetError(`${at}: give "input" (text) or "messages" (a chat).`);
   }
+  // An empty expected or rubric is none: "" would match every answer under contains or regex.
   const text = (name: string) => {
     const x = v[name];
-    if (x === undefined || x === null) return null;
+    if (x === undefined || x === null || x === "") return null;
     if (typeof x !== "string") throw new DatasetError(`${at}: "${name}" must be text.`);
     return field(x, at, name);
   };

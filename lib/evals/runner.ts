@@ -73,9 +73,10 @@ export class EvalRunner {
     const [row] = await this.prisma.$queryRaw<{ id: string }[]>`
       UPDATE "EvalRun" SET "status" = 'RUNNING', "startedAt" = COALESCE("startedAt", now()), "heartbeatAt" = now()
       WHERE "id" = (
-        SELECT "id" FROM "EvalRun"
-        WHERE "status" = 'QUEUED' OR ("status" = 'RUNNING' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < ${stale}))
-        ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED
+        SELECT r."id" FROM "EvalRun" r
+        WHERE (r."status" = 'QUEUED' OR (r."status" = 'RUNNING' AND (r."heartbeatAt" IS NULL OR r."heartbeatAt" < ${stale})))
+          AND EXISTS (SELECT 1 FROM "Tenant" t WHERE t."id" = r."tenantId" AND t."status" = 'ACTIVE')
+        ORDER BY r."createdAt" LIMIT 1 FOR UPDATE OF r SKIP LOCKED
       )
       RETURNING "id"`;
     if (!row) return null;
@@ -83,10 +84,12 @@ export class EvalRunner {
   }
 
   private async runOne(run: Run): Promise<void> {
+    // Beats while the run goes, however long one case takes: another instance takes it up only if this one stopped.
+    const beat = setInterval(() => void this.prisma.evalRun.updateMany({ where: { id: run.id, status: "RUNNING" }, data: { heartbeatAt: new Date() } }).catch(() => {}), 30_000);
+    beat.unref();
     try {
-      // Cases are sent as the person who started the run: they must still be allowed to.
-      const member = await this.prisma.membership.findFirst({ where: { tenantId: run.tenantId, userId: run.createdById }, select: { role: true } });
-      if (!member || !can(member.role, "evals.run")) throw new Error("the person who started it may no longer run evaluations in this tenant");
+      const refusal = await this.refusal(run);
+      if (refusal) throw new Error(refusal);
       const [endpoint, version, rows, scored] = await Promise.all([
         this.prisma.endpoint.findFirst({ where: { id: run.endpointId, tenantId: run.tenantId }, select: { name: true } }),
         this.prisma.modelVersion.findFirst({ where: { id: run.versionId, tenantId: run.tenantId }, select: { provider: { select: { kind: true } } } }),
@@ -100,11 +103,21 @@ export class EvalRunner {
         .map((c) => ({ id: c.id, position: c.position, input: { messages: c.messages as ChatMessage[], expected: c.expected, rubric: c.rubric, schema: c.schema as Record<string, unknown> | null } }));
       let next = 0;
       let cancelled = false;
+      let broken = false;
       const worker = async () => {
-        while (!cancelled && !this.stopped && next < pending.length) {
-          const c = pending[next++];
-          await this.runCase(run, endpoint.name, c);
-          cancelled = await this.cancelled(run.id);
+        try {
+          while (!cancelled && !broken && !this.stopped && next < pending.length) {
+            const c = pending[next++];
+            await this.runCase(run, endpoint.name, c);
+            if ((await this.current(run.id)) !== "RUNNING") cancelled = true;
+            else {
+              const refusal = await this.refusal(run);
+              if (refusal) throw new Error(refusal);
+            }
+          }
+        } catch (error) {
+          broken = true; // the other workers stop at their next case
+          throw error;
         }
       };
       // The built-in model answers one call at a time: more in flight would only wait in its queue, on the clock.
@@ -117,7 +130,20 @@ export class EvalRunner {
         where: { id: run.id, status: "RUNNING" },
         data: { status: "FAILED", error: `The run stopped: ${(error as Error).message}`.slice(0, 500), finishedAt: new Date() },
       });
+    } finally {
+      clearInterval(beat);
     }
+  }
+
+  /**
+   * Why the run may not go on, or null: cases are sent as the person who started it, so they must
+   * still hold evals.run in a tenant that is not suspended. Checked before each case.
+   */
+  private async refusal(run: Run): Promise<string | null> {
+    const member = await this.prisma.membership.findFirst({ where: { tenantId: run.tenantId, userId: run.createdById }, select: { role: true, tenant: { select: { status: true } } } });
+    if (!member || !can(member.role, "evals.run")) return "the person who started it may no longer run evaluations in this tenant";
+    if (member.tenant.status !== "ACTIVE") return "the tenant is suspended";
+    return null;
   }
 
   private async runCase(run: Run, endpointName: string, c: Case): Promise<void> {
@@ -130,7 +156,7 @@ export class EvalRunner {
       output = answer.text;
       requestId = answer.requestId;
       const tools: ScoreTools = {
-        embed: this.embed,
+        embed: this.embed ? (texts) => this.embed!(texts.map((t) => t.slice(0, 4_000))) : undefined,
         judge: run.judgeEndpoint ? async (messages) => (await this.chat(run, { model: run.judgeEndpoint, messages, temperature: 0 })).text : undefined,
       };
       result = { ...(await scoreAnswer(run.scorer, c.input, output, run.passAt, tools)), failed: false };
@@ -182,15 +208,16 @@ export class EvalRunner {
       await new Promise((r) => setTimeout(r, wait * 1000));
     }
     const requestId = res.headers.get("x-request-id");
+    // Refused as a caller (the starter's access, the tenant suspended): no later case would fare better.
+    if (res.status === 401 || res.status === 403) throw new Error(`the gateway refused the run's calls (${res.status})`);
     const json = (await res.json().catch(() => null)) as { choices?: { message?: { content?: unknown } }[]; error?: { message?: string } } | null;
     if (!res.ok) throw new CallError(`the gateway answered ${res.status}: ${json?.error?.message ?? "no message"}${requestId ? ` (request ${requestId})` : ""}`);
     const content = json?.choices?.[0]?.message?.content;
     return { text: typeof content === "string" ? content : "", requestId };
   }
 
-  private async cancelled(runId: string): Promise<boolean> {
-    const run = await this.prisma.evalRun.findUnique({ where: { id: runId }, select: { status: true } });
-    return run?.status !== "RUNNING";
+  private async current(runId: string) {
+    return (await this.prisma.evalRun.findUnique({ where: { id: runId }, select: { status: true } }))?.status;
   }
 
   /** The summary from the results as stored (whoever scored them), and the run's end. */

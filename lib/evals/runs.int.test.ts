@@ -104,6 +104,15 @@ describe("evaluation runs", () => {
     expect(foreign).toMatchObject({ ok: false, error: expect.stringMatching(/^Not found/) });
   });
 
+  it("leaves a suspended tenant's runs queued, sending nothing", async () => {
+    const s = await seed();
+    const runId = await start(s);
+    await db().tenant.update({ where: { id: s.tenant.id }, data: { status: "SUSPENDED" } });
+    expect(await new EvalRunner(db(), queue, undefined).runPending()).not.toContain(runId);
+    expect(await db().evalRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "QUEUED", done: 0 });
+    expect(await db().requestRecord.count({ where: { tenantId: s.tenant.id } })).toBe(0);
+  });
+
   it("refuses a bad dataset with the line that is wrong, and imports nothing", async () => {
     const s = await seed();
     const r = await importDataset.runAs(callerFor(s.developer), { tenant: s.tenant.slug, name: "broken", format: "jsonl", content: '{"input": "a", "expected": "b"}\n{oops' });

@@ -71,3 +71,16 @@ describe("summaries", () => {
     expect(hi).toBeCloseTo(0.945, 2);
   });
 });
+
+describe("hostile scoring input", () => {
+  it("stops a catastrophic pattern inside a JSON Schema, keeps tenants' $ids apart, and treats an empty expected as none", async () => {
+    const schema = { type: "string", pattern: "^(a|a)+$" };
+    await expect(scoreAnswer("JSON_SCHEMA", c({ schema }), JSON.stringify(`${"a".repeat(40)}!`), 1)).rejects.toThrow(ScorerError);
+    const a = { $id: "https://example.test/shared", type: "string" };
+    const b = { $id: "https://example.test/shared", type: "number" };
+    expect(await scoreAnswer("JSON_SCHEMA", c({ schema: a }), '"x"', 1)).toMatchObject({ score: 1 });
+    expect(await scoreAnswer("JSON_SCHEMA", c({ schema: b }), "3", 1)).toMatchObject({ score: 1 });
+    expect(parseDataset('{"input": "q", "expected": ""}', "jsonl")[0].expected).toBeNull();
+    expect(() => parseDataset("input,expected\n\nq,a\nx", "csv")).toThrow("Row 4 has 1 cells");
+  });
+});

@@ -7,6 +7,9 @@ import { ActionError } from "@/lib/tenancy/result";
 import { cancelFineTuneSchema, launchFineTuneSchema } from "./schemas";
 import { TrainingFileError, checkTrainingFile } from "./training";
 
+/** Jobs a tenant may have queued or running at once: each is billed by its provider, outside Keel's budgets. */
+const MAX_ACTIVE_JOBS = 3;
+
 /**
  * Queues a fine-tuning job on one of the tenant's OpenAI-compatible providers; the tracker uploads
  * the training file, creates the job there and follows it. Its result becomes a draft version of
@@ -14,7 +17,7 @@ import { TrainingFileError, checkTrainingFile } from "./training";
  */
 export const launchFineTune = tenantAction({
   schema: launchFineTuneSchema,
-  permission: "endpoints.manage",
+  permission: "finetune.launch",
   run: async (ctx, input) => {
     let examples: number;
     try {
@@ -29,6 +32,8 @@ export const launchFineTune = tenantAction({
     const endpoint = await ctx.tx.endpoint.findFirst({ where: { id: input.endpointId, tenantId: ctx.tenantId }, select: { id: true, kind: true, name: true } });
     if (!endpoint) throw new ActionError("Not found: no such endpoint in this tenant.", "not_found", { endpointId: ["Pick one of this tenant's endpoints"] });
     if (endpoint.kind !== "CHAT") throw new ActionError("A fine-tuned model answers chat: pick a chat endpoint for the result.", "invalid", { endpointId: ["Pick a chat endpoint"] });
+    const active = await ctx.tx.fineTuneJob.count({ where: { tenantId: ctx.tenantId, status: { in: ["QUEUED", "RUNNING"] } } });
+    if (active >= MAX_ACTIVE_JOBS) throw new ActionError(`This tenant already has ${active} fine-tuning jobs under way; wait for one to end (at most ${MAX_ACTIVE_JOBS} at once).`, "conflict");
     const trainingHash = crypto.createHash("sha256").update(input.training).digest("hex");
     const job = await ctx.tx.fineTuneJob.create({
       data: {
@@ -49,7 +54,7 @@ export const launchFineTune = tenantAction({
 /** Cancels a job: at once while queued, through the provider (by the tracker) once it runs there. */
 export const cancelFineTune = tenantAction({
   schema: cancelFineTuneSchema,
-  permission: "endpoints.manage",
+  permission: "finetune.launch",
   run: async (ctx, input) => {
     const job = await ctx.tx.fineTuneJob.findFirst({ where: { id: input.jobId, tenantId: ctx.tenantId }, select: { id: true, status: true } });
     if (!job) throw new ActionError("Not found: no such fine-tuning job in this tenant.", "not_found");

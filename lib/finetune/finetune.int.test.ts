@@ -29,7 +29,8 @@ const tracker = (allow = FAKE_UPSTREAM_ALLOW) => new FineTuneTracker(db(), queue
 
 async function seed() {
   const s = await seedGatewayTenant(fake.baseUrl);
-  const developer = (await seedMember(s.tenant, "DEVELOPER")).user;
+  // Fine-tuning is billed by the provider, outside Keel's budgets: a manager's to launch.
+  const developer = (await seedMember(s.tenant, "ADMIN")).user;
   return { ...s, developer };
 }
 
@@ -80,6 +81,16 @@ describe("fine-tuning", () => {
     await t.trackAll();
     expect(await db().fineTuneJob.findUniqueOrThrow({ where: { id: launched.data.jobId } })).toMatchObject({ status: "CANCELLED" });
     expect(fake.requests.some((r) => r.path.endsWith("/cancel"))).toBe(true);
+  });
+
+  it("refuses a developer, a fourth job under way, and hyperparameters past their bounds", async () => {
+    const s = await seed();
+    const dev = (await seedMember(s.tenant, "DEVELOPER")).user;
+    expect(await launchFineTune.runAs(callerFor(dev), { tenant: s.tenant.slug, providerId: s.provider.id, endpointId: s.endpoint.id, baseModel: "m", trainingName: "t", training: TRAINING })).toMatchObject({ ok: false, error: expect.stringMatching(/^Forbidden/) });
+    expect(await launch(s, { hyperparameters: '{"n_epochs": 1000}' })).toMatchObject({ ok: false, fieldErrors: { hyperparameters: expect.any(Array) } });
+    expect(await launch(s, { hyperparameters: '{"shell": "rm -rf"}' })).toMatchObject({ ok: false, fieldErrors: { hyperparameters: expect.any(Array) } });
+    for (let i = 0; i < 3; i++) expect(await launch(s)).toMatchObject({ ok: true });
+    expect(await launch(s)).toMatchObject({ ok: false, error: expect.stringMatching(/3 fine-tuning jobs under way/) });
   });
 
   it("refuses a bad training file by its line, the built-in provider, and another tenant's provider", async () => {

@@ -3,6 +3,16 @@ import { MAX_TRAINING_CHARS } from "./training";
 
 const id = (what: string) => z.string().min(1, `${what} is required`).regex(/^[A-Za-z0-9_-]{1,100}$/, `${what} is not a valid id`);
 
+/** OpenAI's fine-tuning hyperparameters, bounded: a job's cost grows with them, outside Keel's budgets. */
+const hyperparametersSchema = z
+  .object({
+    n_epochs: z.number().int().min(1).max(50),
+    batch_size: z.number().int().min(1).max(256),
+    learning_rate_multiplier: z.number().gt(0).max(10),
+  })
+  .partial()
+  .strict();
+
 export const launchFineTuneSchema = z.object({
   providerId: id("Provider"),
   endpointId: id("Endpoint"),
@@ -18,13 +28,15 @@ export const launchFineTuneSchema = z.object({
     .default("")
     .transform((raw, ctx) => {
       if (!raw) return null;
+      let value: unknown;
       try {
-        const value = JSON.parse(raw);
-        if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+        value = JSON.parse(raw);
       } catch {
-        // reported below
+        value = undefined;
       }
-      ctx.addIssue({ code: "custom", message: 'Hyperparameters must be a JSON object, e.g. {"n_epochs": 3}' });
+      const parsed = hyperparametersSchema.safeParse(value);
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: "custom", message: 'Hyperparameters are a JSON object of n_epochs (1–50), batch_size (1–256) and learning_rate_multiplier (0–10), e.g. {"n_epochs": 3}' });
       return z.NEVER;
     }),
 });

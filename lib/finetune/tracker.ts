@@ -10,8 +10,11 @@ import { decryptSecret, providerKeyBinding } from "@/lib/secrets/secrets";
 export const TRACK_JOB = "finetune.track";
 const TRACKER: AuditActor = { type: "SYSTEM", id: null, label: "fine-tune tracker" };
 const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
-/** A job that was being handed to its provider when its instance died is failed after this long. */
-const HANDOVER_STALE_MS = 5 * 60_000;
+/** A job that was being handed to its provider when its instance died is failed after this long (past the upload's 5 minutes). */
+const HANDOVER_STALE_MS = 15 * 60_000;
+/** What a provider's ids and model names may look like before Keel stores them. */
+const PROVIDER_ID = /^[\w.-]{1,100}$/;
+const MODEL_NAME = /^[\w.:/@+-]{1,200}$/;
 
 type Job = Prisma.FineTuneJobGetPayload<object>;
 
@@ -52,7 +55,12 @@ export class FineTuneTracker {
 
   /** One pass over every queued and running job; each job's failure is its own. */
   async trackAll(): Promise<void> {
-    const jobs = await this.prisma.fineTuneJob.findMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, orderBy: { createdAt: "asc" } });
+    // A suspended tenant's jobs wait: none is handed over or followed (its members cannot cancel them meanwhile).
+    const jobs = await this.prisma.fineTuneJob.findMany({
+      where: { status: { in: ["QUEUED", "RUNNING"] }, tenant: { status: "ACTIVE" } },
+      orderBy: { createdAt: "asc" },
+      omit: { trainingData: true },
+    });
     for (const job of jobs) {
       try {
         if (job.status === "QUEUED") await this.handOver(job);
@@ -64,25 +72,32 @@ export class FineTuneTracker {
   }
 
   /** Uploads the training file and creates the job on the provider, once (a claimed job is RUNNING). */
-  private async handOver(job: Job): Promise<void> {
+  private async handOver(job: Omit<Job, "trainingData">): Promise<void> {
     const claimed = await this.prisma.fineTuneJob.updateMany({ where: { id: job.id, status: "QUEUED" }, data: { status: "RUNNING", providerStatus: "uploading" } });
     if (claimed.count === 0) return;
     try {
+      const { trainingData } = await this.prisma.fineTuneJob.findUniqueOrThrow({ where: { id: job.id }, select: { trainingData: true } });
       const { client, upload } = await this.client(job);
-      const file = await upload(`${job.trainingName.replace(/[^\w.-]+/g, "_")}.jsonl`, job.trainingData);
+      const file = await upload(`${job.trainingName.replace(/[^\w.-]+/g, "_").slice(0, 100)}.jsonl`, trainingData);
       const created = await client.fineTuning.jobs.create({
         model: job.baseModel,
         training_file: file.id,
         ...(job.suffix ? { suffix: job.suffix } : {}),
         ...(job.hyperparameters ? { hyperparameters: job.hyperparameters as OpenAI.FineTuning.JobCreateParams["hyperparameters"] } : {}),
       });
-      await this.prisma.fineTuneJob.update({ where: { id: job.id }, data: { providerFileId: file.id, providerJobId: created.id, providerStatus: created.status, trainingData: "" } });
+      if (!PROVIDER_ID.test(file.id) || !PROVIDER_ID.test(created.id)) throw new Error("the provider answered with ids Keel does not accept");
+      // Only while this hand-over still owns the job: one failed as stale meanwhile gets its provider job cancelled, not followed.
+      const stored = await this.prisma.fineTuneJob.updateMany({
+        where: { id: job.id, status: "RUNNING", providerJobId: null },
+        data: { providerFileId: file.id, providerJobId: created.id, providerStatus: created.status.slice(0, 40), trainingData: "" },
+      });
+      if (stored.count === 0) await client.fineTuning.jobs.cancel(created.id).catch(() => null);
     } catch (error) {
       await this.end(job, "FAILED", { error: `The provider did not take the job: ${describe(error)}` });
     }
   }
 
-  private async follow(job: Job): Promise<void> {
+  private async follow(job: Omit<Job, "trainingData">): Promise<void> {
     if (!job.providerJobId) {
       // Claimed by an instance that stopped before the provider answered: the job may or may not exist there.
       if (Date.now() - job.updatedAt.getTime() > HANDOVER_STALE_MS) await this.end(job, "FAILED", { error: "Keel stopped while handing the job to the provider; launch it again." });
@@ -95,22 +110,26 @@ export class FineTuneTracker {
       return;
     }
     const remote = await client.fineTuning.jobs.retrieve(job.providerJobId);
-    if (remote.status === "succeeded" && remote.fine_tuned_model) return this.succeed(job, remote.fine_tuned_model, remote.hyperparameters as Record<string, unknown> | null);
+    if (remote.status === "succeeded" && remote.fine_tuned_model) {
+      if (!MODEL_NAME.test(remote.fine_tuned_model)) return this.end(job, "FAILED", { error: "The provider named the fine-tuned model in a form Keel does not accept." });
+      return this.succeed(job, remote.fine_tuned_model, remote.hyperparameters as Record<string, unknown> | null);
+    }
     if (remote.status === "failed") return this.end(job, "FAILED", { error: `The provider failed the job: ${remote.error?.message ?? "no reason given"}`.slice(0, 500), providerStatus: remote.status });
     if (remote.status === "cancelled") return this.end(job, "CANCELLED", { providerStatus: remote.status });
-    if (remote.status !== job.providerStatus) await this.prisma.fineTuneJob.update({ where: { id: job.id }, data: { providerStatus: remote.status } });
+    const status = String(remote.status).slice(0, 40);
+    if (status !== job.providerStatus) await this.prisma.fineTuneJob.update({ where: { id: job.id }, data: { providerStatus: status } });
   }
 
-  private async succeed(job: Job, model: string, hyperparameters: Record<string, unknown> | null): Promise<void> {
+  private async succeed(job: Omit<Job, "trainingData">, model: string, hyperparameters: Record<string, unknown> | null): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const ended = await tx.fineTuneJob.updateMany({ where: { id: job.id, status: "RUNNING" }, data: { status: "SUCCEEDED", providerStatus: "succeeded", fineTunedModel: model, finishedAt: new Date() } });
       if (ended.count === 0) return;
-      const label = await freeLabel(tx, job.tenantId, job.endpointId, `ft-${job.suffix ?? job.providerJobId!.slice(-6)}`);
+      const label = await freeLabel(tx, job.tenantId, job.endpointId, `ft-${job.suffix ?? job.providerJobId!.replace(/[^a-z0-9-]/gi, "").slice(-6)}`.slice(0, 34));
       const version = await tx.modelVersion.create({
         data: {
           tenantId: job.tenantId, endpointId: job.endpointId, label, providerId: job.providerId, providerModel: model, params: {}, priced: false,
           baseModel: job.baseModel, datasetName: job.trainingName, datasetHash: `sha256:${job.trainingHash}`, fineTuneJobId: job.providerJobId,
-          hyperparameters: (hyperparameters ?? job.hyperparameters ?? Prisma.DbNull) as Prisma.InputJsonValue, ownerId: job.createdById,
+          hyperparameters: (job.hyperparameters ?? (hyperparameters && JSON.stringify(hyperparameters).length < 2_000 ? hyperparameters : null) ?? Prisma.DbNull) as Prisma.InputJsonValue, ownerId: job.createdById,
         },
       });
       await tx.fineTuneJob.update({ where: { id: job.id }, data: { versionId: version.id } });
@@ -123,7 +142,7 @@ export class FineTuneTracker {
     });
   }
 
-  private async end(job: Job, status: "FAILED" | "CANCELLED", data: { error?: string; providerStatus?: string }): Promise<void> {
+  private async end(job: Omit<Job, "trainingData">, status: "FAILED" | "CANCELLED", data: { error?: string; providerStatus?: string }): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const ended = await tx.fineTuneJob.updateMany({ where: { id: job.id, status: { in: ["QUEUED", "RUNNING"] } }, data: { status, ...data, trainingData: "", finishedAt: new Date() } });
       if (ended.count === 0) return;
@@ -136,7 +155,7 @@ export class FineTuneTracker {
    * outbound-URL policy with no redirect followed. The upload writes its multipart body itself: the
    * policy's fetch (undici's) does not take the global FormData the client would build.
    */
-  private async client(job: Job): Promise<{ client: OpenAI; upload: (name: string, text: string) => Promise<{ id: string }> }> {
+  private async client(job: Omit<Job, "trainingData">): Promise<{ client: OpenAI; upload: (name: string, text: string) => Promise<{ id: string }> }> {
     const provider = await this.prisma.provider.findFirstOrThrow({ where: { id: job.providerId, tenantId: job.tenantId } });
     if (!provider.baseUrl) throw new Error("the provider has no base URL");
     const apiKey = provider.apiKeySealed ? decryptSecret(provider.apiKeySealed, providerKeyBinding(provider), this.masterKeys) : "not-needed";

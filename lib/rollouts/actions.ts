@@ -162,19 +162,21 @@ export const setRolloutApprovals = tenantAction({
   },
 });
 
-/** A mean evaluation score the candidate must reach before any promotion, or none (""). */
+/** The dataset and mean score the candidate's evaluation must reach before any promotion, or none. */
 export const setRolloutGate = tenantAction({
   schema: setRolloutGateSchema,
   permission: "settings.manage",
   run: async (ctx, input) => {
-    const before = await ctx.tx.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { rolloutGateMinScore: true } });
-    await ctx.tx.tenant.update({ where: { id: ctx.tenantId }, data: { rolloutGateMinScore: input.minScore } });
+    const dataset = input.datasetId ? await ctx.tx.evalDataset.findFirst({ where: { id: input.datasetId, tenantId: ctx.tenantId }, select: { id: true, name: true } }) : null;
+    if (input.datasetId && !dataset) throw new ActionError("Not found: no such dataset in this tenant.", "not_found", { datasetId: ["Pick one of this tenant's datasets"] });
+    const before = await ctx.tx.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { rolloutGateMinScore: true, rolloutGateDatasetId: true } });
+    await ctx.tx.tenant.update({ where: { id: ctx.tenantId }, data: { rolloutGateMinScore: input.minScore, rolloutGateDatasetId: dataset?.id ?? null } });
     await ctx.audit(ctx.tenantId, {
       action: "tenant.rollout_gate_changed",
       resourceType: "tenant",
       resourceId: ctx.tenantId,
-      before: { minScore: before.rolloutGateMinScore },
-      after: { minScore: input.minScore },
+      before: { minScore: before.rolloutGateMinScore, datasetId: before.rolloutGateDatasetId },
+      after: { minScore: input.minScore, datasetId: dataset?.id ?? null, dataset: dataset?.name ?? null },
     });
     return { minScore: input.minScore };
   },
@@ -183,21 +185,26 @@ export const setRolloutGate = tenantAction({
 type RolloutRow = Awaited<ReturnType<typeof runningRollout>>;
 
 /**
- * The tenant's gate, where it has one: the candidate's newest completed evaluation must score at
- * least the minimum on average. A candidate never evaluated does not pass it.
+ * The tenant's gate, where it has one: the candidate's newest completed evaluation on the gate's
+ * dataset (the tenant's managers chose it; every case scored) must reach the minimum on average. A
+ * candidate never evaluated on it does not pass.
  */
 async function requireGate(ctx: TenantContext, candidateVersionId: string, label: string) {
-  const tenant = await ctx.tx.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { rolloutGateMinScore: true } });
+  const tenant = await ctx.tx.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { rolloutGateMinScore: true, rolloutGateDatasetId: true } });
   const min = tenant.rolloutGateMinScore;
-  if (min === null) return;
+  if (min === null || tenant.rolloutGateDatasetId === null) return;
+  const dataset = await ctx.tx.evalDataset.findFirst({ where: { id: tenant.rolloutGateDatasetId, tenantId: ctx.tenantId }, select: { name: true, caseCount: true } });
   const newest = await ctx.tx.evalRun.findFirst({
-    where: { tenantId: ctx.tenantId, versionId: candidateVersionId, status: "COMPLETED" },
+    where: { tenantId: ctx.tenantId, versionId: candidateVersionId, datasetId: tenant.rolloutGateDatasetId, status: "COMPLETED" },
     orderBy: { finishedAt: "desc" },
-    select: { summary: true, dataset: { select: { name: true } } },
+    select: { summary: true },
   });
-  const score = (newest?.summary as { meanScore?: number } | null)?.meanScore;
-  if (typeof score !== "number") throw new ActionError(`This tenant requires a passing evaluation before promotion: ${label} has no completed evaluation yet (it needs a mean score of at least ${min}).`, "conflict");
-  if (score < min) throw new ActionError(`This tenant requires a passing evaluation before promotion: ${label}'s newest (${newest!.dataset.name}) scored ${score.toFixed(2)}, below ${min}.`, "conflict");
+  const summary = newest?.summary as { meanScore?: number; cases?: number } | null;
+  const on = dataset?.name ?? "the gate's dataset";
+  if (typeof summary?.meanScore !== "number" || summary.cases !== dataset?.caseCount) {
+    throw new ActionError(`This tenant requires a passing evaluation before promotion: ${label} has no completed evaluation on ${on} yet (it needs a mean score of at least ${min}).`, "conflict");
+  }
+  if (summary.meanScore < min) throw new ActionError(`This tenant requires a passing evaluation before promotion: ${label}'s newest on ${on} scored ${summary.meanScore.toFixed(2)}, below ${min}.`, "conflict");
 }
 
 async function endpointOf(ctx: TenantContext, endpointId: string) {

@@ -6,7 +6,7 @@ import { useTestDatabase } from "@/lib/testing/db";
 import { startFakeOpenAI, type FakeOpenAI } from "@/lib/testing/fake-openai";
 import { callerFor, seedMember } from "@/lib/testing/factories";
 import { FAKE_PROVIDER_KEY, seedApiKey, seedGatewayTenant, seedProvider, useGatewayHarness } from "@/lib/testing/gateway-factories";
-import { cancelRollout, decideRollout, startRollout } from "./actions";
+import { cancelRollout, decideRollout, setRolloutGate, startRollout } from "./actions";
 import { rolloutServing } from "./data";
 import { RolloutGuard, guardRollouts } from "./guard";
 
@@ -286,18 +286,27 @@ describe("approvals", () => {
 
   it("where the tenant gates promotions on evaluations, needs the candidate's newest to score enough", async () => {
     const s = await seedRolloutTenant();
-    await db().tenant.update({ where: { id: s.tenant.id }, data: { rolloutGateMinScore: 0.9 } });
+    const dataset = await db().evalDataset.create({ data: { tenantId: s.tenant.id, name: "gate", caseCount: 2, contentHash: "0".repeat(64), createdById: s.developer.id } });
+    const mine = await db().evalDataset.create({ data: { tenantId: s.tenant.id, name: "easy", caseCount: 1, contentHash: "1".repeat(64), createdById: s.developer.id } });
+    const owner = (await seedMember(s.tenant, "OWNER")).user;
+    const setGate = (input: Record<string, unknown>) => setRolloutGate.runAs(callerFor(owner), { tenant: s.tenant.slug, ...input });
+    expect(await setGate({ minScore: "0.9", datasetId: "" })).toMatchObject({ ok: false, fieldErrors: { datasetId: expect.any(Array) } });
+    expect(await setGate({ minScore: " ", datasetId: dataset.id })).toMatchObject({ ok: false, fieldErrors: { minScore: expect.any(Array) } });
+    expect(await setGate({ minScore: "0.9", datasetId: dataset.id })).toMatchObject({ ok: true });
+    expect(await db().auditEvent.count({ where: { tenantId: s.tenant.id, action: "tenant.rollout_gate_changed" } })).toBe(1);
     const rolloutId = await start(s);
     const decide = () => decideRollout.runAs(callerFor(s.approver), { tenant: s.tenant.slug, rolloutId, toStep: 1, verdict: "APPROVED", comment: "ok" });
-    expect(await decide()).toMatchObject({ ok: false, error: expect.stringMatching(/v2 has no completed evaluation yet/) });
-    const dataset = await db().evalDataset.create({ data: { tenantId: s.tenant.id, name: "gate", caseCount: 1, contentHash: "0".repeat(64), createdById: s.developer.id } });
-    const run = (meanScore: number, finishedAt: Date) => db().evalRun.create({
-      data: { tenantId: s.tenant.id, datasetId: dataset.id, endpointId: s.endpoint.id, versionId: s.candidate.id, scorer: "EXACT", passAt: 1, total: 1, status: "COMPLETED", summary: { meanScore }, finishedAt, createdById: s.developer.id },
+    expect(await decide()).toMatchObject({ ok: false, error: expect.stringMatching(/v2 has no completed evaluation on gate yet/) });
+    const run = (datasetId: string, meanScore: number, cases: number, finishedAt: Date) => db().evalRun.create({
+      data: { tenantId: s.tenant.id, datasetId, endpointId: s.endpoint.id, versionId: s.candidate.id, scorer: "EXACT", passAt: 1, total: cases, status: "COMPLETED", summary: { meanScore, cases }, finishedAt, createdById: s.developer.id },
     });
-    await run(0.95, new Date(Date.now() - 60_000));
-    await run(0.5, new Date());
-    expect(await decide()).toMatchObject({ ok: false, error: expect.stringMatching(/newest \(gate\) scored 0.50, below 0.9/) });
-    await run(0.92, new Date(Date.now() + 1_000));
+    // A perfect score on a dataset the requester picked does not count: the gate names its dataset.
+    await run(mine.id, 1, 1, new Date(Date.now() + 5_000));
+    expect(await decide()).toMatchObject({ ok: false, error: expect.stringMatching(/no completed evaluation on gate/) });
+    await run(dataset.id, 0.95, 2, new Date(Date.now() - 60_000));
+    await run(dataset.id, 0.5, 2, new Date());
+    expect(await decide()).toMatchObject({ ok: false, error: expect.stringMatching(/newest on gate scored 0.50, below 0.9/) });
+    await run(dataset.id, 0.92, 2, new Date(Date.now() + 1_000));
     expect(await decide()).toMatchObject({ ok: true, data: { waitingFor: 0 } });
   });
 

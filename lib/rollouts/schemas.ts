@@ -92,13 +92,25 @@ export const setRolloutApprovalsSchema = z.object({
   approvals: z.coerce.number({ error: "Choose 1 or 2 approvers" }).int().min(1, "Choose 1 or 2 approvers").max(2, "Choose 1 or 2 approvers"),
 });
 
-/** The tenant's gate: a mean evaluation score (0–1) every promotion's candidate needs, or "" for none. */
-export const setRolloutGateSchema = z.object({
-  minScore: z.union([
-    z.literal("").transform(() => null),
-    z.coerce.number({ error: "Enter a score from 0 to 1, or leave it empty" }).min(0, "Enter a score from 0 to 1").max(1, "Enter a score from 0 to 1"),
-  ]),
-});
+/**
+ * The tenant's gate: the dataset every promotion's candidate must be evaluated on, and the mean
+ * score (0–1) it needs; both empty for none.
+ */
+export const setRolloutGateSchema = z
+  .object({
+    minScore: z.preprocess(
+      (v) => (typeof v === "string" ? v.trim() : v),
+      z.union([
+        z.literal("").transform(() => null),
+        z.coerce.number({ error: "Enter a score from 0 to 1, or leave it empty" }).min(0, "Enter a score from 0 to 1").max(1, "Enter a score from 0 to 1"),
+      ]),
+    ),
+    datasetId: z.preprocess((v) => (v === "" || v === null ? undefined : v), z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "Pick a dataset").optional()),
+  })
+  .superRefine((v, ctx) => {
+    if (v.minScore !== null && !v.datasetId) ctx.addIssue({ code: "custom", path: ["datasetId"], message: "Pick the dataset the candidate must be evaluated on" });
+    if (v.minScore === null && v.datasetId) ctx.addIssue({ code: "custom", path: ["minScore"], message: "Enter the score it must reach" });
+  });
 
 /** "1 %", "0.5 %", "100 %". */
 export const percentText = (bp: number) => `${(bp / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })} %`;

@@ -102,7 +102,7 @@ const TENANT_MATRIX: Record<string, (t: Target) => Record<string, unknown>> = {
   decideRollout: (t) => ({ tenant: t.slug, rolloutId: t.rolloutId, toStep: 1, verdict: "APPROVED", comment: "ship it" }),
   cancelRollout: (t) => ({ tenant: t.slug, rolloutId: t.rolloutId }),
   setRolloutApprovals: (t) => ({ tenant: t.slug, approvals: "2" }),
-  setRolloutGate: (t) => ({ tenant: t.slug, minScore: "0.99" }),
+  setRolloutGate: (t) => ({ tenant: t.slug, minScore: "0.99", datasetId: t.datasetId }),
   importDataset: (t) => ({ tenant: t.slug, name: "intruder-set", format: "jsonl", content: '{"input": "leak", "expected": "x"}' }),
   startEvalRun: (t) => ({ tenant: t.slug, datasetId: t.datasetId, endpointId: t.endpointId, versionId: t.idleVersionId, scorer: "EXACT" }),
   cancelEvalRun: (t) => ({ tenant: t.slug, runId: t.evalRunId }),
@@ -152,7 +152,7 @@ async function snapshot() {
   const alerts = await db().alert.findMany({ orderBy: { id: "asc" } });
   const rollouts = await db().rollout.findMany({ orderBy: { id: "asc" } });
   const decisions = await db().rolloutDecision.findMany({ orderBy: { id: "asc" } });
-  const approvals = await db().tenant.findMany({ orderBy: { id: "asc" }, select: { rolloutApprovals: true, rolloutGateMinScore: true } });
+  const approvals = await db().tenant.findMany({ orderBy: { id: "asc" }, select: { rolloutApprovals: true, rolloutGateMinScore: true, rolloutGateDatasetId: true } });
   const [datasets, cases, evalRuns] = await Promise.all([
     db().evalDataset.findMany({ orderBy: { id: "asc" } }), db().evalCase.count(), db().evalRun.findMany({ orderBy: { id: "asc" } }),
   ]);

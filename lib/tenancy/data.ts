@@ -85,6 +85,6 @@ export async function listTenantsForAdmin(viewer: { isPlatformAdmin: boolean }, 
 
 /** The tenant's own settings as its pages show them: the monthly budget, what the gateway stores of requests, and approvers per promotion. */
 export const findTenantSettings = cache(async (ctx: Pick<TenantScope, "tenantId">) => {
-  const t = await db().tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { monthlyBudgetUsd: true, contentRetentionDays: true, rolloutApprovals: true, rolloutGateMinScore: true } });
-  return { monthlyBudgetUsd: t.monthlyBudgetUsd?.toString() ?? null, contentRetentionDays: t.contentRetentionDays, rolloutApprovals: t.rolloutApprovals, rolloutGateMinScore: t.rolloutGateMinScore };
+  const t = await db().tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { monthlyBudgetUsd: true, contentRetentionDays: true, rolloutApprovals: true, rolloutGateMinScore: true, rolloutGateDatasetId: true } });
+  return { monthlyBudgetUsd: t.monthlyBudgetUsd?.toString() ?? null, contentRetentionDays: t.contentRetentionDays, rolloutApprovals: t.rolloutApprovals, rolloutGateMinScore: t.rolloutGateMinScore, rolloutGateDatasetId: t.rolloutGateDatasetId };
 });

@@ -111,7 +111,9 @@ function chat(res: http.ServerResponse, body: Json, fault: FakeFault | null, omi
   // A model declines in its `refusal` field when asked to "[refuse]"; it stops at max_tokens words, as "length".
   const refusal = said.includes("[refuse]") ? "I can't help with that." : null;
   const cap = Number(body.max_completion_tokens ?? body.max_tokens ?? Infinity);
-  const full = `echo: ${said}`.split(" ");
+  // Asked to grade (Keel's judge prompt), it answers the verdict its rubric dictates: `Say {"score": …}`.
+  const grading = messages.some((m) => m.role === "system" && typeof m.content === "string" && m.content.startsWith("You grade an AI answer"));
+  const full = (grading ? (/Rubric:\n.*?Say (\{[^\n]*\})/s.exec(said)?.[1] ?? '{"score": 0, "reason": "no verdict in the rubric"}') : `echo: ${said}`).split(" ");
   const reply = full.slice(0, cap).join(" ");
   const ending = full.length > cap ? "length" : "stop";
   const tools = body.tools as { function?: { name?: string } }[] | undefined;

@@ -13,4 +13,5 @@ ADD COLUMN     "retiredAt" TIMESTAMPTZ(3);
 
 -- Versions serving today (active, or a fallback) were released before Keel kept the time.
 UPDATE "ModelVersion" v SET "releasedAt" = v."createdAt"
-WHERE EXISTS (SELECT 1 FROM "Endpoint" e WHERE e."activeVersionId" = v."id" OR v."id" = ANY (e."fallbackVersionIds"));
+WHERE EXISTS (SELECT 1 FROM "Endpoint" e WHERE e."activeVersionId" = v."id" OR v."id" = ANY (e."fallbackVersionIds"))
+   OR EXISTS (SELECT 1 FROM "Rollout" r WHERE r."candidateVersionId" = v."id");

@@ -18,6 +18,7 @@ import { BudgetAlertsForm } from "./_components/budget-alerts-form";
 import { ContentRetentionForm } from "./_components/content-retention-form";
 import { RolloutApprovalsForm } from "./_components/rollout-approvals-form";
 import { RolloutGateForm } from "./_components/rollout-gate-form";
+import { datasetChoices } from "@/lib/evals/data";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -31,6 +32,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
     alertSettings(scope),
   ]);
   const approvals = settings.rolloutApprovals;
+  const gateDatasets = await datasetChoices(scope);
+  const gateDataset = gateDatasets.find((d) => d.id === settings.rolloutGateDatasetId)?.name ?? null;
   const budget = settings.monthlyBudgetUsd;
   const manages = mayChange(scope, "settings.manage");
   const note = cannotChangeNote(scope, "settings.manage");
@@ -124,13 +127,13 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
             {manages ? (
               <div className="space-y-8">
                 <RolloutApprovalsForm tenant={scope.tenantSlug} current={approvals} />
-                <RolloutGateForm tenant={scope.tenantSlug} current={settings.rolloutGateMinScore} />
+                <RolloutGateForm tenant={scope.tenantSlug} current={settings.rolloutGateMinScore} datasetId={settings.rolloutGateDatasetId} datasets={gateDatasets} />
               </div>
             ) : (
               <ReadOnlyFields
                 fields={[
                   { label: "Approvers per promotion", value: String(approvals), testId: "rollout-approvals-value" },
-                  { label: "Evaluation gate", value: settings.rolloutGateMinScore === null ? "none" : `mean score ≥ ${settings.rolloutGateMinScore}`, testId: "rollout-gate-value" },
+                  { label: "Evaluation gate", value: settings.rolloutGateMinScore === null ? "none" : `mean score ≥ ${settings.rolloutGateMinScore} on ${gateDataset ?? "a removed dataset"}`, testId: "rollout-gate-value" },
                 ]}
                 note={note}
               />
