@@ -71,6 +71,7 @@ function tenantPages() {
     "/t/acme/rollouts",
     rolloutPath,
     "/t/acme/evals",
+    "/t/acme/fine-tuning",
     "/t/acme/playground",
     "/t/acme/prompts",
     `/t/acme/prompts/${PROMPT}`,

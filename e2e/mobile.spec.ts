@@ -11,6 +11,7 @@ const SECTIONS = [
   ["Endpoints", "Endpoints"],
   ["Rollouts", "Rollouts"],
   ["Evaluations", "Evaluations"],
+  ["Fine-tuning", "Fine-tuning"],
   ["Playground", "Playground"],
   ["Prompts", "Prompts"],
   ["API keys", "API keys"],

@@ -24,6 +24,7 @@ export default async function TenantLayout({ children, params }: { children: Rea
     { href: `${base}/endpoints`, label: "Endpoints", icon: "endpoints" },
     { href: `${base}/rollouts`, label: "Rollouts", icon: "rollouts" },
     { href: `${base}/evals`, label: "Evaluations", icon: "evals" },
+    { href: `${base}/fine-tuning`, label: "Fine-tuning", icon: "finetune" },
     { href: `${base}/playground`, label: "Playground", icon: "playground" },
     { href: `${base}/prompts`, label: "Prompts", icon: "prompts" },
     { href: `${base}/keys`, label: "API keys", icon: "keys" },
