@@ -24,7 +24,7 @@ export type ArmFigures = {
   sampled: boolean;
 };
 
-export type GuardName = "errors" | "latency" | "cost" | "drift";
+export type GuardName = "errors" | "latency" | "cost" | "drift" | "evaluation";
 
 export type GuardCheck = {
   guard: GuardName;
@@ -89,7 +89,10 @@ export async function rolloutEvidence(
     to: now.toISOString(),
     baseline,
     candidate,
-    checks: [errorCheck(baseline, candidate, guards), latencyCheck(base, cand, baseline, candidate, guards), costCheck(base, cand, baseline, candidate, guards), driftCheck(drift, guards)],
+    checks: [
+      errorCheck(baseline, candidate, guards), latencyCheck(base, cand, baseline, candidate, guards), costCheck(base, cand, baseline, candidate, guards), driftCheck(drift, guards),
+      evaluationCheck(await evaluationPair(client, r), guards),
+    ],
   };
 }
 
@@ -192,6 +195,53 @@ function costCheck(baseRow: ArmRow, candRow: ArmRow, base: ArmFigures, cand: Arm
     enough,
     breached: enough && over && p < SIGNIFICANCE,
     note: enough ? `${over ? "above" : "within"} the limit; ${pNote(p)}` : `waiting for ${g.minRequests} answers a side`,
+  };
+}
+
+type EvalSide = { dataset: string; meanScore: number; meanCi: [number, number]; cases: number };
+
+/**
+ * The candidate's newest evaluation completed since the rollout began, and the baseline's newest on
+ * the same dataset (whenever it ran): the same cases, scored the same way, on both sides.
+ */
+async function evaluationPair(client: Tx | PrismaClient, r: Rollout): Promise<{ candidate: EvalSide; baseline: EvalSide | null } | null> {
+  const cand = await client.evalRun.findFirst({
+    where: { tenantId: r.tenantId, versionId: r.candidateVersionId, status: "COMPLETED", finishedAt: { gte: r.createdAt } },
+    orderBy: { finishedAt: "desc" },
+    select: { datasetId: true, scorer: true, summary: true, dataset: { select: { name: true } } },
+  });
+  if (!cand?.summary) return null;
+  const base = await client.evalRun.findFirst({
+    where: { tenantId: r.tenantId, versionId: r.baselineVersionId, status: "COMPLETED", datasetId: cand.datasetId, scorer: cand.scorer },
+    orderBy: { finishedAt: "desc" },
+    select: { summary: true },
+  });
+  const side = (summary: unknown): EvalSide => {
+    const s = summary as { meanScore: number; meanCi: [number, number]; cases: number };
+    return { dataset: cand.dataset.name, meanScore: s.meanScore, meanCi: s.meanCi, cases: s.cases };
+  };
+  return { candidate: side(cand.summary), baseline: base?.summary ? side(base.summary) : null };
+}
+
+function evaluationCheck(pair: Awaited<ReturnType<typeof evaluationPair>>, g: Guards): GuardCheck {
+  const rule = `evaluation score at most ${g.maxEvalScoreDrop} below the baseline's`;
+  if (!pair || !pair.baseline) {
+    return { guard: "evaluation", rule, baseline: pair ? "no run on that dataset" : "", candidate: pair ? `${pair.candidate.meanScore.toFixed(2)} on ${pair.candidate.dataset}` : "no evaluation since the rollout began", p: null, enough: false, breached: false, note: "waiting for an evaluation of both versions on one dataset" };
+  }
+  const { candidate, baseline } = pair;
+  const drop = baseline.meanScore - candidate.meanScore;
+  // Below by more than the allowance, and not by chance: the candidate's interval lies wholly under the baseline's mean.
+  const over = drop > g.maxEvalScoreDrop;
+  const clear = candidate.meanCi[1] < baseline.meanScore;
+  return {
+    guard: "evaluation",
+    rule,
+    baseline: `${baseline.meanScore.toFixed(2)} on ${baseline.dataset}`,
+    candidate: `${candidate.meanScore.toFixed(2)} (95 % CI ${candidate.meanCi[0].toFixed(2)}–${candidate.meanCi[1].toFixed(2)})`,
+    p: null,
+    enough: true,
+    breached: over && clear,
+    note: `${over ? "below" : "within"} the limit; ${clear ? "the candidate's interval lies below the baseline's score" : "within the candidate's interval"}`,
   };
 }
 

@@ -155,6 +155,21 @@ describe("the guard", () => {
     expect(await guardRollouts(test.database, queue)).toEqual([rolloutId]);
   });
 
+  it("rolls back a candidate whose evaluation since the rollout began scores clearly below the baseline's on the same dataset", async () => {
+    const s = await seedRolloutTenant();
+    const rolloutId = await start(s, { steps: "50" });
+    const dataset = await db().evalDataset.create({ data: { tenantId: s.tenant.id, name: "golden", caseCount: 40, contentHash: "0".repeat(64), createdById: s.developer.id } });
+    const run = (versionId: string, meanScore: number, meanCi: [number, number]) => db().evalRun.create({
+      data: { tenantId: s.tenant.id, datasetId: dataset.id, endpointId: s.endpoint.id, versionId, scorer: "EXACT", passAt: 1, total: 40, status: "COMPLETED", summary: { meanScore, meanCi, cases: 40 }, finishedAt: new Date(), createdById: s.developer.id },
+    });
+    await run(s.version.id, 0.9, [0.8, 1]);
+    await run(s.candidate.id, 0.86, [0.75, 0.97]); // lower, within the allowance
+    expect(await guardRollouts(test.database, queue)).toEqual([]);
+    await run(s.candidate.id, 0.6, [0.45, 0.75]);
+    expect(await guardRollouts(test.database, queue)).toEqual([rolloutId]);
+    expect((await db().rollout.findUniqueOrThrow({ where: { id: rolloutId } })).endReason).toMatch(/evaluation \(evaluation score at most 0.05 below/);
+  });
+
   it("leaves a healthy candidate running", async () => {
     const s = await seedRolloutTenant();
     const rolloutId = await start(s, { steps: "50", guards: { minRequests: 20 } });

@@ -49,7 +49,9 @@ const number = (what: string, min: number, max: number) => {
  * When the guard rolls back, each compared with the baseline over the step's window once the
  * candidate has answered `minRequests` requests there: the error rate higher by more than
  * `maxErrorRateIncrease` percentage points, p95 latency or cost per request more than the ratio
- * times the baseline's (each also significant, p < 0.05), or a drift alert raised on the candidate.
+ * times the baseline's (each also significant, p < 0.05), a drift alert raised on the candidate, or
+ * an evaluation of the candidate since the rollout began scoring more than `maxEvalScoreDrop` below
+ * the baseline's newest on the same dataset (with its 95 % interval wholly below it).
  */
 export const guardsSchema = z.object({
   maxErrorRateIncrease: number("the error-rate increase", 0, 100).default(2),
@@ -57,6 +59,7 @@ export const guardsSchema = z.object({
   maxCostRatio: number("the cost ratio", 1, 100).default(1.5),
   minRequests: number("the minimum number of requests", 1, ARM_SAMPLE).pipe(z.number().int("Enter a whole number of requests")).default(50),
   drift: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()).default(true),
+  maxEvalScoreDrop: number("the evaluation score drop", 0, 1).default(0.05),
 });
 
 export type Guards = z.infer<typeof guardsSchema>;

@@ -14,6 +14,7 @@ const GUARD_FIELDS = [
   { name: "maxErrorRateIncrease", label: "Error rate, points above the baseline", hint: "e.g. 2: 1 % becomes at most 3 %" },
   { name: "maxLatencyRatio", label: "p95 latency, times the baseline's", hint: "1 to 100" },
   { name: "maxCostRatio", label: "Cost per request, times the baseline's", hint: "1 to 100" },
+  { name: "maxEvalScoreDrop", label: "Evaluation score drop", hint: "0 to 1, below the baseline's on the same dataset" },
   { name: "minRequests", label: "Requests a side before checking", hint: "Fewer decide nothing" },
 ] as const;
 

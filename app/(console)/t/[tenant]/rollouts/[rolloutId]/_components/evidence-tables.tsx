@@ -4,7 +4,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import type { ArmFigures, Evidence, GuardCheck } from "@/lib/rollouts/evidence";
 
 const count = new Intl.NumberFormat("en-US");
-const GUARD_NAMES: Record<GuardCheck["guard"], string> = { errors: "Error rate", latency: "p95 latency", cost: "Cost per request", drift: "Drift" };
+const GUARD_NAMES: Record<GuardCheck["guard"], string> = { errors: "Error rate", latency: "p95 latency", cost: "Cost per request", drift: "Drift", evaluation: "Evaluation" };
 
 const METRICS: { label: string; value: (a: ArmFigures) => string }[] = [
   { label: "Requests", value: (a) => `${count.format(a.requests)}${a.sampled ? " (newest only)" : ""}` },

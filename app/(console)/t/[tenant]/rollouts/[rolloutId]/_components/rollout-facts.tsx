@@ -34,6 +34,7 @@ export function RolloutFacts({ r }: { r: RolloutDetail }) {
           <li>p95 latency at most {g.maxLatencyRatio}× the baseline&apos;s</li>
           <li>Cost per request at most {g.maxCostRatio}× the baseline&apos;s</li>
           <li>{g.drift ? "No drift alert on the candidate" : "Drift not guarded"}</li>
+          <li>An evaluation of the candidate since the rollout began at most {g.maxEvalScoreDrop} below the baseline&apos;s on the same dataset</li>
           <li className="text-muted-foreground">Each applies once both sides have {g.minRequests} requests, and only to a significant difference (p &lt; 0.05).</li>
         </ul>
       ),
