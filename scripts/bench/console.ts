@@ -16,7 +16,10 @@ export type ConsoleVisit = {
   appDir: string;
   email: string;
   password: string;
-  /** A value for each dynamic segment of the pages' routes: `{ tenant: "bench", endpointId: "…" }`. */
+  /**
+   * A value for each dynamic segment of the pages' routes: `{ tenant: "bench", endpointId: "…" }`,
+   * and the query string a route needs under `?<route>` (a comparison page names what it compares).
+   */
   params: Record<string, string>;
   passes: number;
 };
@@ -105,13 +108,14 @@ async function signIn(origin: string, jar: Jar, email: string, password: string)
 
 /** The page's URL path with its dynamic segments filled in from `params`. */
 function pathOf(page: ConsolePage, params: Record<string, string>): string {
+  const query = params[`?${page.route}`];
   return page.route.replace(/\[([^\]]+)\]/g, (_, name: string) => {
     const value = params[name];
     if (value === undefined) {
       throw new Error(`console page ${page.file} needs a value for [${name}]: add one to the params scripts/bench-gateway.ts passes to renderConsolePages`);
     }
     return encodeURIComponent(value);
-  });
+  }) + (query ? `?${query}` : "");
 }
 
 /**

@@ -88,7 +88,13 @@ export async function prepareKeel(opts: {
     appDir: path.join(opts.root, "app"),
     email: seeded.owner.email,
     password: seeded.owner.password,
-    params: { tenant: seeded.tenantSlug, endpointId: seeded.endpointId, name: seeded.promptName, requestId: firstRequestId },
+    params: {
+      tenant: seeded.tenantSlug, endpointId: seeded.endpointId, name: seeded.promptName, requestId: firstRequestId,
+      ...(seeded.versionId ? { versionId: seeded.versionId } : {}),
+      ...(seeded.datasetId ? { datasetId: seeded.datasetId } : {}),
+      ...(seeded.runId ? { runId: seeded.runId, "?/t/[tenant]/evals/compare": `a=${seeded.runId}&b=${seeded.runId}` } : {}),
+      ...(seeded.rolloutId ? { rolloutId: seeded.rolloutId } : {}),
+    },
   };
   if (opts.consolePasses > 0) {
     const rendered = await renderConsolePages({ ...visit, passes: opts.consolePasses });

@@ -25,6 +25,11 @@ export type Seeded = {
   endpointId: string;
   /** A saved prompt of the tenant, so that the prompt pages render too. */
   promptName: string;
+  /** The active version, an evaluation dataset and run of it, and an ended rollout: the release pages' subjects. */
+  versionId?: string;
+  datasetId?: string;
+  runId?: string;
+  rolloutId?: string;
   /** The tenant's owner, who signs in to the console before the bench measures. */
   owner: { email: string; password: string };
 };
@@ -177,7 +182,8 @@ export async function seedKeel(target: KeelDatabase, opts: { upstreamPort: numbe
       });
       return created;
     });
-    return { tenantId: tenant.id, endpointId: endpoint.id, promptName: prompt.name };
+    const release = await seedReleasePages(prisma, tenant.id, endpoint.id, version.id, provider.id);
+    return { tenantId: tenant.id, endpointId: endpoint.id, promptName: prompt.name, versionId: version.id, ...release };
   });
   return { ...ids, tenantSlug, apiKey: key.secret, endpointName, owner };
 }
@@ -200,6 +206,26 @@ export async function addBenchRollout(target: KeelDatabase, seeded: Seeded, perc
       },
     });
   });
+}
+
+/**
+ * What the catalog, evaluation and rollout pages show: a one-case dataset with a completed run on
+ * the active version, and a rollout of a second version that was cancelled (so it routes nothing).
+ */
+async function seedReleasePages(prisma: PrismaClient, tenantId: string, endpointId: string, versionId: string, providerId: string) {
+  const owner = await prisma.membership.findFirstOrThrow({ where: { tenantId, role: "OWNER" }, select: { userId: true } });
+  const dataset = await prisma.evalDataset.create({ data: { tenantId, name: "bench-set", caseCount: 1, contentHash: "0".repeat(64), createdById: owner.userId } });
+  const evalCase = await prisma.evalCase.create({ data: { tenantId, datasetId: dataset.id, position: 0, messages: [{ role: "user", content: "Say hello." }], expected: "hello" } });
+  const summary = { cases: 1, scored: 1, failed: 0, passed: 1, meanScore: 1, meanCi: [1, 1], passRate: 1, passCi: [0.21, 1] };
+  const run = await prisma.evalRun.create({
+    data: { tenantId, datasetId: dataset.id, endpointId, versionId, scorer: "CONTAINS", passAt: 1, status: "COMPLETED", total: 1, done: 1, passed: 1, scoreSum: 1, summary, createdById: owner.userId, finishedAt: new Date() },
+  });
+  await prisma.evalResult.create({ data: { tenantId, runId: run.id, caseId: evalCase.id, position: 0, output: "hello", score: 1, passed: true, detail: "contains expected (any case)" } });
+  const old = await prisma.modelVersion.create({ data: { tenantId, endpointId, label: "v0", providerId, providerModel: "bench-model", inputPricePerMTok: 0.15, outputPricePerMTok: 0.6 } });
+  const rollout = await prisma.rollout.create({
+    data: { tenantId, endpointId, baselineVersionId: versionId, candidateVersionId: old.id, stepsBp: [1_000], stickiness: "KEY", burnInMinutes: 0, guards: {}, requestedById: owner.userId, status: "CANCELLED", endReason: "Cancelled", endedAt: new Date() },
+  });
+  return { datasetId: dataset.id, runId: run.id, rolloutId: rollout.id };
 }
 
 /** The tenant's request records, in all and by HTTP status. */
