@@ -15,6 +15,7 @@ const ENDPOINT = `a11y-chat-${SUFFIX}`;
 const PROMPT = `a11y-greeting-${SUFFIX}`;
 let upstream: FakeOpenAI;
 let endpointPath = "";
+let catalogPath = "";
 let requestId = "";
 let rolloutPath = "";
 
@@ -30,6 +31,7 @@ async function seedTenant(browser: Browser, baseURL: string) {
   const page = await context.newPage();
   await createTwoVersionEndpoint(page, baseURL, { provider: `A11y upstream ${SUFFIX}`, endpoint: ENDPOINT, baseUrl: upstream.baseUrl, apiKey: "sk-a11y" });
   endpointPath = new URL(page.url()).pathname;
+  catalogPath = (await page.getByTestId("version-v2").getByRole("link", { name: "v2", exact: true }).getAttribute("href"))!;
 
   await page.goto("/t/acme/prompts/new");
   const editor = page.getByTestId("prompt-editor");
@@ -70,6 +72,8 @@ function tenantPages() {
     endpointPath,
     "/t/acme/rollouts",
     rolloutPath,
+    "/t/acme/catalog",
+    catalogPath,
     "/t/acme/evals",
     "/t/acme/fine-tuning",
     "/t/acme/playground",

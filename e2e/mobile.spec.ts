@@ -9,6 +9,7 @@ const SECTIONS = [
   ["Overview", "Overview"],
   ["Monitoring", "Monitoring"],
   ["Endpoints", "Endpoints"],
+  ["Model catalog", "Model catalog"],
   ["Rollouts", "Rollouts"],
   ["Evaluations", "Evaluations"],
   ["Fine-tuning", "Fine-tuning"],

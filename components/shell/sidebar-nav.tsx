@@ -2,11 +2,11 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Boxes, Building2, ChartLine, FlaskConical, GraduationCap, KeyRound, LayoutDashboard, ListChecks, MessageSquareText, PlugZap, ScrollText, Settings, Split, Users } from "lucide-react";
+import { Boxes, Building2, ChartLine, FlaskConical, GraduationCap, KeyRound, LayoutDashboard, Library, ListChecks, MessageSquareText, PlugZap, ScrollText, Settings, Split, Users } from "lucide-react";
 import { cn } from "@/components/ui/cn";
 
 const ICONS = {
-  overview: LayoutDashboard, monitoring: ChartLine, endpoints: Boxes, rollouts: Split, evals: ListChecks, finetune: GraduationCap, playground: FlaskConical, prompts: MessageSquareText, keys: KeyRound, providers: PlugZap, members: Users, audit: ScrollText, settings: Settings, tenants: Building2,
+  overview: LayoutDashboard, monitoring: ChartLine, endpoints: Boxes, catalog: Library, rollouts: Split, evals: ListChecks, finetune: GraduationCap, playground: FlaskConical, prompts: MessageSquareText, keys: KeyRound, providers: PlugZap, members: Users, audit: ScrollText, settings: Settings, tenants: Building2,
 };
 
 export type NavItem = { href: string; label: string; icon: keyof typeof ICONS; exact?: boolean };

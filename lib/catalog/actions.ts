@@ -17,6 +17,7 @@ export const updateVersionCard = tenantAction({
   run: async (ctx, input) => {
     const version = await versionOf(ctx, input.versionId);
     if (version.releasedAt) throw new ActionError(`${version.label} has served, so its entry is fixed: add a new version for a change.`, "conflict");
+    if (version.retiredAt) throw new ActionError(`${version.label} is retired; its entry is fixed.`, "conflict");
     // A fine-tuned version's lineage is what Keel saw its job do: its card may change, its lineage not.
     const tuned = await ctx.tx.fineTuneJob.findFirst({ where: { tenantId: ctx.tenantId, versionId: version.id }, select: { id: true } });
     if (tuned) {

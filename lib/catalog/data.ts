@@ -104,7 +104,7 @@ export async function getCatalogVersion(ctx: Ctx, versionId: string) {
     releasedAt: v.releasedAt,
     retiredAt: v.retiredAt,
     /** Fixed once it has served: a change is a new version. */
-    editable: v.releasedAt === null,
+    editable: v.releasedAt === null && v.retiredAt === null,
     rollouts,
     evaluations,
     history,

@@ -22,6 +22,7 @@ export default async function TenantLayout({ children, params }: { children: Rea
     { href: base, label: "Overview", icon: "overview", exact: true },
     { href: `${base}/monitoring`, label: "Monitoring", icon: "monitoring" },
     { href: `${base}/endpoints`, label: "Endpoints", icon: "endpoints" },
+    { href: `${base}/catalog`, label: "Model catalog", icon: "catalog" },
     { href: `${base}/rollouts`, label: "Rollouts", icon: "rollouts" },
     { href: `${base}/evals`, label: "Evaluations", icon: "evals" },
     { href: `${base}/fine-tuning`, label: "Fine-tuning", icon: "finetune" },

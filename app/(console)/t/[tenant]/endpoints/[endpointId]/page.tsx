@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ReadOnlyNote, cannotChangeNote, mayChange, rolesThatCan } from "@/components/forms/read-only";
 import { PageHeader } from "@/components/shell/page-header";
@@ -139,7 +140,9 @@ ${endpoint.kind === "CHAT" ? `await client.chat.completions.create({ model: "${e
               <TableBody>
                 {endpoint.versions.map((v) => (
                   <TableRow key={v.id} data-testid={`version-${v.label}`}>
-                    <TableCell className="font-medium">{v.label}</TableCell>
+                    <TableCell className="font-medium">
+                      <Link href={`${base}/catalog/${v.id}`} className="text-primary hover:underline">{v.label}</Link>
+                    </TableCell>
                     <TableCell className="text-xs">
                       {v.providerName} / <code className="font-mono">{v.providerModel}</code>
                       {v.builtin && <Badge variant="warning" className="ml-2">tiny demo model</Badge>}

@@ -25,7 +25,16 @@ export default async function RequestPage({ params }: { params: Promise<{ tenant
     ["Caller", r.actor ? (r.actor.kind === "key" ? `API key ${r.actor.name} (${r.actor.prefix}…)` : `${r.actor.email}, from the console`) : "unknown"],
     ["Route", `${r.route}${r.stream ? ", streamed" : ""}`],
     ["Endpoint", r.endpointName ?? "none"],
-    ["Version that answered", r.version ? r.version.label : "none (refused before a version was chosen)"],
+    [
+      "Version that answered",
+      r.version ? (
+        <Link key="version" className="underline underline-offset-2" href={`${base}/catalog/${r.version.id}`}>
+          {r.version.label}
+        </Link>
+      ) : (
+        "none (refused before a version was chosen)"
+      ),
+    ],
     ...(rollout
       ? ([[
           "Released by",
