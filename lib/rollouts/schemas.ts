@@ -2,8 +2,12 @@ import { z } from "zod";
 
 const id = (what: string) => z.string().min(1, `${what} is required`).regex(/^[A-Za-z0-9_-]{1,100}$/, `${what} is not a valid id`);
 
-/** Requests read per side of a rollout's evidence: the newest in the window (lib/rollouts/evidence.ts). */
-export const ARM_SAMPLE = 20_000;
+/**
+ * Requests read per side of a rollout's evidence: the newest in the window (lib/rollouts/evidence.ts).
+ * Enough for every test the guard makes, and cheap enough to read every check on the embedded
+ * database, which shares its one connection with the record writer.
+ */
+export const ARM_SAMPLE = 5_000;
 /** The first step is taken without an approval, so it may send at most half the traffic. */
 export const MAX_FIRST_STEP_BP = 5_000;
 const blankToUndefined = (value: unknown) => (value === null || (typeof value === "string" && value.trim() === "") ? undefined : value);
