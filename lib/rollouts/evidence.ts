@@ -7,6 +7,11 @@ import { meanHigherP, proportionWorseP } from "./stats";
 
 /** A difference counts only when this unlikely by chance (one-sided). */
 export const SIGNIFICANCE = 0.05;
+/**
+ * A p95 that grew by less than this is no breach, whatever the ratio: at a few milliseconds a ratio
+ * of 1.5 is noise between two hosts, and the KS test on thousands of requests finds it significant.
+ */
+export const LATENCY_FLOOR_MS = 25;
 
 /** One side's figures over the window. Latency and cost are over answered requests (status below 400). */
 export type ArmFigures = {
@@ -166,10 +171,10 @@ function latencyCheck(baseRow: ArmRow, candRow: ArmRow, base: ArmFigures, cand: 
   for (const v of candRow.latencies ?? []) addValue(hc, v);
   // KS is two-sided; a shift counts against the candidate only when its p95 is the higher one.
   const test = ks(hb, hc);
-  const over = enough && cand.p95Ms! > base.p95Ms! * g.maxLatencyRatio;
+  const over = enough && cand.p95Ms! > base.p95Ms! * g.maxLatencyRatio && cand.p95Ms! - base.p95Ms! >= LATENCY_FLOOR_MS;
   return {
     guard: "latency",
-    rule: `p95 latency at most ${g.maxLatencyRatio}× the baseline's`,
+    rule: `p95 latency at most ${g.maxLatencyRatio}× the baseline's (or within ${LATENCY_FLOOR_MS} ms of it)`,
     baseline: ms(base.p95Ms),
     candidate: ms(cand.p95Ms),
     p: test.p,
