@@ -27,7 +27,7 @@ describe("rollout form", () => {
   it("reads steps in percent into basis points, with the guards' defaults", () => {
     const r = startRolloutSchema.parse({ ...base, steps: "0.5, 10%, 50" });
     expect(r.steps).toEqual([50, 1_000, 5_000]);
-    expect(r.guards).toEqual({ maxErrorRateIncrease: 2, maxLatencyRatio: 1.5, maxCostRatio: 1.5, minRequests: 50, drift: true });
+    expect(r.guards).toEqual({ maxErrorRateIncrease: 2, maxLatencyRatio: 1.5, maxCostRatio: 1.5, minRequests: 50, drift: true, maxEvalScoreDrop: 0.05 });
   });
   it("refuses steps that do not rise, exceed 100 %, have three decimals, or start above 50 % without an approval", () => {
     for (const steps of ["10, 10", "50, 101", "0.001", "", "a", "60, 100"]) expect(startRolloutSchema.safeParse({ ...base, steps }).success, steps).toBe(false);
