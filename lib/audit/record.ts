@@ -6,6 +6,8 @@ import { auditKeys, signHead, type SignedHead } from "./signer";
 
 export type AuditActor = { type: ActorType; id: string | null; label: string | null };
 export type AuditRequest = { ip: string | null; userAgent: string | null; requestId: string | null };
+/** The request of an event Keel itself records, from no one's request (a job, the sealer). */
+export const NO_REQUEST: AuditRequest = { ip: null, userAgent: null, requestId: null };
 
 export type AuditInput = {
   action: string;

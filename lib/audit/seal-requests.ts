@@ -5,7 +5,7 @@ import { canReadActivity, commitWatermarkSql } from "@/lib/db/commit-watermark";
 import { inTransaction } from "@/lib/db/transaction";
 import { legacyUntilSql } from "./legacy";
 import { isoMicros, rawQuery, readRecordsById, type RecordCursor } from "./record-rows";
-import { prepareAuditEvent, type AuditActor } from "./record";
+import { NO_REQUEST, prepareAuditEvent, type AuditActor } from "./record";
 import { canonicalRecord, merkleRoot, recordLeaf } from "./request-record-hash";
 
 export type SealSummary = {
@@ -33,7 +33,6 @@ export type SealOptions = {
 
 export const SEAL_ACTION = "requests.sealed";
 const SEALER: AuditActor = { type: "SYSTEM", id: null, label: "request sealer" };
-const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
 let activityReadable: boolean | undefined;
 
 type SealState = {

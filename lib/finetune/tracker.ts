@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import OpenAI, { type ClientOptions } from "openai";
-import { recordAudit, type AuditActor } from "@/lib/audit/record";
+import { NO_REQUEST, recordAudit, type AuditActor } from "@/lib/audit/record";
 import type { PrismaClient } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import type { JobQueue } from "@/lib/jobs/queue";
@@ -9,7 +9,6 @@ import { decryptSecret, providerKeyBinding } from "@/lib/secrets/secrets";
 
 export const TRACK_JOB = "finetune.track";
 const TRACKER: AuditActor = { type: "SYSTEM", id: null, label: "fine-tune tracker" };
-const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
 /** A job that was being handed to its provider when its instance died is failed after this long (past the upload's 5 minutes). */
 const HANDOVER_STALE_MS = 15 * 60_000;
 /** What a provider's ids and model names may look like before Keel stores them. */

@@ -4,7 +4,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { markReleased, requireNotRetired } from "@/lib/catalog/release";
 import { tenantAction, type TenantContext } from "@/lib/tenancy/action";
 import { ActionError } from "@/lib/tenancy/result";
-import { rolloutEvidence } from "./evidence";
+import { rolloutEvidence, versionLabels } from "./evidence";
 import { promotionOpensAt } from "./state";
 import { cancelRolloutSchema, decideRolloutSchema, guardsOf, percentText, setRolloutApprovalsSchema, setRolloutGateSchema, startRolloutSchema } from "./schemas";
 
@@ -88,7 +88,7 @@ export const decideRollout = tenantAction({
     // An approver decides once either way, but one who approved may still reject: stopping stays open to them.
     const already = await ctx.tx.rolloutDecision.findFirst({ where: { tenantId: ctx.tenantId, rolloutId: rollout.id, toStep, deciderId: ctx.user.id, verdict: input.verdict }, select: { id: true } });
     if (already) throw new ActionError(`You have already ${input.verdict === "APPROVED" ? "approved" : "rejected"} this promotion.`, "conflict");
-    const labels = await versionLabels(ctx, rollout);
+    const labels = await versionLabels(ctx.tx, rollout);
     const evidence = await rolloutEvidence(ctx.tx, rollout, guardsOf(rollout.guards), labels, now);
     const breached = evidence.checks.filter((c) => c.breached);
     if (input.verdict === "APPROVED" && breached.length) {
@@ -223,11 +223,6 @@ async function runningRollout(ctx: TenantContext, rolloutId: string) {
   return rollout;
 }
 
-async function versionLabels(ctx: TenantContext, r: RolloutRow) {
-  const rows = await ctx.tx.modelVersion.findMany({ where: { tenantId: ctx.tenantId, id: { in: [r.baselineVersionId, r.candidateVersionId] } }, select: { id: true, label: true } });
-  const label = (id: string) => rows.find((v) => v.id === id)?.label ?? id;
-  return { baseline: label(r.baselineVersionId), candidate: label(r.candidateVersionId) };
-}
 
 async function endRollout(ctx: TenantContext, r: RolloutRow, status: "REJECTED" | "CANCELLED", reason: string, now: Date) {
   ctx.invalidate({ kind: "endpoint", tenantId: ctx.tenantId, endpointId: r.endpointId });

@@ -64,6 +64,13 @@ type Rollout = {
   stepStartedAt: Date;
 };
 
+/** The labels of a rollout's two versions, for its messages and alerts (an id where a version is gone). */
+export async function versionLabels(client: Tx | PrismaClient, r: Pick<Rollout, "tenantId" | "baselineVersionId" | "candidateVersionId">) {
+  const rows = await client.modelVersion.findMany({ where: { tenantId: r.tenantId, id: { in: [r.baselineVersionId, r.candidateVersionId] } }, select: { id: true, label: true } });
+  const label = (id: string) => rows.find((v) => v.id === id)?.label ?? id;
+  return { baseline: label(r.baselineVersionId), candidate: label(r.candidateVersionId) };
+}
+
 type ArmRow = { requests: number; errors: number; answered: number; meanCost: number | null; sdCost: number | null; latencies: number[] | null };
 
 /**

@@ -1,16 +1,15 @@
 import type pg from "pg";
-import { recordAudit, type AuditActor } from "@/lib/audit/record";
+import { NO_REQUEST, recordAudit, type AuditActor } from "@/lib/audit/record";
 import type { PrismaClient } from "@/lib/db/client";
 import { publishInvalidation } from "@/lib/gateway/invalidation";
 import type { JobQueue } from "@/lib/jobs/queue";
 import { raiseAlerts } from "@/lib/monitoring/alerts/raise";
 import type { NewAlert } from "@/lib/monitoring/alerts/evaluate";
-import { rolloutEvidence, type Evidence } from "./evidence";
+import { rolloutEvidence, versionLabels, type Evidence } from "./evidence";
 import { guardsOf } from "./schemas";
 
 export const GUARD_JOB = "rollouts.guard";
 const GUARD: AuditActor = { type: "SYSTEM", id: null, label: "rollout guard" };
-const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
 
 type Db = { pool: pg.Pool; prisma: PrismaClient };
 
@@ -29,7 +28,7 @@ export async function guardRollouts(db: Db, queue: JobQueue, now = new Date()): 
   const rolledBack: string[] = [];
   for (const r of running) {
     try {
-      const labels = await versionLabels(db.prisma, r.tenantId, r.baselineVersionId, r.candidateVersionId);
+      const labels = await versionLabels(db.prisma, r);
       const evidence = await rolloutEvidence(db.prisma, r, guardsOf(r.guards), labels, now);
       const breaches = evidence.checks.filter((c) => c.breached);
       if (breaches.length === 0) continue;
@@ -73,7 +72,7 @@ async function alertRollbacks(db: Db, queue: JobQueue): Promise<void> {
   if (rows.length === 0) return;
   const recent = await db.prisma.rollout.findMany({ where: { id: { in: rows.map((r) => r.id) } }, include: { endpoint: { select: { name: true } } } });
   for (const r of recent) {
-    const labels = await versionLabels(db.prisma, r.tenantId, r.baselineVersionId, r.candidateVersionId);
+    const labels = await versionLabels(db.prisma, r);
     const alert: NewAlert = {
       kind: "ROLLBACK",
       severity: "CRITICAL",
@@ -91,11 +90,6 @@ async function alertRollbacks(db: Db, queue: JobQueue): Promise<void> {
   }
 }
 
-async function versionLabels(prisma: PrismaClient, tenantId: string, baselineId: string, candidateId: string) {
-  const rows = await prisma.modelVersion.findMany({ where: { tenantId, id: { in: [baselineId, candidateId] } }, select: { id: true, label: true } });
-  const label = (id: string) => rows.find((v) => v.id === id)?.label ?? id;
-  return { baseline: label(baselineId), candidate: label(candidateId) };
-}
 
 /**
  * The guard on the job queue: every `intervalMs` (30 s by default) one `rollouts.guard` job (at most

@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { fineTuneChoices, listFineTunes } from "@/lib/finetune/data";
 import { requireTenant } from "@/lib/tenancy/page";
-import { FineTuneRefresher } from "./_components/fine-tune-refresher";
+import { LiveRefresh } from "@/components/ui/live-refresh";
 import { STATUS_PARAMS, isLive } from "./_components/fine-tune-text";
 import { FineTunesTable, type FineTuneRow } from "./_components/fine-tunes-table";
 import { LaunchFineTuneDialog } from "./_components/launch-fine-tune-dialog";
@@ -41,7 +41,8 @@ export default async function FineTuningPage({ params, searchParams }: { params:
           )
         }
       />
-      <FineTuneRefresher live={rows.some((r) => isLive(r.status))} />
+      {/* The tracker asks providers every 10 s; twice as often shows each change within a few seconds. */}
+      <LiveRefresh live={rows.some((r) => isLive(r.status))} everyMs={5_000} />
       {total === 0 && !status ? (
         <EmptyState icon={<GraduationCap className="size-6" aria-hidden />} title="No fine-tuning jobs yet" description={emptyText(launch)} />
       ) : (

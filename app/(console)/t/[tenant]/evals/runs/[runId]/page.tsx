@@ -13,7 +13,7 @@ import { CompareControl } from "./_components/compare-control";
 import { ResultsTable } from "./_components/results-table";
 import { RunFacts } from "./_components/run-facts";
 import { RunProgress } from "./_components/run-progress";
-import { RunRefresher } from "./_components/run-refresher";
+import { LiveRefresh } from "@/components/ui/live-refresh";
 import { RunSummary } from "./_components/run-summary";
 
 export const metadata: Metadata = { title: "Evaluation run" };
@@ -40,7 +40,7 @@ export default async function RunPage({ params, searchParams }: { params: Promis
   const against = run.version ? `${run.version.label} on ${run.version.endpointName}` : "a removed version";
   return (
     <>
-      <RunRefresher live={live} />
+      <LiveRefresh live={live} everyMs={1_500} />
       <PageHeader
         crumbs={[{ label: scope.tenantName, href: base }, { label: "Evaluations", href: `${base}/evals` }, { label: `${run.datasetName} on ${against}` }]}
         title={`Run of ${run.datasetName}`}
