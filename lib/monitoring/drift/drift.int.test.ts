@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "@/lib/testing/db";
-import { seedTenant } from "@/lib/testing/factories";
+import { seedTenant, seedUser } from "@/lib/testing/factories";
 import { rollupTenant } from "../rollup";
 import { driftAlerts, driftSeries, versionDrift } from "./versions";
 
@@ -108,5 +108,49 @@ describe("version drift", () => {
     const alerts = await driftAlerts(db(), tenant.id, now);
     expect(alerts.map((x) => `${x.subjectId === cut.versionId ? "cut" : "refusing"}:${x.details.metric}`).sort()).toEqual(["cut:finishes", "refusing:finishes", "refusing:refusals"]);
     expect(alerts.find((x) => x.details.metric === "refusals")!.title).toMatch(/^Refusal rate of chat-refusing · refusing drifted from its reference: PSI \d/);
+  });
+
+  it("alerts once per run when a version's newest evaluation scores differently from the one of its reference window, and not when it scores alike", async () => {
+    const tenant = await seedTenant();
+    const owner = (await seedUser()).id;
+    const judged = await seedVersion(tenant.id, "judged");
+    const same = await seedVersion(tenant.id, "same");
+    const now = Date.now();
+    const start = Math.floor(now / DAY) * DAY - 10 * DAY;
+    const lastDay = Math.floor(now / HOUR) * HOUR - DAY;
+    await db().requestRecord.createMany({
+      data: [...traffic(tenant.id, judged, start, 3 * DAY, 50, 200), ...traffic(tenant.id, judged, lastDay, DAY, 50, 200), ...traffic(tenant.id, same, start, 3 * DAY, 50, 200), ...traffic(tenant.id, same, lastDay, DAY, 50, 200)],
+    });
+    while (await rollupTenant(test.database.pool, tenant.id, { batchSize: 2000, marginMs: 0 }));
+    const dataset = await db().evalDataset.create({ data: { tenantId: tenant.id, name: "golden", caseCount: 60, contentHash: "0".repeat(64), createdById: owner } });
+    /** A completed run of the 60 cases, `passing` of them scoring 1 and the rest 0. */
+    const run = async (v: { endpointId: string; versionId: string }, passing: number, finishedAt: number, scorer: "EXACT" | "CONTAINS" = "EXACT") => {
+      const r = await db().evalRun.create({
+        data: { tenantId: tenant.id, datasetId: dataset.id, endpointId: v.endpointId, versionId: v.versionId, scorer, passAt: 1, total: 60, done: 60, status: "COMPLETED", finishedAt: new Date(finishedAt), createdById: owner },
+      });
+      await db().evalResult.createMany({
+        data: Array.from({ length: 60 }, (_, i) => ({ tenantId: tenant.id, runId: r.id, caseId: `case-${i}`, position: i, score: i < passing ? 1 : 0, passed: i < passing, detail: "" })),
+      });
+      return r.id;
+    };
+    const reference = await run(judged, 57, start + DAY);
+    await run(judged, 20, start + 5 * DAY); // neither the reference window's nor the newest
+    const newest = await run(judged, 30, now - HOUR);
+    await run(judged, 10, now - HOUR, "CONTAINS"); // another scorer, with nothing to compare against
+    await run(same, 54, start + DAY);
+    await run(same, 52, now - HOUR);
+
+    const a = (await versionDrift(db(), tenant.id, judged.versionId, now))!.metrics.scores;
+    const b = (await versionDrift(db(), tenant.id, same.versionId, now))!.metrics.scores;
+    expect(a).toMatchObject({ test: "KS", reference: 60, current: 60, enough: true, drifted: true, about: { dataset: "golden", scorer: "EXACT", referenceRunId: reference, currentRunId: newest } });
+    expect(a.p).toBeLessThan(0.01);
+    expect(b).toMatchObject({ reference: 60, current: 60, enough: true, drifted: false });
+
+    const alerts = await driftAlerts(db(), tenant.id, now);
+    expect(alerts.map((x) => [x.subjectId, x.details.metric, x.dedupeKey])).toEqual([[judged.versionId, "scores", `drift:${judged.versionId}:scores:${newest}`]]);
+    expect(alerts[0].title).toMatch(/^Evaluation score of chat-judged · judged drifted from its reference: PSI \d.* over 60 cases of golden \(exact\)/);
+    // Another tenant's runs of the same dataset id count for nothing here, and its drift is not readable.
+    const stranger = await seedTenant();
+    expect(await versionDrift(db(), stranger.id, judged.versionId, now)).toBeNull();
   });
 });

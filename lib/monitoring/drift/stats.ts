@@ -57,10 +57,10 @@ const sum = (xs: readonly number[]) => xs.reduce((s, v) => s + v, 0);
 
 /**
  * When a metric counts as drifted: a major PSI shift that is also significant (the metric's test), on
- * enough requests each side. Input drift has no PSI (embeddings have no buckets); its centroid
+ * enough requests each side (evaluation scores: enough cases each side). Input drift has no PSI (embeddings have no buckets); its centroid
  * distance must be significant under the permutation test and at least `inputDistance` apart.
  */
-export const DRIFT_RULE = { psi: 0.25, ksP: 0.01, minSamples: 200, minInputs: 50, inputDistance: 0.05 } as const;
+export const DRIFT_RULE = { psi: 0.25, ksP: 0.01, minSamples: 200, minCases: 20, minInputs: 50, inputDistance: 0.05 } as const;
 
 export type DriftTest = "KS" | "chi-square" | "permutation";
 /**
@@ -80,11 +80,11 @@ export const statText = (f: DriftFinding) => `${TEST_NAMES[f.test]} ${f.test ===
 /** A finding in one line: "PSI 0.31, KS D 0.214 (p < 0.0001)". */
 export const findingText = (f: DriftFinding) => `${f.psi === null ? "" : `PSI ${f.psi.toFixed(2)}, `}${statText(f)} (p ${pText(f.p)})`;
 
-/** Compares two histograms (ordered buckets) under DRIFT_RULE, with the KS test. */
-export function compareDistributions(reference: readonly number[], current: readonly number[]): DriftFinding {
+/** Compares two histograms (ordered buckets) under DRIFT_RULE, with the KS test, on at least `minSamples` a side. */
+export function compareDistributions(reference: readonly number[], current: readonly number[], minSamples: number = DRIFT_RULE.minSamples): DriftFinding {
   const n = sum(reference);
   const m = sum(current);
-  const enough = n >= DRIFT_RULE.minSamples && m >= DRIFT_RULE.minSamples;
+  const enough = n >= minSamples && m >= minSamples;
   const p = psi(reference, current);
   const k = ks(reference, current);
   return { psi: p, test: "KS", stat: k.d, p: k.p, reference: n, current: m, enough, drifted: enough && p >= DRIFT_RULE.psi && k.p < DRIFT_RULE.ksP };

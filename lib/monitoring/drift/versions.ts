@@ -3,6 +3,7 @@ import type { NewAlert } from "../alerts/evaluate";
 import { REFUSING } from "@/lib/gateway/finish-reason";
 import { compareEmbeddings } from "./embedding-stats";
 import { inputVectors } from "./inputs";
+import { scoreDrift, type ScoreFinding } from "./scores";
 import { compareCategories, compareDistributions, findingText, type DriftFinding } from "./stats";
 
 const HOUR = 3_600_000;
@@ -13,7 +14,7 @@ const REFERENCE_DAYS = 3;
 const CURRENT_MS = DAY;
 
 export const DRIFT_METRICS = {
-  outputs: "Output length", latency: "Latency", errors: "Error rate", finishes: "Finish reasons", refusals: "Refusal rate", inputs: "Inputs (embeddings)",
+  outputs: "Output length", latency: "Latency", errors: "Error rate", finishes: "Finish reasons", refusals: "Refusal rate", inputs: "Inputs (embeddings)", scores: "Evaluation score",
 } as const;
 export type DriftMetric = keyof typeof DRIFT_METRICS;
 
@@ -23,7 +24,7 @@ export type VersionDrift = {
   versionId: string;
   reference: { from: number; to: number; pinned: boolean };
   current: { from: number; to: number };
-  metrics: Record<DriftMetric, DriftFinding>;
+  metrics: Record<Exclude<DriftMetric, "scores">, DriftFinding> & { scores: ScoreFinding };
 };
 
 /** The version's sums over [from, to) from its rollups (HOUR grain, or DAY when whole days). */
@@ -99,9 +100,9 @@ export async function versionDrift(prisma: PrismaClient, tenantId: string, versi
   const reference = await referenceWindow(prisma, tenantId, versionId);
   const current = { from: Math.floor(now / HOUR) * HOUR - CURRENT_MS, to: Math.floor(now / HOUR) * HOUR };
   if (!reference || reference.to > current.from) return null;
-  const [ref, cur, inputs] = await Promise.all([
+  const [ref, cur, inputs, scores] = await Promise.all([
     sums(prisma, tenantId, versionId, reference.from, reference.to), sums(prisma, tenantId, versionId, current.from, current.to),
-    inputDrift(prisma, tenantId, versionId, reference, current),
+    inputDrift(prisma, tenantId, versionId, reference, current), scoreDrift(prisma, tenantId, versionId, reference.to),
   ]);
   return {
     versionId, reference, current,
@@ -112,11 +113,15 @@ export async function versionDrift(prisma: PrismaClient, tenantId: string, versi
       finishes: compareCategories(ref.finishes, cur.finishes),
       refusals: compareCategories(refusals(ref.finishes), refusals(cur.finishes)),
       inputs,
+      scores,
     },
   };
 }
 
-/** Each drifted metric of each version that answered in the last day, once per version, metric and day. */
+/**
+ * Each drifted metric of each version that answered in the last day, once per version, metric and
+ * day; an evaluation score's drift once per evaluation run (runs are not daily).
+ */
 export async function driftAlerts(prisma: PrismaClient, tenantId: string, now = Date.now()): Promise<NewAlert[]> {
   const active = await prisma.$queryRawUnsafe<{ versionId: string; endpointId: string }[]>(
     `SELECT DISTINCT "versionId", "endpointId" FROM "UsageRollup" WHERE "tenantId" = $1 AND "versionId" <> '' AND "grain" = 'HOUR' AND "bucket" >= $2`,
@@ -131,9 +136,14 @@ export async function driftAlerts(prisma: PrismaClient, tenantId: string, now = 
     for (const metric of Object.keys(DRIFT_METRICS) as DriftMetric[]) {
       const f = drift.metrics[metric];
       if (!f.drifted) continue;
+      const scores = metric === "scores" ? drift.metrics.scores.about : undefined;
+      const over = scores
+        ? `over ${f.current} cases of ${scores.dataset} (${scores.scorer.toLowerCase()}), its newest evaluation against the one of its reference window`
+        : `over ${f.current} ${metric === "inputs" ? "sampled inputs" : "requests"} in the last 24 hours`;
       alerts.push({
-        kind: "DRIFT", severity: "WARNING", subjectType: "version", subjectId: versionId, dedupeKey: `drift:${versionId}:${metric}:${day}`,
-        title: `${DRIFT_METRICS[metric]} of ${version?.endpoint.name ?? "an endpoint"} · ${version?.label ?? versionId} drifted from its reference: ${findingText(f)} over ${f.current} ${metric === "inputs" ? "sampled inputs" : "requests"} in the last 24 hours`,
+        kind: "DRIFT", severity: "WARNING", subjectType: "version", subjectId: versionId,
+        dedupeKey: scores ? `drift:${versionId}:scores:${scores.currentRunId}` : `drift:${versionId}:${metric}:${day}`,
+        title: `${DRIFT_METRICS[metric]} of ${version?.endpoint.name ?? "an endpoint"} · ${version?.label ?? versionId} drifted from its reference: ${findingText(f)} ${over}`,
         details: { metric, ...f, reference: drift.reference, current: drift.current },
       });
     }
