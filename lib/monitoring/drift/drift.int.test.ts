@@ -138,9 +138,36 @@ describe("version drift", () => {
     const newest = await run(judged, 30, now - HOUR);
     await run(judged, 10, now - HOUR, "CONTAINS"); // another scorer, with nothing to compare against
     await run(same, 54, start + DAY);
-    await run(same, 52, now - HOUR);
+    const sameNow = await run(same, 52, now - HOUR);
+    // Cases its newest run could not score (the provider was down) are the error rate's to show, not the score's.
+    await db().evalResult.createMany({
+      data: Array.from({ length: 40 }, (_, i) => ({ tenantId: tenant.id, runId: sameNow, caseId: `down-${i}`, position: 100 + i, score: 0, passed: false, failed: true, detail: "upstream_timeout" })),
+    });
+    // Runs evaluated between the two (a CI gate on every commit): none is read, however many.
+    await db().evalRun.createMany({
+      data: Array.from({ length: 50 }, (_, i) => ({ tenantId: tenant.id, datasetId: dataset.id, endpointId: judged.endpointId, versionId: judged.versionId, scorer: "EXACT" as const, passAt: 1, total: 60, done: 60, status: "COMPLETED" as const, finishedAt: new Date(start + 4 * DAY + i * HOUR), createdById: owner })),
+    });
+    // Another tenant's rows naming this tenant's version and run (the foreign keys hold no tenant): a newer run, and a result on the newest run.
+    const stranger = await seedTenant();
+    await db().evalRun.create({ data: { tenantId: stranger.id, datasetId: dataset.id, endpointId: judged.endpointId, versionId: judged.versionId, scorer: "EXACT", passAt: 1, total: 60, done: 60, status: "COMPLETED", finishedAt: new Date(now - 60_000), createdById: owner } });
+    await db().evalResult.create({ data: { tenantId: stranger.id, runId: newest, caseId: "intruder", position: 60, score: 1, passed: true, detail: "" } });
+    const read: number[] = [];
+    const counted = new Proxy(db(), {
+      get(target, key) {
+        if (key === "$queryRawUnsafe") {
+          return async (sql: string, ...values: unknown[]) => {
+            const rows = await target.$queryRawUnsafe<unknown[]>(sql, ...values);
+            if (sql.includes('FROM "EvalRun"')) read.push(rows.length);
+            return rows;
+          };
+        }
+        const value = Reflect.get(target, key);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
 
-    const a = (await versionDrift(db(), tenant.id, judged.versionId, now))!.metrics.scores;
+    const a = (await versionDrift(counted, tenant.id, judged.versionId, now))!.metrics.scores;
+    expect(read).toEqual([3]); // the reference and newest of EXACT, the one CONTAINS run
     const b = (await versionDrift(db(), tenant.id, same.versionId, now))!.metrics.scores;
     expect(a).toMatchObject({ test: "KS", reference: 60, current: 60, enough: true, drifted: true, about: { dataset: "golden", scorer: "EXACT", referenceRunId: reference, currentRunId: newest } });
     expect(a.p).toBeLessThan(0.01);
@@ -149,8 +176,7 @@ describe("version drift", () => {
     const alerts = await driftAlerts(db(), tenant.id, now);
     expect(alerts.map((x) => [x.subjectId, x.details.metric, x.dedupeKey])).toEqual([[judged.versionId, "scores", `drift:${judged.versionId}:scores:${newest}`]]);
     expect(alerts[0].title).toMatch(/^Evaluation score of chat-judged · judged drifted from its reference: PSI \d.* over 60 cases of golden \(exact\)/);
-    // Another tenant's runs of the same dataset id count for nothing here, and its drift is not readable.
-    const stranger = await seedTenant();
+    // The other tenant's run and result counted for nothing above (60 cases, the newest is this tenant's), and it cannot read this drift.
     expect(await versionDrift(db(), stranger.id, judged.versionId, now)).toBeNull();
   });
 });
