@@ -24,7 +24,7 @@ const isoMillis = (sql: string) => `to_char((${sql}) AT TIME ZONE 'UTC', 'YYYY-M
 const SELECT_TENANT =
   `SELECT "id", "tenantId", "apiKeyId", "userId", "endpointId", "endpointName", "modelVersionId", "route", "stream", ` +
   `"inputHash", "inputTokens", "outputTokens", "tokensEstimated", "costUsd"::text AS "costUsd", "latencyMs", "ttftMs", ` +
-  `"status", "errorCode", "attempts", ${isoMillis(`"createdAt"`)} AS "createdAt", "finishReason", "routedVersionId", ${isoMicros(`"insertedAt"`)} AS "insertedAt", "mac" ` +
+  `"status", "errorCode", "attempts", ${isoMillis(`"createdAt"`)} AS "createdAt", "finishReason", "routedVersionId", "endUser", ${isoMicros(`"insertedAt"`)} AS "insertedAt", "mac" ` +
   `FROM "RequestRecord" WHERE "tenantId" = $1`;
 
 /** The tenant's records with these ids, in no particular order. */

@@ -15,6 +15,8 @@ export type RequestDetail = {
   version: { id: string; label: string } | null;
   actor: { kind: "key"; name: string; prefix: string } | { kind: "user"; email: string } | null;
   inputHash: string | null;
+  /** The end user the request named (its `user` field), if any. */
+  endUser: string | null;
   inputTokens: number;
   outputTokens: number;
   tokensEstimated: boolean;
@@ -97,6 +99,6 @@ async function findSealOf(tenantId: string, recordId: string): Promise<RequestDe
 }
 
 function pick(r: NonNullable<Awaited<ReturnType<typeof findRequestRecord>>>["record"]) {
-  const { id, route, stream, status, errorCode, endpointId, endpointName, inputHash, inputTokens, outputTokens, tokensEstimated, latencyMs, ttftMs, attempts, createdAt } = r;
-  return { id, route, stream, status, errorCode, endpointId, endpointName, inputHash, inputTokens, outputTokens, tokensEstimated, latencyMs, ttftMs, attempts, createdAt };
+  const { id, route, stream, status, errorCode, endpointId, endpointName, inputHash, endUser, inputTokens, outputTokens, tokensEstimated, latencyMs, ttftMs, attempts, createdAt } = r;
+  return { id, route, stream, status, errorCode, endpointId, endpointName, inputHash, endUser, inputTokens, outputTokens, tokensEstimated, latencyMs, ttftMs, attempts, createdAt };
 }

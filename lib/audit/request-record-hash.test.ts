@@ -45,6 +45,15 @@ describe("request record hashing", () => {
     expect(canonicalRecord({ ...record, routedVersionId: "v0" })).not.toBe(canonicalRecord({ ...record, routedVersionId: "v9" }));
   });
 
+  it("covers a named end user in a form of its own, so clearing or changing it breaks the MAC", () => {
+    const named = canonicalRecord({ ...record, finishReason: "stop", endUser: "user-42" });
+    expect(named).toMatch(/^rr4\[.*,"stop",null,"user-42"\]$/);
+    expect(named).not.toBe(canonicalRecord({ ...record, finishReason: "stop" }));
+    expect(named).not.toBe(canonicalRecord({ ...record, finishReason: "stop", endUser: "user-43" }));
+    // A user named like the fields before it cannot pass for a routed version.
+    expect(canonicalRecord({ ...record, endUser: "v0" })).not.toBe(canonicalRecord({ ...record, routedVersionId: "v0" }));
+  });
+
   it("builds the RFC 6962 Merkle tree: no duplicated leaf, odd trees split at a power of two", () => {
     const leaves = ["a", "b", "c"].map((s) => recordLeaf(s));
     expect(leaves[0].equals(sha(Buffer.from([0]), Buffer.from("a")))).toBe(true);

@@ -10,7 +10,7 @@ import { parseAuditKeys } from "./signer";
 export const RECORD_FIELDS = [
   "id", "tenantId", "apiKeyId", "userId", "endpointId", "endpointName", "modelVersionId", "route", "stream",
   "inputHash", "inputTokens", "outputTokens", "tokensEstimated", "costUsd", "latencyMs", "ttftMs", "status",
-  "errorCode", "attempts", "createdAt", "finishReason", "routedVersionId",
+  "errorCode", "attempts", "createdAt", "finishReason", "routedVersionId", "endUser",
 ] as const;
 
 /** A record with every canonical field present and in its stored form. */
@@ -40,6 +40,8 @@ export type CanonicalRecord = {
   finishReason?: string | null;
   /** Absent or null unless a version other than the one the route step chose answered (or none did). */
   routedVersionId?: string | null;
+  /** Absent or null unless the request named its end user (the `user` field). */
+  endUser?: string | null;
 };
 
 const FIXED_8 = /^-?\d+\.\d{8}$/;
@@ -57,8 +59,9 @@ export function costText(value: unknown): string {
  * record without a finish reason keeps the first form ("rr1", the fields before it), so records
  * written before Keel kept one verify as they always did; one with it is "rr2"; one whose routed
  * version differs from the answering one is "rr3", with both later fields (the finish reason may be
- * null there). Clearing a stored finish reason or routed version changes the form, and so breaks
- * the MAC, as changing any other field does.
+ * null there); one that names its end user is "rr4", with all three later fields. Clearing a stored
+ * finish reason, routed version or end user changes the form, and so breaks the MAC, as changing any
+ * other field does.
  */
 export function canonicalRecord(r: CanonicalRecord): string {
   const fields: unknown[] = [
@@ -66,6 +69,7 @@ export function canonicalRecord(r: CanonicalRecord): string {
     r.inputHash, r.inputTokens, r.outputTokens, r.tokensEstimated, r.costUsd, r.latencyMs, r.ttftMs, r.status,
     r.errorCode, r.attempts, r.createdAt,
   ];
+  if (r.endUser != null) return "rr4" + JSON.stringify([...fields, r.finishReason ?? null, r.routedVersionId ?? null, r.endUser]);
   if (r.routedVersionId != null) return "rr3" + JSON.stringify([...fields, r.finishReason ?? null, r.routedVersionId]);
   if (r.finishReason == null) return "rr1" + JSON.stringify(fields);
   fields.push(r.finishReason);

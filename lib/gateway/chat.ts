@@ -9,7 +9,7 @@ import { record, type Commit } from "./steps/record";
 import { answerHeaders, meter, respondJson } from "./steps/respond";
 import { respondStream } from "./steps/respond-stream";
 import { route } from "./steps/route";
-import type { ChatBody } from "./schemas";
+import { endUserOf, type ChatBody } from "./schemas";
 import { choiceChars, chatPromptChars, estimateChatUsage, readUsage, tokensForChars } from "./tokens";
 import { finishReasonOf } from "./finish-reason";
 import { chatRequestFacts, describeAnswer } from "./trace-facts";
@@ -28,7 +28,7 @@ export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMe
   ex.route = "chat.completions";
   const caller = await admitCaller(gw, req); // admit, first half: the key, before any body is read
   const { body, inputHash, stream } = await parseChat(req, gw.config.maxBodyBytes);
-  Object.assign(ex, { inputHash, stream, endpointName: body.model });
+  Object.assign(ex, { inputHash, stream, endpointName: body.model, endUser: endUserOf(body.user) });
   ex.attribute(caller);
   const traced = gw.telemetry?.tracing === true;
   if (traced) ex.requestFacts = chatRequestFacts(body); // its span's parameters, never content

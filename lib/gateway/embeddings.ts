@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { embeddingsInputText } from "@/lib/privacy/content";
 import type { Exchange } from "./exchange";
 import type { Gateway } from "./gateway";
+import { endUserOf } from "./schemas";
 import { admit, admitCaller, findEndpoint } from "./steps/admit";
 import { call, providerBody } from "./steps/call";
 import { parseEmbeddings } from "./steps/parse";
@@ -21,7 +22,7 @@ export async function embeddings(gw: Gateway, ex: Exchange, req: IncomingMessage
   ex.route = "embeddings";
   const caller = await admitCaller(gw, req);
   const { body, inputHash } = await parseEmbeddings(req, gw.config.maxBodyBytes);
-  Object.assign(ex, { inputHash, endpointName: body.model });
+  Object.assign(ex, { inputHash, endpointName: body.model, endUser: endUserOf(body.user) });
   ex.attribute(caller);
   const traced = gw.telemetry?.tracing === true;
   if (traced) ex.requestFacts = embeddingsRequestFacts(body);

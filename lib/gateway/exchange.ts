@@ -50,6 +50,8 @@ export class Exchange {
   endpointName: string | null = null;
   /** The version the route step chose first (the record keeps it when another answered). */
   routedVersionId: string | null = null;
+  /** The end user the request named (its `user` field), cut to END_USER_MAX characters (lib/gateway/schemas.ts); the record keeps it. */
+  endUser: string | null = null;
   metered: Metered = NOTHING_METERED;
   /**
    * Set by the pipeline only for a tenant that keeps request content: how long, and the input as

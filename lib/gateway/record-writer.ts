@@ -90,7 +90,7 @@ const COLUMNS = [
   ["endpointName", "text"], ["modelVersionId", "text"], ["route", "text"], ["stream", "bool"], ["inputHash", "text"],
   ["inputTokens", "int4"], ["outputTokens", "int4"], ["tokensEstimated", "bool"], ["costUsd", "numeric"],
   ["latencyMs", "int4"], ["ttftMs", "int4"], ["status", "int4"], ["errorCode", "text"], ["attempts", "int4"], ["createdAt", "timestamptz"],
-  ["finishReason", "text"], ["routedVersionId", "text"], ["mac", "text"],
+  ["finishReason", "text"], ["routedVersionId", "text"], ["endUser", "text"], ["mac", "text"],
 ] as const satisfies readonly (readonly [keyof CanonicalRecord | "mac", string])[];
 
 // One statement text whatever the batch size: each column travels as one array parameter.
@@ -241,6 +241,7 @@ export function toCanonical(row: RequestRecordRow): CanonicalRecord {
     createdAt: (row.createdAt instanceof Date ? row.createdAt : new Date(row.createdAt)).toISOString(),
     finishReason: row.finishReason ?? null,
     routedVersionId: row.routedVersionId ?? null,
+    endUser: row.endUser ?? null,
   };
 }
 

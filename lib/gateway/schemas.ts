@@ -14,11 +14,23 @@ export const MAX_MODEL_LENGTH = 256;
  * was written with, other tenants' included.
  */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/**
+ * A lone surrogate: a string no UTF-8 text holds. PostgreSQL would store U+FFFD in its place, so the
+ * record read back would differ from the one its MAC was computed over, and verify as tampered.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The end user a request names: its first END_USER_MAX characters are what the record keeps. */
+export const END_USER_MAX = 256;
+/** The end user to record: the `user` field's first END_USER_MAX code points (never half a pair), or null. */
+export const endUserOf = (user: string | undefined): string | null =>
+  !user ? null : user.length <= END_USER_MAX ? user : Array.from(user).slice(0, END_USER_MAX).join("");
 
 /** Why a `model` name is refused before anything looks it up or records it, or null. */
 export function modelNameProblem(model: string): string | null {
   if (model.length > MAX_MODEL_LENGTH) return `The model name is longer than ${MAX_MODEL_LENGTH} characters.`;
   if (CONTROL_CHARACTER.test(model)) return "The model name holds control characters.";
+  if (LONE_SURROGATE.test(model)) return "The model name is not valid Unicode.";
   return null;
 }
 
@@ -26,7 +38,15 @@ const modelSchema = z
   .string()
   .min(1)
   .max(MAX_MODEL_LENGTH, `must be at most ${MAX_MODEL_LENGTH} characters`)
-  .refine((m) => !CONTROL_CHARACTER.test(m), "must not hold control characters");
+  .refine((m) => !CONTROL_CHARACTER.test(m), "must not hold control characters")
+  .refine((m) => !LONE_SURROGATE.test(m), "must be valid Unicode");
+
+/** OpenAI's `user`: the caller's id for its end user, which the record keeps and the cost explorer groups by. */
+const userSchema = z
+  .string()
+  .refine((u) => !CONTROL_CHARACTER.test(u), "must not hold control characters")
+  .refine((u) => !LONE_SURROGATE.test(u), "must be valid Unicode")
+  .optional();
 
 const chatMessageSchema = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
@@ -47,7 +67,7 @@ export const chatBodySchema = z.looseObject({
   tools: z.array(z.looseObject({ type: z.string() })).optional(),
   tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })]).optional(),
   response_format: z.looseObject({ type: z.string() }).optional(),
-  user: z.string().optional(),
+  user: userSchema,
 });
 export type ChatBody = z.infer<typeof chatBodySchema>;
 
@@ -62,7 +82,7 @@ export const embeddingsBodySchema = z.looseObject({
   ]),
   encoding_format: z.enum(["float", "base64"]).optional(),
   dimensions: z.number().int().min(1).optional(),
-  user: z.string().optional(),
+  user: userSchema,
 });
 export type EmbeddingsBody = z.infer<typeof embeddingsBodySchema>;
 

@@ -7,7 +7,8 @@ export const COST_RANGES = {
 } as const;
 export type CostRange = keyof typeof COST_RANGES;
 
-export const COST_GROUPS = { endpoint: "Endpoint", version: "Version", key: "API key", user: "User", day: "Day" } as const;
+/** `user` is the member who spent (in the console, or through a key they created); `endUser`, the request's `user` field. */
+export const COST_GROUPS = { endpoint: "Endpoint", version: "Version", key: "API key", user: "Member", endUser: "End user", day: "Day" } as const;
 export type CostGroup = keyof typeof COST_GROUPS;
 
 const DAY = 86_400_000;

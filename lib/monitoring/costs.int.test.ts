@@ -25,11 +25,11 @@ describe("cost explorer", () => {
       costUsd: ((++i * 7919) % 10007 / 1e8 + 0.0001).toFixed(8), createdAt: new Date(Date.now() - (i % 100) * HOUR), ...extra,
     });
     const data = [
-      ...Array.from({ length: 60 }, () => row(tenant.id, { apiKeyId: key.id, endpointId: "ep-1", modelVersionId: "v-1" })),
+      ...Array.from({ length: 60 }, (_, j) => row(tenant.id, { apiKeyId: key.id, endpointId: "ep-1", modelVersionId: "v-1", endUser: ["u-a", "u-b", "=u-c"][j % 3] })),
       ...Array.from({ length: 30 }, () => row(tenant.id, { apiKeyId: orphan.id, endpointId: "ep-1", modelVersionId: "v-2" })),
       ...Array.from({ length: 20 }, () => row(tenant.id, { userId: bob.id, endpointId: "ep-2", modelVersionId: "v-3" })),
       ...Array.from({ length: 5 }, () => row(tenant.id, { apiKeyId: key.id, status: 404, costUsd: "0" })),
-      ...Array.from({ length: 10 }, () => row(other.id, { apiKeyId: key.id, endpointId: "ep-1", modelVersionId: "v-1" })),
+      ...Array.from({ length: 10 }, () => row(other.id, { apiKeyId: key.id, endpointId: "ep-1", modelVersionId: "v-1", endUser: "u-a" })),
     ];
     await db().requestRecord.createMany({ data });
     // All within the last 100 hours, so all in the 30-day window.
@@ -50,6 +50,18 @@ describe("cost explorer", () => {
           expect(byName).toEqual({ [alice.email]: 65, [bob.email]: 20, "(none)": 30 });
         }
         if (group === "version") expect(report.rows.map((r) => r.requests).sort()).toEqual([20, 30, 5, 60].sort());
+        if (group === "endUser") {
+          // Each end user's spend is exactly their records' (another tenant's "u-a" is not this one's).
+          const spent = (u: string | undefined) => fromUnits(mine.filter((r) => (r as { endUser?: string }).endUser === u).reduce((s, r) => s + toUnits(r.costUsd), 0n));
+          expect(Object.fromEntries(report.rows.map((r) => [r.name, [r.requests, r.cost]]))).toEqual({
+            "u-a": [20, spent("u-a")], "u-b": [20, spent("u-b")], "=u-c": [20, spent("=u-c")], "(none)": [mine.length - 60, spent(undefined)],
+          });
+          // A page that shows two rows folds the rest into one, and still adds up.
+          const short = await costReport({ tenantId: tenant.id }, "30d", group, Date.now(), 2);
+          expect(short.rows).toHaveLength(2);
+          expect(short.rows[1].name).toBe("(3 more)");
+          expect(fromUnits(short.rows.reduce((s, r) => s + toUnits(r.cost), 0n))).toBe(want);
+        }
       }
     }
     // The other tenant's spend, under the same key id, is its own.

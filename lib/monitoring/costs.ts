@@ -15,6 +15,8 @@ const GROUPINGS: Record<CostGroup, { rollup: string; where: string; record: stri
   key: { rollup: `u."apiKeyId"`, where: `u."apiKeyId" <> ''`, record: `r."apiKeyId"`, recordWhere: `r."apiKeyId" IS NOT NULL` },
   // Spend is a person's when they made it in the console, or through a key they created.
   user: { rollup: `coalesce(nullif(u."userId", ''), k."createdById")`, where: `(u."userId" <> '' OR (u."apiKeyId" <> '' AND k."createdById" IS NOT NULL))`, record: `coalesce(r."userId", k."createdById")`, recordWhere: `coalesce(r."userId", k."createdById") IS NOT NULL` },
+  // The request's `user` field: its own rollup table (EndUserRollup), by day.
+  endUser: { rollup: `u."endUser"`, where: "", record: `r."endUser"`, recordWhere: `r."endUser" IS NOT NULL` },
   day: { rollup: `to_char(u."bucket" AT TIME ZONE 'UTC', 'YYYY-MM-DD')`, where: `u."endpointId" = '' AND u."apiKeyId" = '' AND u."userId" = ''`, record: `to_char(r."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD')`, recordWhere: `true` },
 };
 const TENANT_ROWS = `u."endpointId" = '' AND u."apiKeyId" = '' AND u."userId" = ''`;
@@ -28,9 +30,11 @@ type Part = { kind: "group" | "total" | "day"; id: string; requests: number; inp
  * What no group holds (a request refused before its endpoint was known, a key nobody created)
  * is one "(none)" row, so the rows always add up to the total.
  */
-export async function costReport(ctx: { tenantId: string }, range: CostRange, group: CostGroup, now = Date.now()): Promise<CostReport> {
+export async function costReport(ctx: { tenantId: string }, range: CostRange, group: CostGroup, now = Date.now(), maxRows = Infinity): Promise<CostReport> {
   const { from, to } = costWindow(range, now);
   const g = GROUPINGS[group];
+  const endUsers = `SELECT 'group' AS "kind", u."endUser" AS "id", u."requests"::int8 AS n, u."inputTokens" AS it, u."outputTokens" AS ot, u."costUsd" AS cost, 0 AS tail
+     FROM "EndUserRollup" u WHERE u."tenantId" = $1 AND u."day" >= $2 AND u."day" < $3`;
   const rollups = (kind: string, id: string, where: string) =>
     `SELECT '${kind}' AS "kind", ${id} AS "id", u."requests"::int8 AS n, u."inputTokens" AS it, u."outputTokens" AS ot, u."costUsd" AS cost, 0 AS tail
      FROM "UsageRollup" u LEFT JOIN "ApiKey" k ON k."id" = u."apiKeyId" AND k."tenantId" = u."tenantId"
@@ -41,7 +45,7 @@ export async function costReport(ctx: { tenantId: string }, range: CostRange, gr
   const parts = await db().$queryRawUnsafe<Part[]>(
     `WITH tail AS MATERIALIZED (${tailRecordsSql(`r.*`, `r."createdAt" >= $2 AND r."createdAt" < $3`, TAIL_LIMIT)}),
      parts AS (
-       ${rollups("group", g.rollup, g.where)} UNION ALL ${records("group", g.record, g.recordWhere)}
+       ${group === "endUser" ? endUsers : rollups("group", g.rollup, g.where)} UNION ALL ${records("group", g.record, g.recordWhere)}
        UNION ALL ${rollups("total", "''", TENANT_ROWS)} UNION ALL ${records("total", "''", "true")}
        UNION ALL ${rollups("day", GROUPINGS.day.rollup, TENANT_ROWS)} UNION ALL ${records("day", GROUPINGS.day.record, "true")})
      SELECT "kind", "id", sum(n)::float8 AS "requests", sum(it)::float8 AS "inputTokens", sum(ot)::float8 AS "outputTokens", sum(cost)::text AS "cost", sum(tail)::float8 AS "tail"
@@ -62,15 +66,25 @@ export async function costReport(ctx: { tenantId: string }, range: CostRange, gr
   };
   if (group !== "day" && (rest.requests !== 0 || rest.cost !== 0n)) rows.push({ id: "", name: "(none)", ...rest, cost: fromUnits(rest.cost) });
   rows.sort((a, b) => (group === "day" ? a.id.localeCompare(b.id) : Number(toUnits(b.cost) - toUnits(a.cost)) || b.requests - a.requests));
+  if (rows.length > maxRows) rows.push(folded(rows.splice(maxRows - 1)));
   const byDay = new Map(parts.filter((p) => p.kind === "day").map((p) => [p.id, Number(p.cost)]));
   const days: { t: number; cost: number }[] = [];
   for (let t = from; t < to; t += 86_400_000) days.push({ t, cost: byDay.get(new Date(t).toISOString().slice(0, 10)) ?? 0 });
   return { from, to, rows, total: { ...total, cost: fromUnits(toUnits(total.cost)) }, days, complete };
 }
 
+/** Rows past what a page shows, as one row that keeps the table adding up to the total. */
+function folded(rest: CostRow[]): CostRow {
+  return {
+    id: "", name: `(${rest.length.toLocaleString("en-US")} more)`,
+    requests: rest.reduce((s, r) => s + r.requests, 0), inputTokens: rest.reduce((s, r) => s + r.inputTokens, 0),
+    outputTokens: rest.reduce((s, r) => s + r.outputTokens, 0), cost: fromUnits(rest.reduce((s, r) => s + toUnits(r.cost), 0n)),
+  };
+}
+
 /** Display names for a grouping's ids, looked up in the tenant only. */
 async function namesOf(ctx: { tenantId: string }, group: CostGroup, ids: string[]): Promise<Map<string, string>> {
-  if (group === "day" || ids.length === 0) return new Map(ids.map((id) => [id, id]));
+  if (group === "day" || group === "endUser" || ids.length === 0) return new Map(ids.map((id) => [id, id]));
   if (group === "endpoint") {
     const rows = await db().endpoint.findMany({ where: { tenantId: ctx.tenantId, id: { in: ids } }, select: { id: true, name: true } });
     return new Map(rows.map((r) => [r.id, r.name]));

@@ -29,7 +29,7 @@ function records(tenantId: string, n: number, now = Date.now()) {
       apiKeyId, userId: apiKeyId ? null : pick(["user-1", null]), status, errorCode: status === 429 ? "rate_limited" : null,
       inputTokens: Math.floor(random() * 500), outputTokens: Math.floor(random() * 300),
       costUsd: (random() / 100).toFixed(8), latencyMs: Math.floor(5 + random() * 3000), ttftMs: stream ? Math.floor(random() * 400) : null,
-      createdAt: new Date(now - Math.floor(random() * 72 * HOUR)),
+      createdAt: new Date(now - Math.floor(random() * 72 * HOUR)), endUser: pick(["end-1", "end-2", "end-1", null]),
     };
   });
 }
@@ -67,6 +67,13 @@ describe("usage rollups", () => {
         .toEqual(await sums(`"tenantId" = $1 AND "apiKeyId" = 'key-1'`, tenant.id));
       expect(await rolled(`"tenantId" = $1 AND "grain" = $2::"RollupGrain" AND "userId" = 'user-1'`, tenant.id, grain))
         .toEqual(await sums(`"tenantId" = $1 AND "userId" = 'user-1'`, tenant.id));
+    }
+    // End users (the request's `user` field) have their own day table, which adds up the same way.
+    for (const endUser of ["end-1", "end-2"]) {
+      const [spent] = await db().$queryRawUnsafe<Sum[]>(`SELECT sum("requests")::int AS requests, sum("errors")::int AS errors,
+        sum("inputTokens")::text AS input, sum("outputTokens")::text AS output, sum("costUsd")::text AS cost FROM "EndUserRollup" WHERE "tenantId" = $1 AND "endUser" = $2`, tenant.id, endUser);
+      expect([spent]).toEqual(await sums(`"tenantId" = $1 AND "endUser" = $2`, tenant.id, endUser));
+      expect(spent.requests).toBeGreaterThan(100);
     }
     // Minutes are kept for 48 hours only; within them they add up too.
     const cutoff = new Date(Date.now() - 47 * HOUR);

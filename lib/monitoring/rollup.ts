@@ -33,7 +33,7 @@ let activityReadable: boolean | undefined;
 type RecordRow = {
   id: string; insertedAt: string; at: number; endpointId: string | null; versionId: string | null; apiKeyId: string | null; userId: string | null;
   status: number; errorCode: string | null; inputTokens: number; outputTokens: number; cost: string; latencyMs: number; ttftMs: number | null;
-  finishReason: string | null;
+  finishReason: string | null; endUser: string | null;
 };
 type Cell = {
   endpointId: string; versionId: string; apiKeyId: string; userId: string; grain: string; bucket: number;
@@ -70,7 +70,7 @@ async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOpt
   const records = await query<RecordRow>("keel_rollup_records",
     `SELECT "id", ${isoMicros(`"insertedAt"`)} AS "insertedAt", (extract(epoch FROM "createdAt") * 1000)::float8 AS "at",
             "endpointId", "modelVersionId" AS "versionId", "apiKeyId", "userId", "status", "errorCode", "inputTokens", "outputTokens",
-            "costUsd"::text AS "cost", "latencyMs", "ttftMs", "finishReason"
+            "costUsd"::text AS "cost", "latencyMs", "ttftMs", "finishReason", "endUser"
      FROM "RequestRecord"
      WHERE "tenantId" = $1 AND ("insertedAt", "id") > ($2::timestamptz, $3) AND "insertedAt" < $4::timestamptz
      ORDER BY "RequestRecord"."insertedAt", "RequestRecord"."id" LIMIT $5`,
@@ -85,6 +85,13 @@ async function rollupIn(client: pg.PoolClient, tenantId: string, opts: RollupOpt
     cells.map((c) => fromUnits(c.cost)), cells.map((c) => histogramLiteral(c.latency)), cells.map((c) => histogramLiteral(c.ttft)), cells.map((c) => histogramLiteral(c.outputs)),
     cells.map((c) => countsJson(c.finishes)),
   ]);
+  const spenders = sumEndUsers(records);
+  if (spenders.length > 0) {
+    await query("keel_rollup_end_users", END_USER_UPSERT_SQL, [
+      tenantId, spenders.map((c) => c.endUser), spenders.map((c) => new Date(c.day).toISOString()), spenders.map((c) => c.requests), spenders.map((c) => c.errors),
+      spenders.map((c) => c.inputTokens), spenders.map((c) => c.outputTokens), spenders.map((c) => fromUnits(c.cost)),
+    ]);
+  }
   const last = records[records.length - 1];
   await query("keel_rollup_cursor_move",
     `UPDATE "RollupCursor" SET "lastInsertedAt" = $2::timestamptz, "lastId" = $3, "records" = "records" + $4, "updatedAt" = now() WHERE "tenantId" = $1`,
@@ -110,6 +117,37 @@ const UPSERT_SQL = `
     "ttft" = keel_hist_add("UsageRollup"."ttft", EXCLUDED."ttft"),
     "outputs" = keel_hist_add("UsageRollup"."outputs", EXCLUDED."outputs"),
     "finishReasons" = keel_counts_add("UsageRollup"."finishReasons", EXCLUDED."finishReasons")`;
+
+const END_USER_UPSERT_SQL = `
+  INSERT INTO "EndUserRollup" ("tenantId", "endUser", "day", "requests", "errors", "inputTokens", "outputTokens", "costUsd")
+  SELECT $1, eu, d, n, err, it, ot, cost::numeric
+  FROM unnest($2::text[], $3::timestamptz[], $4::int[], $5::int[], $6::int8[], $7::int8[], $8::text[]) AS r(eu, d, n, err, it, ot, cost)
+  ON CONFLICT ("tenantId", "day", "endUser") DO UPDATE SET
+    "requests" = "EndUserRollup"."requests" + EXCLUDED."requests",
+    "errors" = "EndUserRollup"."errors" + EXCLUDED."errors",
+    "inputTokens" = "EndUserRollup"."inputTokens" + EXCLUDED."inputTokens",
+    "outputTokens" = "EndUserRollup"."outputTokens" + EXCLUDED."outputTokens",
+    "costUsd" = "EndUserRollup"."costUsd" + EXCLUDED."costUsd"`;
+
+type EndUserCell = { endUser: string; day: number; requests: number; errors: number; inputTokens: number; outputTokens: number; cost: bigint };
+
+/** The batch's spend per end user (the request's `user` field) and UTC day. */
+function sumEndUsers(records: readonly RecordRow[]): EndUserCell[] {
+  const cells = new Map<string, EndUserCell>();
+  for (const r of records) {
+    if (r.endUser === null) continue;
+    const day = Math.floor(r.at / 86_400_000) * 86_400_000;
+    const key = `${day}|${r.endUser}`;
+    let c = cells.get(key);
+    if (!c) cells.set(key, (c = { endUser: r.endUser, day, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cost: 0n }));
+    c.requests += 1;
+    if (r.status >= 400) c.errors += 1;
+    c.inputTokens += r.inputTokens;
+    c.outputTokens += r.outputTokens;
+    c.cost += toUnits(r.cost);
+  }
+  return [...cells.values()];
+}
 
 /**
  * The batch's sums per grain, bucket and grouping. Each record counts once in each grouping that

@@ -100,7 +100,7 @@ const INSERT_RECORDS = `
            1 + least(cardinality($3::text[]) - 1, floor(cardinality($3::text[]) * power(random(), 1.8))::int) AS e,
            1 + least(cardinality($7::text[]) - 1, floor(cardinality($7::text[]) * power(random(), 2.2))::int) AS k,
            random() AS rerr, random() AS rstream, random() AS rcanary, random() AS rplay, random() AS rin, random() AS rout,
-           random() AS rttft, random() AS rdelay, sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z
+           random() AS rttft, random() AS rdelay, random() AS rend, sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z
     FROM unnest($1::timestamptz[], $2::float8[], $13::int[]) AS s(start, secs, n), generate_series(1, s.n)
   ), coded AS (
     SELECT r.*, ($5::bool[])[e] AS chat, ($6::int[])[e] AS nv, ($12::float8[])[e] AS median,
@@ -130,14 +130,15 @@ const INSERT_RECORDS = `
   )
   INSERT INTO "RequestRecord" ("id", "tenantId", "apiKeyId", "userId", "endpointId", "endpointName", "modelVersionId", "route", "stream",
                                "inputHash", "inputTokens", "outputTokens", "costUsd", "latencyMs", "ttftMs", "status", "errorCode", "attempts",
-                               "createdAt", "insertedAt")
+                               "createdAt", "insertedAt", "endUser")
   SELECT substr(hx, 1, 8) || '-' || substr(hx, 9, 4) || '-7' || substr(rnd, 1, 3) || '-8' || substr(rnd, 4, 3) || '-' || substr(rnd, 7, 12),
          $11, CASE WHEN rplay < 0.03 THEN NULL ELSE ($7::text[])[k] END, CASE WHEN rplay < 0.03 THEN $14::text END,
          ($3::text[])[e], ($15::text[])[e], version, CASE WHEN chat THEN 'chat.completions' ELSE 'embeddings' END, stream,
          md5(random()::text) || md5(rnd), input, output,
          CASE WHEN version IS NULL THEN 0 ELSE round(((input * ($16::float8[])[(e - 1) * 3 + vi] + output * ($17::float8[])[(e - 1) * 3 + vi]) / 1e6)::numeric, 8) END,
          latency, CASE WHEN stream THEN least(latency, 60 + floor(rttft * rttft * 900)::int) END, status, code,
-         CASE WHEN code IN ('provider_error', 'upstream_unreachable') AND rdelay < 0.3 THEN 2 ELSE 1 END, at, inserted
+         CASE WHEN code IN ('provider_error', 'upstream_unreachable') AND rdelay < 0.3 THEN 2 ELSE 1 END, at, inserted,
+         CASE WHEN rend < 0.6 THEN 'end-user-' || floor(5000 * power(rend / 0.6, 2))::int END
   FROM timed`;
 
 

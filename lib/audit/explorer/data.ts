@@ -54,6 +54,7 @@ export type RequestRow = {
   inputHash: string | null;
   finishReason: string | null;
   routedVersionId: string | null;
+  endUser: string | null;
   /** The record's MAC as stored, which an export checks each row against. */
   mac: string | null;
 };
@@ -191,12 +192,14 @@ async function readRequests(tenantId: string, f: TrailFilters, cursor: Cursor | 
   if (o?.kind === "code") where.push(Prisma.sql`"errorCode" = ${o.code} AND "errorCode" IS NOT NULL`);
   if (f.requestId) where.push(Prisma.sql`"id" = ${f.requestId}`);
   if (f.inputHash) where.push(Prisma.sql`"inputHash" = ${f.inputHash}`);
+  // The literal condition lets the planner use the partial index on end users.
+  if (f.endUser) where.push(Prisma.sql`"endUser" = ${f.endUser} AND "endUser" IS NOT NULL`);
   where.push(past(cursor, RANK.request, desc, Prisma.sql`"createdAt"`, Prisma.sql`"id"`));
   const dir = desc ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   const rows = await db().$queryRaw<Omit<RequestRow, "kind">[]>`
     SELECT "id", "tenantId", "createdAt" AS "at", ${Prisma.raw(isoMicros(`"insertedAt"`))} AS "insertedAt", "apiKeyId", "userId", "endpointId", "endpointName",
            "modelVersionId", "route", "stream", "status", "errorCode", "inputTokens", "outputTokens", "tokensEstimated", "costUsd"::text AS "costUsd",
-           "latencyMs", "ttftMs", "attempts", "inputHash", "finishReason", "routedVersionId", "mac"
+           "latencyMs", "ttftMs", "attempts", "inputHash", "finishReason", "routedVersionId", "endUser", "mac"
     FROM "RequestRecord" WHERE ${and(where)}
     ORDER BY "createdAt" ${dir}, "id" ${dir} LIMIT ${take}`;
   return rows.map((r) => ({ kind: "request", ...r }));

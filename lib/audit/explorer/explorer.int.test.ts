@@ -114,14 +114,14 @@ describe("the audit explorer", () => {
     }
   });
 
-  it("filters by version, actor, endpoint, outcome, request id, input hash and time, each in the database", async () => {
+  it("filters by version, actor, endpoint, outcome, request id, input hash, end user and time, each in the database", async () => {
     const h = await tenantWithHistory();
     const t0 = Date.now() - 60_000;
     const hash = crypto.randomBytes(32).toString("hex");
     const rows = await write([
       record(h.tenant.id, { apiKeyId: h.keyId, endpointId: h.endpointId, modelVersionId: h.v1, createdAt: new Date(t0) }),
-      record(h.tenant.id, { apiKeyId: h.keyId, endpointId: h.endpointId, modelVersionId: h.v2, createdAt: new Date(t0 + 1000), inputHash: hash }),
-      record(h.tenant.id, { apiKeyId: h.keyId, endpointId: h.endpointId, modelVersionId: h.v2, createdAt: new Date(t0 + 2000), status: 429, errorCode: "rate_limited" }),
+      record(h.tenant.id, { apiKeyId: h.keyId, endpointId: h.endpointId, modelVersionId: h.v2, createdAt: new Date(t0 + 1000), inputHash: hash, endUser: "ada" }),
+      record(h.tenant.id, { apiKeyId: h.keyId, endpointId: h.endpointId, modelVersionId: h.v2, createdAt: new Date(t0 + 2000), status: 429, errorCode: "rate_limited", endUser: "ada" }),
       record(h.tenant.id, { userId: h.dev.id, endpointId: h.endpointId, modelVersionId: h.v2, createdAt: new Date(t0 + 3000), inputHash: hash }),
       record(h.tenant.id, { apiKeyId: h.keyId, createdAt: new Date(t0 + 4000), status: 404, errorCode: "model_not_found", endpointName: "nope" }),
     ]);
@@ -144,6 +144,8 @@ describe("the audit explorer", () => {
     expect(await ids({ outcome: { kind: "code", code: "model_not_found" } })).toEqual(req(4));
     expect(await ids({ requestId: rows[2].id })).toEqual(req(2));
     expect(await ids({ inputHash: hash })).toEqual(req(1, 3));
+    expect(await ids({ endUser: "ada" })).toEqual(req(1, 2));
+    expect(await ids({ endUser: "Ada" })).toEqual([]);
     expect(await ids({ kind: "requests", from: new Date(t0 + 1000), to: new Date(t0 + 3000) })).toEqual(req(1, 2, 3));
     expect(await ids({ action: "endpoint" })).toHaveLength(3);
     expect(await ids({ action: "endpoint.version_activated" })).toEqual([`change:${h.events.find((e) => e.action === "endpoint.version_activated")!.id}`]);
@@ -163,11 +165,11 @@ describe("the audit explorer", () => {
   it("shows another tenant nothing, whichever of this tenant's ids it puts in its filters", async () => {
     const h = await tenantWithHistory();
     const other = await tenantWithHistory();
-    const [mine] = await write([record(h.tenant.id, { apiKeyId: h.keyId, endpointId: h.endpointId, modelVersionId: h.v2 })]);
+    const [mine] = await write([record(h.tenant.id, { apiKeyId: h.keyId, endpointId: h.endpointId, modelVersionId: h.v2, endUser: "ada" })]);
     const theirs = { tenantId: other.tenant.id };
     const filters: Partial<TrailFilters>[] = [
       { versionId: h.v2 }, { endpointId: h.endpointId }, { actor: { type: "key", id: h.keyId } }, { actor: { type: "user", id: h.dev.id } },
-      { requestId: mine.id }, { inputHash: mine.inputHash! }, { resource: { type: "endpoint", id: h.endpointId } },
+      { requestId: mine.id }, { inputHash: mine.inputHash! }, { resource: { type: "endpoint", id: h.endpointId } }, { endUser: "ada" },
     ];
     for (const f of filters) {
       expect((await exploreTrail(theirs, { kind: "all", ...f }, { order: "desc", cursor: null, back: false, size: 50 })).rows, JSON.stringify(f)).toEqual([]);
@@ -188,10 +190,12 @@ describe("the audit explorer", () => {
   });
 
   it("refuses a bad filter by name and queries nothing", () => {
-    const bad = parseExplorerParams({ from: "yesterday", input: "xyz", actor: "root", outcome: "drop table", kind: "everything", open: "r:" });
+    const bad = parseExplorerParams({ from: "yesterday", input: "xyz", actor: "root", outcome: "drop table", kind: "everything", open: "r:", user: "a\u0000b" });
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
-    expect(Object.keys(bad.errors).sort()).toEqual(["actor", "from", "input", "kind", "open", "outcome"]);
+    expect(Object.keys(bad.errors).sort()).toEqual(["actor", "from", "input", "kind", "open", "outcome", "user"]);
+    expect(parseExplorerParams({ user: "x".repeat(257) }).ok).toBe(false);
+    expect(parseExplorerParams({ user: " ada 😀 " })).toMatchObject({ ok: true, filters: { endUser: " ada 😀 " } });
     const reversed = parseExplorerParams({ from: "2026-12-02T10:00", to: "2026-12-01T10:00" });
     expect(reversed).toMatchObject({ ok: false, errors: { to: ["From must be before To"] } });
     const good = parseExplorerParams({ from: "2026-12-01T10:00", actor: "key:abc", outcome: "429", action: "endpoint" });

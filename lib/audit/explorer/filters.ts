@@ -57,6 +57,13 @@ export const explorerParamsSchema = z
     outcome: optionalText(64, /^(ok|error|[1-5]\d\d|[A-Za-z0-9_.:-]{1,64})$/, "Outcome"),
     request: optionalText(200, ID, "Request id"),
     input: optionalText(64, HASH, "Input hash (64 hexadecimal characters)"),
+    // As the gateway records an end user (lib/gateway/schemas.ts): untrimmed, at most 256 code points,
+    // no control characters or lone surrogates.
+    user: z
+      .string()
+      .regex(/^(?!.*\p{Cs})[^\u0000-\u001f\u007f]{1,256}$/u, "End user is not one Keel records (at most 256 characters, no control characters)")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
     order: z.enum(["desc", "asc"]).optional().default("desc"),
     cursor: optionalText(400, /^[A-Za-z0-9_-]+$/, "Cursor"),
     back: z.literal("1").optional(),
@@ -79,6 +86,8 @@ export type TrailFilters = {
   outcome?: Outcome;
   requestId?: string;
   inputHash?: string;
+  /** The end user the requests named (their `user` field). */
+  endUser?: string;
 };
 
 export type ParsedExplorer =
@@ -107,6 +116,7 @@ function toFilters(p: ExplorerParams): TrailFilters {
     outcome: p.outcome ? readOutcome(p.outcome) : undefined,
     requestId: p.request,
     inputHash: p.input,
+    endUser: p.user,
   };
 }
 
@@ -130,4 +140,4 @@ function readOutcome(text: string): Outcome {
 /** Filters that only change events carry: with any of them, request records are not shown. */
 export const onlyChanges = (f: TrailFilters) => f.kind === "changes" || !!f.action || !!f.resource || f.actor?.type === "system";
 /** Filters that only request records carry: with any of them, change events are not shown. */
-export const onlyRequests = (f: TrailFilters) => f.kind === "requests" || !!f.outcome || !!f.inputHash;
+export const onlyRequests = (f: TrailFilters) => f.kind === "requests" || !!f.outcome || !!f.inputHash || !!f.endUser;

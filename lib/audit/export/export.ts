@@ -206,7 +206,7 @@ async function proven(tenantId: string, rows: TrailRow[], legacyUntil: string | 
       kind: "request", id: r.id, tenantId: r.tenantId, apiKeyId: r.apiKeyId, userId: r.userId, endpointId: r.endpointId, endpointName: r.endpointName,
       modelVersionId: r.modelVersionId, route: r.route, stream: r.stream, inputHash: r.inputHash, inputTokens: r.inputTokens, outputTokens: r.outputTokens,
       tokensEstimated: r.tokensEstimated, costUsd: r.costUsd, latencyMs: r.latencyMs, ttftMs: r.ttftMs, status: r.status, errorCode: r.errorCode,
-      attempts: r.attempts, createdAt: r.at.toISOString(), finishReason: r.finishReason, routedVersionId: r.routedVersionId, seal: sealOf.get(r.id) ?? null,
+      attempts: r.attempts, createdAt: r.at.toISOString(), finishReason: r.finishReason, routedVersionId: r.routedVersionId, endUser: r.endUser, seal: sealOf.get(r.id) ?? null,
     };
     const check = checkRecordMac(macKeys(), canonicalRecord(row), r.mac);
     // A MAC-less record the hardening migration found passes where a seal vouches for it (which the verifier checks), nowhere else.

@@ -10,7 +10,7 @@ const change: ExportChange = {
 const request: ExportRequest = {
   kind: "request", id: "req_2~ab12", tenantId: "t1", apiKeyId: null, userId: "u1", endpointId: "e1", endpointName: "=HYPERLINK(\"http://x\")",
   modelVersionId: "v1", route: "chat.completions", stream: true, inputHash: "a".repeat(64), inputTokens: 12, outputTokens: 0, tokensEstimated: false,
-  costUsd: "0.00001200", latencyMs: 35, ttftMs: null, status: 502, errorCode: "'quoted", attempts: 2, createdAt: "2026-12-04T09:00:01.000Z", finishReason: "length", routedVersionId: "v0", seal: 3,
+  costUsd: "0.00001200", latencyMs: 35, ttftMs: null, status: 502, errorCode: "'quoted", attempts: 2, createdAt: "2026-12-04T09:00:01.000Z", finishReason: "length", routedVersionId: "v0", endUser: "=cmd|' /C calc'!A0", seal: 3,
 };
 
 describe("export rows", () => {
@@ -41,10 +41,10 @@ describe("export rows", () => {
     expect(() => readCsvRecord('"open', 0)).toThrow("an unterminated quoted cell");
   });
 
-  it("read exports written before records kept their routed version or their finish reason, and no other header", () => {
+  it("read exports written before records kept their end user, their routed version or their finish reason, and no other header", () => {
     expect(csvColumnsFor(CSV_HEADER)).toBe(CSV_COLUMNS);
     expect(csvColumnsFor("id,kind\r\n")).toBeNull();
-    for (const dropped of [["routedVersionId"], ["routedVersionId", "finishReason"]]) {
+    for (const dropped of [["endUser"], ["endUser", "routedVersionId"], ["endUser", "routedVersionId", "finishReason"]]) {
       const earlier = CSV_COLUMNS.filter((c) => !dropped.includes(c.name));
       const columns = csvColumnsFor(`${earlier.map((c) => c.name).join(",")}\r\n`)!;
       expect(columns).toHaveLength(CSV_COLUMNS.length - dropped.length);
@@ -53,7 +53,8 @@ describe("export rows", () => {
       const cells = readCsvRecord(formatRow("csv", request), 0).cells.filter((_, i) => !dropped.includes(CSV_COLUMNS[i].name));
       expect(parseCsvRow(cells, columns)).toEqual(before);
     }
-    // Without the finish reason but with the routed version is no header Keel ever wrote.
+    // Without the finish reason but with the routed version, or without the routed version but with the end user, is no header Keel ever wrote.
     expect(csvColumnsFor(`${CSV_COLUMNS.filter((c) => c.name !== "finishReason").map((c) => c.name).join(",")}\r\n`)).toBeNull();
+    expect(csvColumnsFor(`${CSV_COLUMNS.filter((c) => c.name !== "routedVersionId").map((c) => c.name).join(",")}\r\n`)).toBeNull();
   });
 });

@@ -60,6 +60,7 @@ export const CSV_COLUMNS: readonly Column[] = [
   { name: "attempts", kind: "int", of: "request" },
   { name: "finishReason", kind: "text", of: "request" },
   { name: "routedVersionId", kind: "text", of: "request" },
+  { name: "endUser", kind: "text", of: "request" },
   { name: "seal", kind: "int", of: "request" },
 ];
 
@@ -68,14 +69,12 @@ export const CSV_HEADER = headerOf(CSV_COLUMNS);
 
 /**
  * The columns of a CSV export by its header line: today's, or those of an export written before
- * records kept their routed version, or before that their finish reason, which still verify.
+ * records kept their end user, before that their routed version, or before that their finish
+ * reason, which still verify.
  */
 export function csvColumnsFor(header: string): readonly Column[] | null {
-  const earlier = [
-    CSV_COLUMNS,
-    CSV_COLUMNS.filter((c) => c.name !== "routedVersionId"),
-    CSV_COLUMNS.filter((c) => c.name !== "routedVersionId" && c.name !== "finishReason"),
-  ];
+  const without = (...names: string[]) => CSV_COLUMNS.filter((c) => !names.includes(c.name));
+  const earlier = [CSV_COLUMNS, without("endUser"), without("endUser", "routedVersionId"), without("endUser", "routedVersionId", "finishReason")];
   return earlier.find((columns) => header === headerOf(columns)) ?? null;
 }
 

@@ -59,6 +59,7 @@ export async function record(records: RecordWriter, ex: Exchange, outcome: Outco
     finishReason: outcome.finishReason ?? null,
     // Only when a fallback answered (or failed) in place of the chosen version: a rollout's guard counts the chosen one.
     routedVersionId: ex.routedVersionId !== null && ex.routedVersionId !== (ex.calls.version?.id ?? null) ? ex.routedVersionId : null,
+    endUser: ex.endUser,
   };
   // Content is no part of the record's canonical form (MAC, seal), so purging it later leaves both valid.
   if (ex.content) row.content = contentOf(ex, outcome);

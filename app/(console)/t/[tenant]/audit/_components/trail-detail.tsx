@@ -55,6 +55,7 @@ export function RequestDetailBody(props: {
     ["Cost", `$${r.costUsd}`],
     ["Latency", `${r.latencyMs} ms${r.ttftMs !== null ? `, first token after ${r.ttftMs} ms` : ""}`],
     ["Attempts", String(r.attempts)],
+    ["End user", r.endUser ?? "none named"],
     ["Input hash", r.inputHash ?? "none"],
     [
       "Seal",
@@ -69,6 +70,7 @@ export function RequestDetailBody(props: {
       <nav aria-label="Related" className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
         {r.version && <Link className={linkClass} href={changesHref({ kind: "requests", version: r.version.id })}>Every request this version answered</Link>}
         {r.inputHash && <Link className={linkClass} href={changesHref({ kind: "requests", input: r.inputHash })}>Requests with the same input</Link>}
+        {r.endUser && <Link className={linkClass} href={changesHref({ kind: "requests", user: r.endUser })}>Requests of this end user</Link>}
         {r.endpointId && <Link className={linkClass} href={changesHref({ kind: "changes", endpoint: r.endpointId })}>Changes to this endpoint</Link>}
         {activation && <Link className={linkClass} href={props.hrefWith({ open: `e:${activation.seq}` })}>The activation</Link>}
       </nav>

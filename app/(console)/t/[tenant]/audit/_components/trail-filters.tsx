@@ -140,6 +140,9 @@ export function TrailFilters({ values, choices, errors }: { values: Record<strin
         <Field htmlFor="f-request" label="Request id" error={error("request")}>
           <Input id="f-request" name="request" defaultValue={values.request ?? ""} placeholder="req_…" aria-invalid={!!error("request") || undefined} />
         </Field>
+        <Field htmlFor="f-user" label="End user" error={error("user")}>
+          <Input id="f-user" name="user" defaultValue={values.user ?? ""} placeholder="the request's user field" aria-invalid={!!error("user") || undefined} />
+        </Field>
         <Field htmlFor="f-input" label="Input hash" error={error("input")} className="sm:col-span-2">
           <Input id="f-input" name="input" defaultValue={values.input ?? ""} placeholder="64 hexadecimal characters" className="font-mono" aria-invalid={!!error("input") || undefined} />
         </Field>

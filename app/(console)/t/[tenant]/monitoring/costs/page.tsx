@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Table, TableBody, TableCell, TableFooter, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { can } from "@/lib/auth/permissions";
 import { COST_GROUPS, COST_RANGES, parseCostGroup, parseCostRange, type CostGroup, type CostRange } from "@/lib/monitoring/cost-ranges";
 import { costReport } from "@/lib/monitoring/costs";
 import { requireTenant } from "@/lib/tenancy/page";
@@ -13,14 +14,18 @@ import { requireTenant } from "@/lib/tenancy/page";
 export const metadata: Metadata = { title: "Cost explorer" };
 
 const usd = (cost: string) => `$${cost}`;
+/** Groups shown; the rest are one row (the CSV has them all). */
+const PAGE_ROWS = 500;
 
 export default async function CostExplorerPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ range?: string; group?: string }> }) {
   const { scope } = await requireTenant((await params).tenant);
   const sp = await searchParams;
   const range = parseCostRange(sp.range);
   const group = parseCostGroup(sp.group);
-  const report = await costReport(scope, range, group);
+  const report = await costReport(scope, range, group, Date.now(), PAGE_ROWS);
   const base = `/t/${scope.tenantSlug}/monitoring/costs`;
+  // An end user's row opens their requests in the audit explorer, for those who read it.
+  const requestsOf = group === "endUser" && can(scope.role, "audit.read") ? (user: string) => `/t/${scope.tenantSlug}/audit?${new URLSearchParams({ kind: "requests", user })}` : null;
   const href = (r: CostRange, g: CostGroup) => `${base}?range=${r}&group=${g}`;
   const pill = (active: boolean) => cn("rounded px-2.5 py-1", active ? "bg-primary text-primary-foreground" : "text-muted-foreground hover:bg-accent hover:text-foreground");
   return (
@@ -80,7 +85,7 @@ export default async function CostExplorerPage({ params, searchParams }: { param
             )}
             {report.rows.map((r) => (
               <TableRow key={`${r.id}|${r.name}`} data-testid="cost-row">
-                <TableCell>{r.name}</TableCell>
+                <TableCell>{requestsOf && r.id ? <Link className="underline underline-offset-2" href={requestsOf(r.id)}>{r.name}</Link> : r.name}</TableCell>
                 <TableCell className="text-right tabular-nums">{r.requests.toLocaleString("en-US")}</TableCell>
                 <TableCell className="text-right tabular-nums">{r.inputTokens.toLocaleString("en-US")}</TableCell>
                 <TableCell className="text-right tabular-nums">{r.outputTokens.toLocaleString("en-US")}</TableCell>

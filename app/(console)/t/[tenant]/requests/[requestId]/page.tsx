@@ -24,6 +24,7 @@ export default async function RequestPage({ params }: { params: Promise<{ tenant
     ["When", <LocalTime key="t" value={r.createdAt} precision="millisecond" />],
     ["Caller", r.actor ? (r.actor.kind === "key" ? `API key ${r.actor.name} (${r.actor.prefix}…)` : `${r.actor.email}, from the console`) : "unknown"],
     ["Route", `${r.route}${r.stream ? ", streamed" : ""}`],
+    ["End user", r.endUser ?? "none (the request named no user)"],
     ["Endpoint", r.endpointName ?? "none"],
     [
       "Version that answered",
