@@ -10,6 +10,7 @@ import { createTwoVersionEndpoint } from "./helpers";
 const SUFFIX = crypto.randomBytes(3).toString("hex");
 const ENDPOINT = `monitor-chat-${SUFFIX}`;
 const KEY = `monitor app ${SUFFIX}`;
+const END_USER = `monitor-end-user-${SUFFIX}`;
 // The helper's prices, dollars per million tokens: v1 answers at 1 / 2, v2 at 1 / 4.
 const PRICES_PER_MTOK = { v1: { input: 1n, output: 2n }, v2: { input: 1n, output: 4n } };
 const UNITS_PER_DOLLAR = 100_000_000n;
@@ -18,7 +19,7 @@ const UNITS_PER_DOLLAR = 100_000_000n;
 type Sent = { status: number; versionId: string | null; stream: boolean; inputTokens: number; outputTokens: number };
 
 /** A request record as the audit export streams it (the fields this spec reads). */
-type ExportedRecord = { kind: "request"; id: string; apiKeyId: string | null; endpointId: string | null; modelVersionId: string | null; status: number; costUsd: string; inputTokens: number; outputTokens: number; ttftMs: number | null };
+type ExportedRecord = { kind: "request"; id: string; apiKeyId: string | null; endpointId: string | null; modelVersionId: string | null; status: number; costUsd: string; inputTokens: number; outputTokens: number; ttftMs: number | null; endUser: string | null };
 
 const CHART_IDS = ["chart-requests", "chart-error-rate", "chart-latency", "chart-ttft", "chart-tokens", "chart-cost"] as const;
 
@@ -112,16 +113,18 @@ test("charts render for real gateway traffic, follow the range picker, and the c
   const sent: Sent[] = [];
   const chat = async (i: number, stream: boolean, model = ENDPOINT): Promise<Sent> => {
     const messages = [{ role: "user" as const, content: `monitoring request ${i}${" word".repeat(i % 7)}` }];
+    // Every other request names its end user (OpenAI's `user` field), as an app tracking its users would.
+    const user = i % 2 ? END_USER : undefined;
     let one: Sent;
     try {
       if (stream) {
-        const { data, response } = await client.chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true } }).withResponse();
+        const { data, response } = await client.chat.completions.create({ model, messages, user, stream: true, stream_options: { include_usage: true } }).withResponse();
         let usage: OpenAI.CompletionUsage | undefined;
         for await (const chunk of data) if (chunk.usage) usage = chunk.usage;
         expect(usage, "a stream that asked for usage ends with it").toBeTruthy();
         one = { status: response.status, versionId: response.headers.get("x-keel-model-version"), stream, inputTokens: usage!.prompt_tokens, outputTokens: usage!.completion_tokens };
       } else {
-        const { data, response } = await client.chat.completions.create({ model, messages }).withResponse();
+        const { data, response } = await client.chat.completions.create({ model, messages, user }).withResponse();
         one = { status: response.status, versionId: response.headers.get("x-keel-model-version"), stream, inputTokens: data.usage!.prompt_tokens, outputTokens: data.usage!.completion_tokens };
       }
     } catch (error) {
@@ -234,6 +237,7 @@ test("charts render for real gateway traffic, follow the range picker, and the c
     ["By API key", KEY, records],
     ["By version", `${ENDPOINT} · v1`, records.filter((r) => r.modelVersionId === v1)],
     ["By version", `${ENDPOINT} · v2`, records.filter((r) => r.modelVersionId === v2)],
+    ["By end user", END_USER, records.filter((r) => r.endUser === END_USER)],
   ] as const) {
     // Not exact: the page lowercases the group's name ("By api key").
     const link = groupBy.getByRole("link", { name: group });
@@ -244,6 +248,12 @@ test("charts render for real gateway traffic, follow the range picker, and the c
     await expect(row.getByTestId("cost-row-cost"), `${group}: ${name}`).toHaveText(dollarsTitle(costOf(list)));
     await expectRowsAddUp(page);
   }
+  // An end user's row opens their requests in the audit explorer.
+  expect(records.filter((r) => r.endUser === END_USER).length).toBeGreaterThan(5);
+  await page.getByTestId("cost-row").filter({ hasText: END_USER }).getByRole("link", { name: END_USER }).click();
+  await expect(page).toHaveURL(new RegExp(`/t/acme/audit\\?kind=requests&user=${END_USER}`));
+  await expect(page.getByLabel("End user")).toHaveValue(END_USER);
+  await page.goto("/t/acme/monitoring/costs?range=30d&group=version");
   await page.getByRole("navigation", { name: "Time range" }).getByRole("link", { name: "Last 7 days" }).click();
   await expect(page).toHaveURL(/[?&]range=7d&group=version/);
   await expect(page.getByTestId("cost-row").filter({ hasText: `${ENDPOINT} · v2` }).getByTestId("cost-row-cost")).toHaveText(dollarsTitle(costOf(records.filter((r) => r.modelVersionId === v2))));
