@@ -1,8 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { vector } from "@electric-sql/pglite-pgvector";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { Worker } from "node:worker_threads";
 
 /** A running embedded Postgres (PGlite) served over the wire protocol on loopback. */
 export type EmbeddedDatabase = {
@@ -12,55 +10,80 @@ export type EmbeddedDatabase = {
   stop: () => Promise<void>;
 };
 
+type FromWorker =
+  | { type: "ready"; conn: string }
+  | { type: "failed"; message: string }
+  | { type: "connections"; id: number; active: number }
+  | { type: "stopped" };
+
 /**
- * Starts PGlite with pgvector behind pglite-socket. It accepts exactly one client connection:
- * PGlite is a single backend session, and two clients would interleave their protocol messages
- * and read each other's rows. `dataDir` of "memory://" keeps everything in memory (tests).
+ * Starts PGlite with pgvector behind pglite-socket, in a thread of its own (embedded-worker.mjs).
+ * It accepts exactly one client connection: PGlite is a single backend session, and two clients
+ * would interleave their protocol messages and read each other's rows. `dataDir` of "memory://"
+ * keeps everything in memory (tests). The thread is part of this process: a crash or `kill -9` of
+ * the process ends both, as before, and the data folder's lock is this process's.
  */
 export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
   const inMemory = dataDir.startsWith("memory://");
   const releaseLock = inMemory ? () => {} : lockDataDir(dataDir);
+  const worker = new Worker(new URL("./embedded-worker.mjs", import.meta.url), { workerData: { dataDir: inMemory ? undefined : dataDir } });
+  let stopped = false;
+  const crashed = (error: unknown) => {
+    if (stopped) return;
+    // Nothing in Keel can go on without its database: end the process, as a server that lost its database would.
+    console.error("[keel] the embedded database stopped:", error);
+    process.exit(1);
+  };
   try {
-    const db = await PGlite.create({ dataDir: inMemory ? undefined : dataDir, extensions: { vector } });
-    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 1 });
-    queueBriefly(server);
-    await server.start();
-    // Node's own cap would drop a newcomer before queueBriefly sees it; the library's check,
-    // after the wait, still admits one client at a time.
-    (server as unknown as { server: { maxConnections: number } }).server.maxConnections = 16;
-    const url = `postgresql://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+    const conn = await new Promise<string>((resolve, reject) => {
+      const onMessage = (m: FromWorker) => {
+        if (m.type === "ready") resolve(m.conn);
+        if (m.type === "failed") reject(new Error(m.message));
+        if (m.type === "ready" || m.type === "failed") worker.off("message", onMessage);
+      };
+      worker.on("message", onMessage);
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`The embedded database's thread exited (code ${code}) before it was ready.`)));
+    });
+    worker.removeAllListeners("error").removeAllListeners("exit");
+    worker.on("error", crashed);
+    worker.on("exit", (code) => crashed(new Error(`its thread exited with code ${code}`)));
+    const url = `postgresql://postgres:postgres@${conn}/postgres?sslmode=disable`;
+    let asked = 0;
+    const activeConnections = () =>
+      new Promise<number>((resolve) => {
+        const id = ++asked;
+        const onMessage = (m: FromWorker) => {
+          if (m.type !== "connections" || m.id !== id) return;
+          worker.off("message", onMessage);
+          resolve(m.active);
+        };
+        worker.on("message", onMessage);
+        worker.postMessage({ type: "connections", id });
+      });
     const waitForIdle = async () => {
-      for (let i = 0; i < 200 && server.getStats().activeConnections > 0; i++) {
+      for (let i = 0; i < 200 && !stopped && (await activeConnections()) > 0; i++) {
         await new Promise((r) => setTimeout(r, 10));
       }
     };
-    let stopped = false;
     const stop = async () => {
       if (stopped) return;
       stopped = true;
-      await server.stop();
-      await db.close();
+      await new Promise<void>((resolve) => {
+        worker.on("message", (m: FromWorker) => m.type === "stopped" && resolve());
+        worker.once("exit", () => resolve());
+        worker.postMessage({ type: "stop" });
+      });
+      await worker.terminate();
       releaseLock();
     };
     return { url, waitForIdle, stop };
   } catch (error) {
+    stopped = true;
+    await worker.terminate();
     releaseLock();
     throw error;
   }
-}
-
-/**
- * The socket server frees a closed connection's slot a moment after the client sees it close, and
- * turns away a connection that comes in that moment. Let a newcomer wait up to a second for the
- * slot instead. (pglite-socket is pinned exactly; handleConnection is its per-socket entry point.)
- */
-function queueBriefly(server: PGLiteSocketServer) {
-  const s = server as unknown as { handleConnection: (socket: unknown) => Promise<void> };
-  const handle = s.handleConnection.bind(server);
-  s.handleConnection = async (socket) => {
-    for (let i = 0; i < 100 && server.getStats().activeConnections > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    return handle(socket);
-  };
 }
 
 const lockedHere = new Set<string>();
