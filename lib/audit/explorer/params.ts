@@ -4,7 +4,7 @@
  * `new Function`, which the console's content security policy refuses (and reports).
  */
 /** The search params the explorer's filter names use, in the order the URL shows them. */
-export const FILTER_PARAMS = ["kind", "from", "to", "actor", "action", "resource", "endpoint", "version", "outcome", "request", "input"] as const;
+export const FILTER_PARAMS = ["kind", "from", "to", "actor", "action", "resource", "endpoint", "version", "outcome", "request", "input", "user"] as const;
 
 /** A link to the explorer with these filters (and nothing else: a new view starts on its first page). */
 export function explorerHref(base: string, filters: Partial<Record<(typeof FILTER_PARAMS)[number] | "open" | "order", string>>): string {
