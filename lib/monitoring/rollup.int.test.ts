@@ -163,6 +163,29 @@ describe("usage rollups", () => {
   });
 });
 
+describe("usage rollups after traffic stops", () => {
+  it("count the last records, held back by the margin, within moments rather than at the next sweep", async () => {
+    const tenant = await seedTenant();
+    const queue = await JobQueue.start(test.database.pool);
+    await db().requestRecord.createMany({ data: records(tenant.id, 40) });
+    // The first run comes at once and finds the records too young; no commit follows, and the sweep is a minute away.
+    const rollups = new UsageRollups(test.database.pool, queue, { marginMs: 1500, sweepMs: 60_000, nudgeMs: 100 });
+    await rollups.start();
+    try {
+      const deadline = Date.now() + 15_000;
+      let done = 0;
+      while (Date.now() < deadline && done < 40) {
+        await new Promise((r) => setTimeout(r, 200));
+        done = Number((await db().rollupCursor.findUnique({ where: { tenantId: tenant.id } }))?.records ?? 0);
+      }
+      expect(done).toBe(40);
+    } finally {
+      await rollups.stop();
+      await queue.stop();
+    }
+  });
+});
+
 describe("usage rollups under hostile error codes", () => {
   it("keep at most 32 codes by name per row, the rest as other, with the counts intact", async () => {
     const tenant = await seedTenant();
