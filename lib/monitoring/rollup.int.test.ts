@@ -4,7 +4,8 @@ import { db } from "@/lib/db/client";
 import { JobQueue } from "@/lib/jobs/queue";
 import { useTestDatabase } from "@/lib/testing/db";
 import { seedTenant } from "@/lib/testing/factories";
-import { usageSeries } from "./data";
+import { rollupPieces, usageBreakdown, usageSeries } from "./data";
+import { rangeWindow } from "./ranges";
 import { addValue, histogramLiteral, quantile } from "./histogram";
 import { rollupTenant } from "./rollup";
 import { UsageRollups } from "./usage-rollups";
@@ -159,6 +160,34 @@ describe("usage rollups", () => {
     } finally {
       await rollups.stop();
       await queue.stop();
+    }
+  });
+});
+
+describe("usage breakdowns", () => {
+  it("read whole days from day rows and the hours around them from hour rows, and add up to the records", async () => {
+    const H = HOUR;
+    const D = 24 * H;
+    const day0 = Date.UTC(2026, 11, 1);
+    expect(rollupPieces(day0 - 5 * H, day0 + 2 * D + 3 * H, "HOUR")).toEqual([
+      { grain: "HOUR", from: day0 - 5 * H, to: day0 }, { grain: "DAY", from: day0, to: day0 + 2 * D }, { grain: "HOUR", from: day0 + 2 * D, to: day0 + 2 * D + 3 * H },
+    ]);
+    expect(rollupPieces(day0 + 60_000, day0 + 3 * H, "MINUTE")).toEqual([{ grain: "MINUTE", from: day0 + 60_000, to: day0 + H }, { grain: "HOUR", from: day0 + H, to: day0 + 3 * H }]);
+    expect(rollupPieces(day0 + H, day0 + 5 * H, "HOUR")).toEqual([{ grain: "HOUR", from: day0 + H, to: day0 + 5 * H }]);
+
+    const tenant = await seedTenant();
+    await db().requestRecord.createMany({ data: records(tenant.id, 500) });
+    await rollAll(tenant.id, 500);
+    for (const range of ["24h", "7d", "30d"] as const) {
+      const { from, to } = rangeWindow(range);
+      for (const [by, column] of [["endpoint", "endpointId"], ["key", "apiKeyId"]] as const) {
+        const shares = await usageBreakdown({ tenantId: tenant.id }, range, by);
+        const want = await db().$queryRawUnsafe<{ id: string; requests: number; cost: string }[]>(
+          `SELECT "${column}" AS id, count(*)::int AS requests, sum("costUsd")::text AS cost FROM "RequestRecord"
+           WHERE "tenantId" = $1 AND "${column}" IS NOT NULL AND "createdAt" >= $2 AND "createdAt" < $3 GROUP BY 1`, tenant.id, new Date(from), new Date(to));
+        expect(want.length).toBeGreaterThan(1);
+        expect(shares.map((x) => [x.id, x.requests, x.cost]).sort(), `${range} by ${by}`).toEqual(want.map((w) => [w.id, w.requests, w.cost]).sort());
+      }
     }
   });
 });
