@@ -23,8 +23,19 @@ const LONE_SURROGATE = /\p{Cs}/u;
 /** The end user a request names: its first END_USER_MAX characters are what the record keeps. */
 export const END_USER_MAX = 256;
 /** The end user to record: the `user` field's first END_USER_MAX code points (never half a pair), or null. */
-export const endUserOf = (user: string | undefined): string | null =>
-  !user ? null : user.length <= END_USER_MAX ? user : Array.from(user).slice(0, END_USER_MAX).join("");
+export function endUserOf(user: string | undefined): string | null {
+  if (!user) return null;
+  if (user.length <= END_USER_MAX) return user;
+  // The string's iterator walks only the code points kept. Array.from split the whole field first:
+  // 0.8 s of the main thread per 10 MB `user` (1.7 s in CJK), measured on a busy 2-core machine.
+  let end = 0;
+  let kept = 0;
+  for (const ch of user) {
+    if (kept++ === END_USER_MAX) break;
+    end += ch.length;
+  }
+  return user.slice(0, end);
+}
 
 /** Why a `model` name is refused before anything looks it up or records it, or null. */
 export function modelNameProblem(model: string): string | null {

@@ -56,10 +56,12 @@ describe("cost explorer", () => {
           expect(Object.fromEntries(report.rows.map((r) => [r.name, [r.requests, r.cost]]))).toEqual({
             "u-a": [20, spent("u-a")], "u-b": [20, spent("u-b")], "=u-c": [20, spent("=u-c")], "(none)": [mine.length - 60, spent(undefined)],
           });
-          // A page that shows two rows folds the rest into one, and still adds up.
+          // A page that lists two end users gets the costliest two, the third as one row after them, and still adds up.
           const short = await costReport({ tenantId: tenant.id }, "30d", group, Date.now(), 2);
-          expect(short.rows).toHaveLength(2);
-          expect(short.rows[1].name).toBe("(3 more)");
+          const ranked = report.rows.filter((r) => r.name !== "(none)").map((r) => r.name);
+          expect(short.rows.map((r) => r.name).filter((n) => n !== "(none)")).toEqual([...ranked.slice(0, 2), "(1 more end user)"]);
+          expect(short.rows.find((r) => r.name === "(1 more end user)")).toMatchObject({ requests: 20, cost: spent(ranked[2]) });
+          expect(short.rows.find((r) => r.name === "(none)")).toMatchObject({ requests: mine.length - 60, cost: spent(undefined) });
           expect(fromUnits(short.rows.reduce((s, r) => s + toUnits(r.cost), 0n))).toBe(want);
         }
       }

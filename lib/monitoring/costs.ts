@@ -21,16 +21,18 @@ const GROUPINGS: Record<CostGroup, { rollup: string; where: string; record: stri
 };
 const TENANT_ROWS = `u."endpointId" = '' AND u."apiKeyId" = '' AND u."userId" = ''`;
 
-type Part = { kind: "group" | "total" | "day"; id: string; requests: number; inputTokens: number; outputTokens: number; cost: string; tail: number };
+type Part = { kind: "group" | "total" | "day" | "more"; id: string; requests: number; inputTokens: number; outputTokens: number; cost: string; tail: number };
 
 /**
  * Spend of a window grouped one way, exact to the 1e-8 dollar, with the window's total and its
  * cost per day. It reads the day rollups and the records they have not reached yet, in one
  * statement, so the groups, the total and the days agree with each other and with the records.
- * What no group holds (a request refused before its endpoint was known, a key nobody created)
- * is one "(none)" row, so the rows always add up to the total.
+ * The database ranks the groups and returns the costliest `maxRows`, the rest as one "(N more)"
+ * row: a tenant may have millions of end users. What no group holds (a request refused before its
+ * endpoint was known, a key nobody created, a request naming no end user) is one "(none)" row, so
+ * the rows always add up to the total.
  */
-export async function costReport(ctx: { tenantId: string }, range: CostRange, group: CostGroup, now = Date.now(), maxRows = Infinity): Promise<CostReport> {
+export async function costReport(ctx: { tenantId: string }, range: CostRange, group: CostGroup, now = Date.now(), maxRows = MAX_GROUPS): Promise<CostReport> {
   const { from, to } = costWindow(range, now);
   const g = GROUPINGS[group];
   const endUsers = `SELECT 'group' AS "kind", u."endUser" AS "id", u."requests"::int8 AS n, u."inputTokens" AS it, u."outputTokens" AS ot, u."costUsd" AS cost, 0 AS tail
@@ -42,15 +44,20 @@ export async function costReport(ctx: { tenantId: string }, range: CostRange, gr
   const records = (kind: string, id: string, where: string) =>
     `SELECT '${kind}', ${id}, 1::int8, r."inputTokens"::int8, r."outputTokens"::int8, r."costUsd", 1
      FROM tail r LEFT JOIN "ApiKey" k ON k."id" = r."apiKeyId" AND k."tenantId" = r."tenantId" WHERE ${where}`;
+  const columns = (kind: string, id: string, from: string) =>
+    `SELECT ${kind} AS "kind", ${id} AS "id", sum(n)::float8 AS "requests", sum(it)::float8 AS "inputTokens", sum(ot)::float8 AS "outputTokens", sum(cost)::text AS "cost", sum(tail)::float8 AS "tail" FROM ${from}`;
   const parts = await db().$queryRawUnsafe<Part[]>(
     `WITH tail AS MATERIALIZED (${tailRecordsSql(`r.*`, `r."createdAt" >= $2 AND r."createdAt" < $3`, TAIL_LIMIT)}),
      parts AS (
        ${group === "endUser" ? endUsers : rollups("group", g.rollup, g.where)} UNION ALL ${records("group", g.record, g.recordWhere)}
        UNION ALL ${rollups("total", "''", TENANT_ROWS)} UNION ALL ${records("total", "''", "true")}
-       UNION ALL ${rollups("day", GROUPINGS.day.rollup, TENANT_ROWS)} UNION ALL ${records("day", GROUPINGS.day.record, "true")})
-     SELECT "kind", "id", sum(n)::float8 AS "requests", sum(it)::float8 AS "inputTokens", sum(ot)::float8 AS "outputTokens", sum(cost)::text AS "cost", sum(tail)::float8 AS "tail"
-     FROM parts GROUP BY 1, 2`,
-    ctx.tenantId, new Date(from), new Date(to),
+       UNION ALL ${rollups("day", GROUPINGS.day.rollup, TENANT_ROWS)} UNION ALL ${records("day", GROUPINGS.day.record, "true")}),
+     summed AS (SELECT "kind", "id", sum(n) AS n, sum(it) AS it, sum(ot) AS ot, sum(cost) AS cost, sum(tail) AS tail FROM parts GROUP BY 1, 2),
+     ranked AS (SELECT s.*, row_number() OVER (ORDER BY s.cost DESC, s.n DESC, s."id") AS rank FROM summed s WHERE s."kind" = 'group')
+     ${columns(`"kind"`, `"id"`, `summed WHERE "kind" <> 'group' GROUP BY 1, 2`)}
+     UNION ALL ${columns(`'group'`, `"id"`, `ranked WHERE rank <= $4 GROUP BY 2`)}
+     UNION ALL ${columns(`'more'`, `count(*)::text`, `ranked WHERE rank > $4 HAVING count(*) > 0`)}`,
+    ctx.tenantId, new Date(from), new Date(to), group === "day" ? MAX_GROUPS : Math.min(maxRows, MAX_GROUPS),
   );
   const all = parts.find((p) => p.kind === "total");
   const complete = (all?.tail ?? 0) < TAIL_LIMIT;
@@ -58,29 +65,32 @@ export async function costReport(ctx: { tenantId: string }, range: CostRange, gr
   const groups = parts.filter((p) => p.kind === "group");
   const names = await namesOf(ctx, group, groups.map((p) => p.id));
   const rows: CostRow[] = groups.map((p) => ({ id: p.id, name: names.get(p.id) ?? p.id, requests: p.requests, inputTokens: p.inputTokens, outputTokens: p.outputTokens, cost: fromUnits(toUnits(p.cost)) }));
+  const more = parts.find((p) => p.kind === "more");
+  const shown = [...rows, ...(more ? [{ ...more, cost: fromUnits(toUnits(more.cost)) }] : [])];
   const rest = {
-    requests: total.requests - rows.reduce((s, r) => s + r.requests, 0),
-    inputTokens: total.inputTokens - rows.reduce((s, r) => s + r.inputTokens, 0),
-    outputTokens: total.outputTokens - rows.reduce((s, r) => s + r.outputTokens, 0),
-    cost: toUnits(total.cost) - rows.reduce((s, r) => s + toUnits(r.cost), 0n),
+    requests: total.requests - shown.reduce((s, r) => s + r.requests, 0),
+    inputTokens: total.inputTokens - shown.reduce((s, r) => s + r.inputTokens, 0),
+    outputTokens: total.outputTokens - shown.reduce((s, r) => s + r.outputTokens, 0),
+    cost: toUnits(total.cost) - shown.reduce((s, r) => s + toUnits(r.cost), 0n),
   };
   if (group !== "day" && (rest.requests !== 0 || rest.cost !== 0n)) rows.push({ id: "", name: "(none)", ...rest, cost: fromUnits(rest.cost) });
-  rows.sort((a, b) => (group === "day" ? a.id.localeCompare(b.id) : Number(toUnits(b.cost) - toUnits(a.cost)) || b.requests - a.requests));
-  if (rows.length > maxRows) rows.push(folded(rows.splice(maxRows - 1)));
+  const units = new Map(rows.map((r) => [r, toUnits(r.cost)]));
+  rows.sort((a, b) => (group === "day" ? a.id.localeCompare(b.id) : Number(units.get(b)! - units.get(a)!) || b.requests - a.requests));
+  if (more) {
+    const n = Number(more.id);
+    rows.push({ id: "", name: `(${n.toLocaleString("en-US")} more ${n === 1 ? GROUP_NOUNS[group][0] : GROUP_NOUNS[group][1]})`, requests: more.requests, inputTokens: more.inputTokens, outputTokens: more.outputTokens, cost: fromUnits(toUnits(more.cost)) });
+  }
   const byDay = new Map(parts.filter((p) => p.kind === "day").map((p) => [p.id, Number(p.cost)]));
   const days: { t: number; cost: number }[] = [];
   for (let t = from; t < to; t += 86_400_000) days.push({ t, cost: byDay.get(new Date(t).toISOString().slice(0, 10)) ?? 0 });
   return { from, to, rows, total: { ...total, cost: fromUnits(toUnits(total.cost)) }, days, complete };
 }
 
-/** Rows past what a page shows, as one row that keeps the table adding up to the total. */
-function folded(rest: CostRow[]): CostRow {
-  return {
-    id: "", name: `(${rest.length.toLocaleString("en-US")} more)`,
-    requests: rest.reduce((s, r) => s + r.requests, 0), inputTokens: rest.reduce((s, r) => s + r.inputTokens, 0),
-    outputTokens: rest.reduce((s, r) => s + r.outputTokens, 0), cost: fromUnits(rest.reduce((s, r) => s + toUnits(r.cost), 0n)),
-  };
-}
+/** Groups a report lists at most; the rest are one row. */
+const MAX_GROUPS = 100_000;
+const GROUP_NOUNS: Record<CostGroup, [string, string]> = {
+  endpoint: ["endpoint", "endpoints"], version: ["version", "versions"], key: ["key", "keys"], user: ["member", "members"], endUser: ["end user", "end users"], day: ["day", "days"],
+};
 
 /** Display names for a grouping's ids, looked up in the tenant only. */
 async function namesOf(ctx: { tenantId: string }, group: CostGroup, ids: string[]): Promise<Map<string, string>> {

@@ -93,7 +93,7 @@ export class UsageRollups {
     // Records younger than the margin wait for the next run. When traffic stops no commit marks
     // the process dirty again, and they would wait for the sweep (15 s, measured): a nudge at the
     // next tick takes them once they are old enough.
-    else if ((await tenantsWithPendingRollups(this.pool)).length > 0) this.dirty = true;
+    else if (!this.stopped && (await tenantsWithPendingRollups(this.pool)).length > 0) this.dirty = true;
     if (Date.now() - this.lastPurge > 10 * 60_000) {
       this.lastPurge = Date.now();
       const purged = await purgeOldMinutes(this.pool, new Date((this.opts.now?.() ?? Date.now()) - this.opts.minuteRetentionMs));

@@ -556,6 +556,11 @@ describe("attack matrix", () => {
       const bad = await costExportRoute(new Request(`http://keel.test/api/t/${target.slug}/costs/export?range=forever&group=tenant`), { params: Promise.resolve({ tenant: target.slug }) });
       expect(bad.status).toBe(400);
       expect(Object.keys((await bad.json()).error.fieldErrors).sort()).toEqual(["group", "range"]);
+      // End users' spend is for those who read the audit trail, as their requests are.
+      const endUsers = () => costExportRoute(new Request(`http://keel.test/api/t/${target.slug}/costs/export?range=7d&group=endUser`), { params: Promise.resolve({ tenant: target.slug }) });
+      expect((await endUsers()).status).toBe(403);
+      await signInAs(byRole.AUDITOR);
+      expect((await endUsers()).status).toBe(200);
     });
 
     it("HEAD /api/t/[tenant]/audit/export starts no export: its body is never read, and would hold one of the tenant's export places for ever", async () => {

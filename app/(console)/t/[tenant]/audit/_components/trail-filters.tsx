@@ -44,7 +44,9 @@ export function TrailFilters({ values, choices, errors }: { values: Record<strin
     const data = new FormData(form);
     const query = new URLSearchParams();
     for (const name of [...FILTER_PARAMS, "order"]) {
-      const value = String(data.get(name) ?? "").trim();
+      // An end user is matched exactly, spaces and all, as the gateway recorded it.
+      const raw = String(data.get(name) ?? "");
+      const value = name === "user" ? raw : raw.trim();
       if (value && !(name === "kind" && value === "all") && !(name === "order" && value === "desc")) query.set(name, value);
     }
     const text = query.toString();

@@ -21,11 +21,14 @@ export default async function CostExplorerPage({ params, searchParams }: { param
   const { scope } = await requireTenant((await params).tenant);
   const sp = await searchParams;
   const range = parseCostRange(sp.range);
-  const group = parseCostGroup(sp.group);
+  // End users are who a tenant's requests were for (often people): their spend is for those who read the audit trail.
+  const endUsersShown = can(scope.role, "audit.read");
+  const asked = parseCostGroup(sp.group);
+  const group = asked === "endUser" && !endUsersShown ? "endpoint" : asked;
   const report = await costReport(scope, range, group, Date.now(), PAGE_ROWS);
   const base = `/t/${scope.tenantSlug}/monitoring/costs`;
   // An end user's row opens their requests in the audit explorer, for those who read it.
-  const requestsOf = group === "endUser" && can(scope.role, "audit.read") ? (user: string) => `/t/${scope.tenantSlug}/audit?${new URLSearchParams({ kind: "requests", user })}` : null;
+  const requestsOf = group === "endUser" ? (user: string) => `/t/${scope.tenantSlug}/audit?${new URLSearchParams({ kind: "requests", user })}` : null;
   const href = (r: CostRange, g: CostGroup) => `${base}?range=${r}&group=${g}`;
   const pill = (active: boolean) => cn("rounded px-2.5 py-1", active ? "bg-primary text-primary-foreground" : "text-muted-foreground hover:bg-accent hover:text-foreground");
   return (
@@ -47,7 +50,7 @@ export default async function CostExplorerPage({ params, searchParams }: { param
           ))}
         </nav>
         <nav aria-label="Group by" className="inline-flex flex-wrap rounded-md border border-border p-0.5 text-sm">
-          {(Object.keys(COST_GROUPS) as CostGroup[]).map((g) => (
+          {(Object.keys(COST_GROUPS) as CostGroup[]).filter((g) => g !== "endUser" || endUsersShown).map((g) => (
             <Link key={g} href={href(range, g)} aria-current={g === group ? "page" : undefined} className={pill(g === group)}>By {g === "key" ? COST_GROUPS[g] : COST_GROUPS[g].toLowerCase()}</Link>
           ))}
         </nav>

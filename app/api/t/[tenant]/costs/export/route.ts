@@ -1,6 +1,7 @@
 import { COST_GROUPS, COST_RANGES, parseCostGroup, parseCostRange } from "@/lib/monitoring/cost-ranges";
 import { costReport } from "@/lib/monitoring/costs";
 import { costCsv } from "@/lib/monitoring/cost-csv";
+import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { problem, tenantRoute } from "@/lib/tenancy/route";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +16,9 @@ export const GET = tenantRoute("tenant.read", async (req, ctx) => {
   if (Object.keys(fieldErrors).length) return problem(400, "invalid", "The cost export takes a known range and group.", fieldErrors);
   const range = parseCostRange(given.range);
   const group = parseCostGroup(given.group);
+  if (group === "endUser" && !can(ctx.role, "audit.read")) {
+    return problem(403, "forbidden", `Spend by end user is for those who read the audit trail; the ${ROLE_LABELS[ctx.role]} role does not.`);
+  }
   const report = await costReport(ctx, range, group);
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   return new Response(costCsv(group, report), {
