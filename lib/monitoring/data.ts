@@ -116,45 +116,21 @@ export type UsageShare = { id: string; name: string; requests: number; errors: n
 /** The range's requests, errors and cost per endpoint or per key, most requests first (top 20). */
 export async function usageBreakdown(ctx: { tenantId: string }, range: RangeKey, by: "endpoint" | "key", now = Date.now()): Promise<UsageShare[]> {
   const { from, to, grain } = rangeWindow(range, now);
-  const values: unknown[] = [ctx.tenantId];
-  const windows = rollupPieces(from, to, grain).map((p) => {
-    values.push(p.grain, new Date(p.from), new Date(p.to));
-    const n = values.length;
-    return `(u."grain" = $${n - 2}::"RollupGrain" AND u."bucket" >= $${n - 1} AND u."bucket" < $${n})`;
-  });
   const rows = await db().$queryRawUnsafe<{ id: string; name: string | null; requests: number; errors: number; cost: string }[]>(
     by === "endpoint"
       ? `SELECT u."endpointId" AS "id", e."name", sum(u."requests")::float8 AS "requests", sum(u."errors")::float8 AS "errors", sum(u."costUsd")::text AS "cost"
          FROM "UsageRollup" u LEFT JOIN "Endpoint" e ON e."id" = u."endpointId" AND e."tenantId" = u."tenantId"
-         WHERE u."tenantId" = $1 AND u."endpointId" <> '' AND u."versionId" = '' AND u."apiKeyId" = '' AND u."userId" = '' AND (${windows.join(" OR ")})
+         WHERE u."tenantId" = $1 AND u."endpointId" <> '' AND u."versionId" = '' AND u."apiKeyId" = '' AND u."userId" = '' AND u."grain" = $4::"RollupGrain"
+           AND u."bucket" >= $2 AND u."bucket" < $3
          GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 20`
       : `SELECT u."apiKeyId" AS "id", k."name", sum(u."requests")::float8 AS "requests", sum(u."errors")::float8 AS "errors", sum(u."costUsd")::text AS "cost"
          FROM "UsageRollup" u LEFT JOIN "ApiKey" k ON k."id" = u."apiKeyId" AND k."tenantId" = u."tenantId"
-         WHERE u."tenantId" = $1 AND u."apiKeyId" <> '' AND u."endpointId" = '' AND u."userId" = '' AND (${windows.join(" OR ")})
+         WHERE u."tenantId" = $1 AND u."apiKeyId" <> '' AND u."endpointId" = '' AND u."userId" = '' AND u."grain" = $4::"RollupGrain"
+           AND u."bucket" >= $2 AND u."bucket" < $3
          GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 20`,
-    ...values,
+    ctx.tenantId, new Date(from), new Date(to), grain,
   );
   return rows.map((r) => ({ id: r.id, name: r.name ?? "(deleted)", requests: r.requests, errors: r.errors, costUsd: Number(r.cost), cost: r.cost }));
-}
-
-const GRAIN_MS = { MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 } as const;
-const COARSER = { MINUTE: "HOUR", HOUR: "DAY", DAY: null } as const;
-type Grain = keyof typeof GRAIN_MS;
-
-/**
- * [from, to) as the fewest rollup rows that sum to it: the whole days inside it from DAY rows, the
- * whole hours around them from HOUR rows, the rest at the range's own grain. Every grain counts
- * each record once, so the pieces add up to what the finest grain would (a 30-day breakdown per
- * key reads 30 rows a key instead of 720; measured at 10 million records: p50 104 ms).
- */
-export function rollupPieces(from: number, to: number, grain: Grain): { grain: Grain; from: number; to: number }[] {
-  const up = COARSER[grain];
-  if (!up) return [{ grain, from, to }];
-  const size = GRAIN_MS[up];
-  const a = Math.ceil(from / size) * size;
-  const b = Math.floor(to / size) * size;
-  if (a >= b) return [{ grain, from, to }];
-  return [...(from < a ? [{ grain, from, to: a }] : []), ...rollupPieces(a, b, up), ...(b < to ? [{ grain, from: b, to }] : [])];
 }
 
 export type MonitoringSubjects = {
