@@ -15,8 +15,8 @@ const GROUPINGS: Record<CostGroup, { rollup: string; where: string; record: stri
   key: { rollup: `u."apiKeyId"`, where: `u."apiKeyId" <> ''`, record: `r."apiKeyId"`, recordWhere: `r."apiKeyId" IS NOT NULL` },
   // Spend is a person's when they made it in the console, or through a key they created.
   user: { rollup: `coalesce(nullif(u."userId", ''), k."createdById")`, where: `(u."userId" <> '' OR (u."apiKeyId" <> '' AND k."createdById" IS NOT NULL))`, record: `coalesce(r."userId", k."createdById")`, recordWhere: `coalesce(r."userId", k."createdById") IS NOT NULL` },
-  // The request's `user` field: its own rollup table (EndUserRollup), by day.
-  endUser: { rollup: `u."endUser"`, where: "", record: `r."endUser"`, recordWhere: `r."endUser" IS NOT NULL` },
+  // The request's `user` field: its rollups are a table of their own (EndUserRollup, read as `endUsers` in costReport), not UsageRollup's.
+  endUser: { rollup: "", where: "", record: `r."endUser"`, recordWhere: `r."endUser" IS NOT NULL` },
   day: { rollup: `to_char(u."bucket" AT TIME ZONE 'UTC', 'YYYY-MM-DD')`, where: `u."endpointId" = '' AND u."apiKeyId" = '' AND u."userId" = ''`, record: `to_char(r."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD')`, recordWhere: `true` },
 };
 const TENANT_ROWS = `u."endpointId" = '' AND u."apiKeyId" = '' AND u."userId" = ''`;

@@ -14,7 +14,7 @@ import { requireTenant } from "@/lib/tenancy/page";
 export const metadata: Metadata = { title: "Cost explorer" };
 
 const usd = (cost: string) => `$${cost}`;
-/** Groups shown; the rest are one row (the CSV has them all). */
+/** Groups listed; the rest are one row (the CSV lists up to 100,000). */
 const PAGE_ROWS = 500;
 
 export default async function CostExplorerPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ range?: string; group?: string }> }) {
