@@ -58,18 +58,7 @@ export default async function CatalogPage({ params, searchParams }: { params: Pr
         <CatalogTable
           tenant={scope.tenantSlug}
           endpoints={endpoints}
-          rows={rows.map((r) => ({
-            id: r.id,
-            label: r.label,
-            endpointId: r.endpointId,
-            endpointName: r.endpointName,
-            providerName: r.providerName,
-            providerModel: r.providerModel,
-            baseModel: r.baseModel,
-            artifactDigest: r.artifactDigest,
-            status: r.status,
-            releasedAt: r.releasedAt?.toISOString() ?? null,
-          }))}
+          rows={rows.map(({ fineTuneJobId: _job, createdAt: _created, releasedAt, ...r }) => ({ ...r, releasedAt: releasedAt?.toISOString() ?? null }))}
           total={total}
           page={page}
           pageSize={PAGE_SIZE}

@@ -6,21 +6,11 @@ import { useMemo } from "react";
 import { DataTable, DataTableTextFilter } from "@/components/data-table/data-table";
 import { DataTableSelectFilter } from "@/components/data-table/data-table-select-filter";
 import { LocalTime } from "@/components/ui/local-time";
-import type { CatalogStatus } from "@/lib/catalog/data";
+import type { CatalogRow } from "@/lib/catalog/data";
 import { CatalogStatusBadge, STATUS_OPTIONS, shortDigest } from "./catalog-text";
 
-export type CatalogTableRow = {
-  id: string;
-  label: string;
-  endpointId: string;
-  endpointName: string;
-  providerName: string;
-  providerModel: string;
-  baseModel: string | null;
-  artifactDigest: string | null;
-  status: CatalogStatus;
-  releasedAt: string | null;
-};
+/** A catalog row as the browser gets it: the data layer's, with its time as ISO text and without what the table does not show. */
+export type CatalogTableRow = Omit<CatalogRow, "fineTuneJobId" | "createdAt" | "releasedAt"> & { releasedAt: string | null };
 
 const none = <span className="text-muted-foreground">—</span>;
 
