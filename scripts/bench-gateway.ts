@@ -175,6 +175,15 @@ function table(header: string[], rows: string[][], rightAlignFrom: number): stri
 /** One measured run, with the CPU its server and the load generator used in the window (% of a core). */
 type Run = LoadResult & { serverCpu: number | null; clientCpu: number | null; browsed?: { renders: number; failures: number } };
 
+/**
+ * The target process's CPU per request, in µs (all its threads: the embedded database's too; not a
+ * Postgres server's). On a busy shared machine req/s moves with the neighbours, this much less.
+ */
+const cpuPerRequestUs = (r: Run): number | null => (r.serverCpu === null || r.rps <= 0 ? null : (r.serverCpu * 10_000) / r.rps);
+
+/** The median, or the lower of the two middle values. */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
 const cpu = (r: Run) => `${r.serverCpu === null ? "?" : Math.round(r.serverCpu)}/${r.clientCpu === null ? "?" : Math.round(r.clientCpu)}`;
 
 function summary(r: Run): string {
@@ -341,7 +350,6 @@ async function main(): Promise<number> {
   if (withKeel && opts.targets.includes("bare")) {
     console.log("");
     const throughputTarget = TARGET_THROUGHPUT[opts.externalUrl ? "external" : "embedded"];
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
     for (const mode of opts.modes) {
       const ks = results.get(key("keel", mode))!;
       const bs = results.get(key("bare", mode))!;
@@ -383,6 +391,14 @@ async function main(): Promise<number> {
       const caveat = failed.length ? `  [${failed.map(({ t, n }) => `${int(n)} ${LABEL[t]} request(s)`).join(" and ")} failed: see Errors]` : "";
       const versus = k.latency && b.latency && b.rps > 0 ? `${(k.rps / b.rps).toFixed(2)}× req/s, ${signedMs(k.latency.p50 - b.latency.p50)} ms p50` : "no comparison, one of them answered no 2xx";
       console.log(`keel / ${BASE} ${MODE_LABEL[mode]}: ${versus}${caveat}`);
+      // CPU per request, paired round by round (both Keels were measured in every round).
+      const ks = results.get(key("keel", mode))!.map(cpuPerRequestUs);
+      const bs = results.get(key(BASE, mode))!.map(cpuPerRequestUs);
+      const rounds = ks.map((k, i) => ({ k, b: bs[i] })).filter((x): x is { k: number; b: number } => x.k !== null && x.b !== null);
+      if (rounds.length) {
+        const perRound = rounds.map(({ k, b }) => `${Math.round(k)}/${Math.round(b)}`).join(", ");
+        console.log(`  CPU per request, keel / ${BASE}: ${median(rounds.map((r) => r.k / r.b)).toFixed(2)}× (median of rounds; µs per round ${perRound})`);
+      }
     }
   }
 

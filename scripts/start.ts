@@ -1,10 +1,11 @@
-// `npm start`: builds the console when its sources changed since the last build, then starts
-// Keel's server in production mode.
+// `npm start`: builds the console when its sources changed since the last build, bundles the
+// server (scripts/server-bundle.ts), then starts it in production mode.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { STAMP_FILE, sourceHash } from "./build-stamp";
+import { bundleServer } from "./server-bundle";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -21,4 +22,6 @@ if (!built) {
   execFileSync("npx", ["next", "build"], { stdio: "inherit" });
   fs.writeFileSync(STAMP_FILE, hash);
 }
-await import("../server.ts");
+// The server runs from its bundle (scripts/server-bundle.ts, half a second to build), made afresh
+// at each start so it is always the sources as they are.
+await import(pathToFileURL(await bundleServer(root)).href);
