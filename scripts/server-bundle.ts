@@ -3,12 +3,14 @@
 // with esbuild's keepNames: each closure the gateway makes per request then pays a call that
 // defines its `name` (measured: 3–4 % of the gateway's main thread under load). The bundle is the
 // same sources compiled once without it; packages stay in node_modules, imported as they are.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 
-export const SERVER_BUNDLE = ".next/keel-server/server.mjs";
+/** Inside the checkout, so the packages it imports are found in node_modules; outside `.next`, which `next build` empties. */
+export const SERVER_BUNDLE = ".keel-server/server.mjs";
 
 /**
  * Each module keeps its own `import.meta.url`, as it has when run from source: paths such as the
@@ -21,7 +23,7 @@ const ownImportMetaUrl = (root: string): Plugin => ({
     b.onLoad({ filter: /\.[cm]?tsx?$/ }, (args) => {
       if (args.path.includes(`${path.sep}node_modules${path.sep}`) || !args.path.startsWith(root)) return undefined;
       const source = fs.readFileSync(args.path, "utf8");
-      const contents = source.includes("import.meta.url") ? source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)) : source;
+      const contents = source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href));
       return { contents, loader: args.path.endsWith("x") ? "tsx" : "ts" };
     });
   },
@@ -41,12 +43,11 @@ const nextConsoleFromSource = (root: string): Plugin => ({
 
 /** Bundles server.ts into `out` (SERVER_BUNDLE; written whole, then renamed into place); returns its path. */
 export async function bundleServer(root: string, out = path.join(root, SERVER_BUNDLE)): Promise<string> {
-  const partial = `${out}.${process.pid}.partial`;
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  await build({
+  const built = await build({
     absWorkingDir: root,
     entryPoints: [path.join(root, "server.ts")],
-    outfile: partial,
+    outfile: out,
+    write: false,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -57,6 +58,15 @@ export async function bundleServer(root: string, out = path.join(root, SERVER_BU
     logLevel: "warning",
     plugins: [nextConsoleFromSource(root), ownImportMetaUrl(root)],
   });
+  const text = built.outputFiles[0].text;
+  // A module whose location the plugin did not pin would look for its files beside the bundle.
+  const left = /import\.meta\.(url|dirname|filename|resolve)/.exec(text);
+  if (left) throw new Error(`the server bundle still reads ${left[0]}: give ownImportMetaUrl that module`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  // A file of its own (never one already there), renamed into place: a Keel starting meanwhile
+  // imports the whole of one bundle or the other.
+  const partial = `${out}.${crypto.randomUUID()}.partial`;
+  fs.writeFileSync(partial, text, { flag: "wx", mode: 0o644 });
   fs.renameSync(partial, out);
   return out;
 }

@@ -2,6 +2,7 @@
 // server (scripts/server-bundle.ts), then starts it in production mode.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import { register } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { STAMP_FILE, sourceHash } from "./build-stamp";
@@ -23,5 +24,17 @@ if (!built) {
   fs.writeFileSync(STAMP_FILE, hash);
 }
 // The server runs from its bundle (scripts/server-bundle.ts, half a second to build), made afresh
-// at each start so it is always the sources as they are.
-await import(pathToFileURL(await bundleServer(root)).href);
+// at each start so it is always the sources as they are; where it cannot be written (a read-only
+// checkout), from its sources through tsx, as before.
+let bundle: string | null = null;
+try {
+  bundle = pathToFileURL(await bundleServer(root)).href;
+} catch (error) {
+  console.warn(`[keel] could not bundle the server (${error instanceof Error ? error.message : String(error)}); running it from its sources`);
+}
+if (bundle) {
+  register("./bundle-hooks.mjs", import.meta.url, { data: { bundleUrl: bundle } });
+  await import(bundle);
+} else {
+  await import("../server.ts");
+}
