@@ -18,7 +18,25 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** The packages the bundle imports when it loads (static imports), by specifier. */
 const loadTimeImports = (source: string) => [...source.matchAll(/^import\s+(?:[^;]*?from\s*)?"([^"]+)";?$/gm)].map((m) => m[1]);
 
+/** This process's children running esbuild. */
+const esbuildChildren = () =>
+  fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid && fs.readFileSync(`/proc/${d}/cmdline`, "utf8").includes("esbuild");
+      } catch {
+        return false;
+      }
+    });
+
 describe("the production server's bundle (npm start)", () => {
+  it("leaves no esbuild service running beside Keel once built", () => {
+    expect(esbuildChildren()).toEqual([]);
+  });
+
   it("defines no function names at run time (no keepNames helper)", () => {
     expect(code).not.toMatch(/\b__name\(/);
     expect(code).toContain("createGatewayHandler");

@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { build, stop, type Plugin } from "esbuild";
 
 /** Inside the checkout, so the packages it imports are found in node_modules; outside `.next`, which `next build` empties. */
 export const SERVER_BUNDLE = ".keel-server/server.mjs";
@@ -43,6 +43,15 @@ const nextConsoleFromSource = (root: string): Plugin => ({
 
 /** Bundles server.ts into `out` (SERVER_BUNDLE; written whole, then renamed into place); returns its path. */
 export async function bundleServer(root: string, out = path.join(root, SERVER_BUNDLE)): Promise<string> {
+  try {
+    return await writeBundle(root, out);
+  } finally {
+    // esbuild's service is a child process that would otherwise live as long as Keel.
+    await stop();
+  }
+}
+
+async function writeBundle(root: string, out: string): Promise<string> {
   const built = await build({
     absWorkingDir: root,
     entryPoints: [path.join(root, "server.ts")],
