@@ -1,6 +1,7 @@
 import { db } from "@/lib/db/client";
 import { spendSince } from "@/lib/monitoring/spend";
 import { quotaExceeded } from "./errors";
+import { andThen, type MaybePromise } from "./maybe-promise";
 
 type Spent = { month: string; usd: number; loadedAt: number; until: number };
 
@@ -51,11 +52,16 @@ export class Budget {
    * insufficient_quota when the month's spend, what requests in flight hold, and this estimate
    * together would pass the budget (a null budget holds nothing, but the lease still counts spend).
    */
-  async reserve(tenant: BudgetSubject, estimateUsd: number): Promise<BudgetLease> {
+  reserve(tenant: BudgetSubject, estimateUsd: number): MaybePromise<BudgetLease> {
     const budget = tenant.monthlyBudgetUsd;
     if (budget === null) return this.lease(tenant.id, 0);
-    const spent = await this.current({ id: tenant.id, tenantId: tenant.tenantId ?? tenant.id });
-    // From here to the reservation nothing awaits, so concurrent requests each see the others' holds.
+    const spent = this.current({ id: tenant.id, tenantId: tenant.tenantId ?? tenant.id });
+    // A spend this instance knows is used at once; only a first read (or a month's turn) waits.
+    return andThen(spent, (s) => this.hold(tenant, budget, s, estimateUsd));
+  }
+
+  /** From the spend read to the reservation nothing awaits, so concurrent requests each see the others' holds. */
+  private hold(tenant: BudgetSubject, budget: number, spent: Spent, estimateUsd: number): BudgetLease {
     const held = this.reserved.get(tenant.id);
     const heldUnits = held?.units ?? 0;
     const estimateUnits = units(estimateUsd);
@@ -129,7 +135,7 @@ export class Budget {
     if (during !== undefined) this.settledDuringLoad.set(tenantId, during + usd);
   }
 
-  private async current(subject: { id: string; tenantId: string }): Promise<Spent> {
+  private current(subject: { id: string; tenantId: string }): MaybePromise<Spent> {
     const tenantId = subject.id;
     const entry = this.spent.get(tenantId);
     const now = Date.now();

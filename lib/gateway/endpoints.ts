@@ -4,6 +4,7 @@ import type { EndpointKind, ProviderKind } from "@/lib/db/generated/enums";
 import type { ProviderTarget } from "@/lib/providers/provider";
 import { decryptSecret, providerKeyBinding, type MasterKey } from "@/lib/secrets/secrets";
 import type { Prices } from "./tokens";
+import type { MaybePromise } from "./maybe-promise";
 import { TtlCache } from "./ttl-cache";
 
 /** Where a version's requests go, as the providers take it. */
@@ -47,7 +48,7 @@ export type GatewayEndpoint = {
 };
 
 /** Endpoints by (tenant, name); `forgetTenant` drops all of a tenant's, names cached as unknown included. */
-export type EndpointLookup = ((tenantId: string, name: string) => Promise<GatewayEndpoint | null>) & { forgetTenant: (tenantId: string) => void };
+export type EndpointLookup = ((tenantId: string, name: string) => MaybePromise<GatewayEndpoint | null>) & { forgetTenant: (tenantId: string) => void };
 
 /**
  * Endpoints by (tenant, name) through a short-TTL cache. The provider's key is decrypted once per

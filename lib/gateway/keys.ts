@@ -5,6 +5,7 @@ import { clientAddress } from "@/lib/net/client-address";
 import { CONSOLE_TOKEN_PREFIX, readConsoleToken } from "./console-token";
 import { GatewayError, invalidApiKey, permissionDenied } from "./errors";
 import type { KeyThrottle } from "./key-throttle";
+import { andThen, attempt, type MaybePromise } from "./maybe-promise";
 import { TtlCache } from "./ttl-cache";
 
 /**
@@ -57,7 +58,7 @@ function toTenant(row: {
 }
 
 /** Tenants by id; `forget` drops one when it changes (suspended, resumed, a new budget or content retention). */
-export type TenantLookup = ((tenantId: string) => Promise<GatewayTenant | null>) & { forget: (tenantId: string) => void };
+export type TenantLookup = ((tenantId: string) => MaybePromise<GatewayTenant | null>) & { forget: (tenantId: string) => void };
 
 /** Tenants by id through a short-TTL cache, for console callers (API keys bring theirs along). */
 export function createTenantLookup(ttlMs: number): TenantLookup {
@@ -81,7 +82,7 @@ const REAL_KEY_MEMORY_MS = 24 * 60 * 60 * 1000;
  * found to be a key; `forget` drops the cached keys `match` picks (by id or tenant: a change names
  * the key's id, never its secret).
  */
-export type KeyLookup = ((secretHash: string) => Promise<GatewayKey | null>) & {
+export type KeyLookup = ((secretHash: string) => MaybePromise<GatewayKey | null>) & {
   isReal: (secretHash: string) => boolean;
   forget: (match: (key: GatewayKey) => boolean) => void;
 };
@@ -102,16 +103,16 @@ export function createKeyLookup(ttlMs: number): KeyLookup {
     remember(real, MAX_REAL_HASHES, secretHash, Date.now() + REAL_KEY_MEMORY_MS);
     return key;
   };
-  const lookup = async (secretHash: string) => {
+  const lookup = (secretHash: string): MaybePromise<GatewayKey | null> => {
     const until = unknown.get(secretHash);
     if (until !== undefined && until > Date.now()) return null;
-    try {
-      return await known.get(secretHash, () => load(secretHash));
-    } catch (error) {
+    const found = known.get(secretHash, () => load(secretHash));
+    if (!(found instanceof Promise)) return found;
+    return found.catch((error: unknown) => {
       if (error !== NO_SUCH_KEY) throw error;
       if (ttlMs > 0) remember(unknown, MAX_UNKNOWN_HASHES, secretHash, Date.now() + ttlMs);
       return null;
-    }
+    });
   };
   // Hashes remembered as no key need no forgetting: a new key's secret is one nobody has sent before.
   return Object.assign(lookup, {
@@ -185,26 +186,34 @@ export type Authenticators = {
  * one address (a NAT, a proxy Keel does not trust), and one of them guessing must not shut out
  * the others' keys, whatever their tenant.
  */
-export async function authenticate(req: IncomingMessage, auth: Authenticators, throttle: KeyThrottle): Promise<GatewayKey> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
-  if (!match) throw invalidApiKey("You didn't provide an API key. Send it in the Authorization header: `Authorization: Bearer keel_...`.");
-  const secret = match[1];
-  if (secret.startsWith(CONSOLE_TOKEN_PREFIX)) return authenticateConsole(secret, auth);
-  const address = clientAddress(req);
-  try {
-    return await authenticateApiKey(secret, auth, () => throttle.check(address));
-  } catch (error) {
-    if (error instanceof GatewayError && error.status === 401) throttle.fail(address);
-    throw error;
-  }
+export function authenticate(req: IncomingMessage, auth: Authenticators, throttle: KeyThrottle): MaybePromise<GatewayKey> {
+  return attempt(() => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
+    if (!match) throw invalidApiKey("You didn't provide an API key. Send it in the Authorization header: `Authorization: Bearer keel_...`.");
+    const secret = match[1];
+    if (secret.startsWith(CONSOLE_TOKEN_PREFIX)) return authenticateConsole(secret, auth);
+    const address = clientAddress(req);
+    const key = authenticateApiKey(secret, auth, () => throttle.check(address));
+    if (!(key instanceof Promise)) return key;
+    return key.catch((error: unknown) => {
+      if (error instanceof GatewayError && error.status === 401) throttle.fail(address);
+      throw error;
+    });
+  });
 }
 
-async function authenticateApiKey(secret: string, auth: Authenticators, checkThrottle: () => void): Promise<GatewayKey> {
-  const hash = secret.startsWith(API_KEY_PREFIX) && secret.length <= 256 ? hashApiKey(secret) : null;
-  if (!hash || !auth.lookupKey.isReal(hash)) checkThrottle();
-  // Not a Keel key at all: answer without touching the cache, so junk cannot fill it.
-  if (!hash) throw invalidApiKey("Incorrect API key provided.");
-  const key = await auth.lookupKey(hash);
+/** A cached key is checked at once; only a key to look up makes a promise. Failures are rejections. */
+function authenticateApiKey(secret: string, auth: Authenticators, checkThrottle: () => void): MaybePromise<GatewayKey> {
+  return attempt(() => {
+    const hash = secret.startsWith(API_KEY_PREFIX) && secret.length <= 256 ? hashApiKey(secret) : null;
+    if (!hash || !auth.lookupKey.isReal(hash)) checkThrottle();
+    // Not a Keel key at all: answer without touching the cache, so junk cannot fill it.
+    if (!hash) throw invalidApiKey("Incorrect API key provided.");
+    return andThen(auth.lookupKey(hash), usableKey);
+  });
+}
+
+function usableKey(key: GatewayKey | null): GatewayKey {
   if (!key) throw invalidApiKey("Incorrect API key provided.");
   if (key.revoked) throw invalidApiKey("This API key has been revoked.");
   if (key.expiresAt !== null && key.expiresAt <= Date.now()) throw invalidApiKey("This API key has expired.");

@@ -3,6 +3,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { rateLimited } from "./errors";
 import { KEY_THROTTLE_DEFAULTS, KeyThrottle, type KeyThrottleOptions } from "./key-throttle";
 import type { GatewayKey } from "./keys";
+import type { MaybePromise } from "./maybe-promise";
 
 type Scope = "key-rpm" | "key-tpm" | "tenant-rpm" | "tenant-tpm";
 type Check = { scope: Scope; id: string; limit: number; amount: number };
@@ -54,7 +55,7 @@ export class Limits {
   }
 
   /** Counts the request and reserves `estimatedTokens`; throws 429 with retry-after when a limit is reached. */
-  async admit(key: GatewayKey, estimatedTokens: number): Promise<LimitsAdmission> {
+  admit(key: GatewayKey, estimatedTokens: number): MaybePromise<LimitsAdmission> {
     const checks: Check[] = [];
     const add = (scope: Scope, id: string, limit: number | null, amount: number) => {
       // A reservation larger than the whole minute's allowance is admitted into an empty window
@@ -65,8 +66,12 @@ export class Limits {
     add("tenant-rpm", key.tenantId, this.opts.tenantRpm, 1);
     add("key-tpm", key.id, key.tokensPerMinute, estimatedTokens);
     add("tenant-tpm", key.tenantId, this.opts.tenantTpm, estimatedTokens);
+    // No limit applies (the common case): nothing to count, and no promise to make.
     if (checks.length === 0) return { ...NO_LEASE, headers: {} };
+    return this.admitCounted(checks);
+  }
 
+  private async admitCounted(checks: Check[]): Promise<LimitsAdmission> {
     const results = await Promise.all(checks.map((c) => this.count(c.scope, c.id, c.amount)));
     const headers = rateLimitHeaders(checks, results);
     const refused = checks.findIndex((c, i) => results[i].consumedPoints > c.limit);

@@ -2,6 +2,7 @@ import type { AuditPublicKeys } from "@/lib/audit/signer";
 import { db } from "@/lib/db/client";
 import { promptContentSchema, templateMessages, variablesOf } from "@/lib/prompts/schemas";
 import { readPromptTrail, servingProblem } from "./prompt-integrity";
+import type { MaybePromise } from "./maybe-promise";
 import { TtlCache } from "./ttl-cache";
 
 /** A version as the gateway answers with it: the response body, serialized once per load, and its target endpoint. */
@@ -15,7 +16,7 @@ export type ServedPromptVersion = { version: number; endpointName: string | null
 export type FoundPrompt = { id: string; latestVersion: number; latestEndpoint: string | null; served: ServedPromptVersion | null; refused: string | null };
 
 /** Prompts by (tenant, name, version or newest); `forget` drops every version of one name, names cached as unknown included. */
-export type PromptLookup = ((tenantId: string, name: string, version: number | null) => Promise<FoundPrompt | null>) & {
+export type PromptLookup = ((tenantId: string, name: string, version: number | null) => MaybePromise<FoundPrompt | null>) & {
   forget: (tenantId: string, name: string) => void;
 };
 

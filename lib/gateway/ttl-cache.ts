@@ -1,3 +1,5 @@
+import type { MaybePromise } from "./maybe-promise";
+
 /**
  * A small read-through cache with a short TTL. Changes made in the console drop the entries they
  * touch (see invalidation.ts); the TTL bounds staleness when such a message is lost (Redis down),
@@ -14,8 +16,12 @@ export class TtlCache<V> {
     private readonly maxEntries = 10_000,
   ) {}
 
-  /** The cached value, or `load()`'s result, which is kept for the TTL (misses included). */
-  async get(key: string, load: () => Promise<V>): Promise<V> {
+  /**
+   * The cached value, or `load()`'s result, which is kept for the TTL (misses included). A fresh
+   * hit comes back as it is, not in a promise: the gateway's hot path reads its caches per request,
+   * and each promise costs (more so while Next's async hooks share the process).
+   */
+  get(key: string, load: () => Promise<V>): MaybePromise<V> {
     const hit = this.entries.get(key);
     const now = Date.now();
     if (hit && hit.expires > now) {
@@ -26,11 +32,6 @@ export class TtlCache<V> {
     return this.loading.get(key) ?? this.load(key, load);
   }
 
-  /**
-   * Drops the entries `match` picks, so that their next `get` reads the database again. Loads
-   * under way are abandoned too, whatever their key: each may have read the row before the change
-   * that called for this committed, and storing it would keep the old value for a whole TTL.
-   */
   forget(match: (key: string, value: V) => boolean): void {
     for (const [key, entry] of this.entries) if (match(key, entry.value)) this.entries.delete(key);
     this.loading.clear();

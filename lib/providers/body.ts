@@ -2,28 +2,47 @@ import { GatewayError, apiError, clientClosed } from "@/lib/gateway/errors";
 import type { ProviderBody } from "./provider";
 
 /**
- * Reads a response body, refusing to buffer more than `limit` bytes. Stream events rather than
- * `for await`, whose promises cost more than the rest of reading a small body (measured).
+ * What `consumeBody` does after a chunk: `true` reads on, `false` stops reading (the caller then
+ * deals with the rest of the body), a promise pauses the body until it settles (backpressure).
  */
-export function readUpstreamBody(body: ProviderBody, limit: number): Promise<Buffer> {
+export type ChunkVerdict = boolean | Promise<void>;
+
+/**
+ * Feeds a provider's body to `onChunk`, chunk by chunk, until it ends; rejects with what the
+ * failure means for the caller (bodyError), having destroyed the body, when the body fails, is cut
+ * off, or `onChunk` throws. Stream events rather than `for await`, whose promises cost more than
+ * the rest of reading a small body or a stream's chunk (measured).
+ */
+export function consumeBody(body: ProviderBody, onChunk: (chunk: Buffer) => ChunkVerdict): Promise<void> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    let settled = false;
     const done = (error: unknown) => {
+      if (settled) return;
+      settled = true;
       body.off("data", onData);
       body.off("end", onEnd);
       body.off("error", onError);
       body.off("close", onClose);
-      if (error === null) return resolve(Buffer.concat(chunks, size));
+      if (error === null) return resolve();
       // Whatever the torn-down stream still emits must not become an uncaught error.
       body.on("error", () => {});
       body.destroy();
       reject(bodyError(error));
     };
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) done(apiError(502, "upstream_too_large", `The provider's response is larger than ${limit} bytes.`));
-      else chunks.push(chunk);
+      let verdict: ChunkVerdict;
+      try {
+        verdict = onChunk(chunk);
+      } catch (error) {
+        return done(error);
+      }
+      if (verdict === false) return done(null);
+      if (verdict === true) return;
+      body.pause();
+      void verdict.then(
+        () => settled || body.resume(),
+        (error: unknown) => done(error),
+      );
     };
     const onEnd = () => done(null);
     const onError = (error: unknown) => done(error);
@@ -34,6 +53,19 @@ export function readUpstreamBody(body: ProviderBody, limit: number): Promise<Buf
     body.on("error", onError);
     body.on("close", onClose);
   });
+}
+
+/** Reads a response body whole, refusing to buffer more than `limit` bytes. */
+export function readUpstreamBody(body: ProviderBody, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const read = consumeBody(body, (chunk) => {
+    size += chunk.length;
+    if (size > limit) throw apiError(502, "upstream_too_large", `The provider's response is larger than ${limit} bytes.`);
+    chunks.push(chunk);
+    return true;
+  });
+  return read.then(() => Buffer.concat(chunks, size));
 }
 
 /** What a failure while reading a provider's body means for the caller. */

@@ -15,7 +15,7 @@ export type ProviderTarget = {
 };
 
 /** A provider's body: undici's for remote providers, a Node stream for the built-in models. */
-export type ProviderBody = AsyncIterable<unknown> & Pick<NodeJS.ReadableStream, "on" | "off"> & { destroy(error?: Error): unknown };
+export type ProviderBody = AsyncIterable<unknown> & Pick<NodeJS.ReadableStream, "on" | "off" | "pause" | "resume"> & { destroy(error?: Error): unknown };
 
 /** A 2xx answer in OpenAI's wire format, JSON or (when the body asked to stream) server-sent events. */
 export type ProviderResponse = { statusCode: number; headers: IncomingHttpHeaders; body: ProviderBody };

@@ -9,16 +9,18 @@ import { authenticate, type GatewayKey } from "../keys";
 import type { LimitsAdmission, RateLimitHeaders } from "../limits";
 import { costUsd, limiterTokens, reservedUsage, type UsageEstimate } from "../tokens";
 import { reachableVersions } from "./route";
+import { andThen, attempt, type MaybePromise } from "../maybe-promise";
 
 /**
  * The admit step comes in two halves around parse. The first, from the headers alone: who is
  * calling. It runs before the body is read, so a caller without a valid key never makes Keel
  * parse or hash what it sent; failed lookups count against the caller's address.
  */
-export async function admitCaller(gw: Gateway, req: IncomingMessage): Promise<GatewayKey> {
-  const key = await authenticate(req, gw.auth, gw.limits.failedKeys);
-  if (!key.userId) gw.lastUsed.touch(key.id);
-  return key;
+export function admitCaller(gw: Gateway, req: IncomingMessage): MaybePromise<GatewayKey> {
+  return andThen(authenticate(req, gw.auth, gw.limits.failedKeys), (key) => {
+    if (!key.userId) gw.lastUsed.touch(key.id);
+    return key;
+  });
 }
 
 /**
@@ -28,11 +30,14 @@ export async function admitCaller(gw: Gateway, req: IncomingMessage): Promise<Ga
  * about the names it may not use. It may be disabled: admit() refuses that, so the refusal is
  * recorded against the endpoint; a pipeline that does not go through admit() must refuse it itself.
  */
-export async function findEndpoint(gw: Gateway, key: GatewayKey, model: string): Promise<GatewayEndpoint> {
-  if (key.allowedEndpoints && !key.allowedEndpoints.has(model)) throw modelNotFound(model);
-  const endpoint = await gw.lookupEndpoint(key.tenantId, model);
-  if (!endpoint) throw modelNotFound(model);
-  return endpoint;
+export function findEndpoint(gw: Gateway, key: GatewayKey, model: string): MaybePromise<GatewayEndpoint> {
+  return attempt(() => {
+    if (key.allowedEndpoints && !key.allowedEndpoints.has(model)) throw modelNotFound(model);
+    return andThen(gw.lookupEndpoint(key.tenantId, model), (endpoint) => {
+      if (!endpoint) throw modelNotFound(model);
+      return endpoint;
+    });
+  });
 }
 
 /**
@@ -49,26 +54,46 @@ export type Admission = { settle: (metered: Metered) => void; headers: RateLimit
  * routed to, and the rate limits reserve its tokens. `estimate` sizes the request as one version
  * would receive it (its params are defaults under the caller's body).
  */
-export async function admit(
+export function admit(
   gw: Gateway,
   key: GatewayKey,
   endpoint: GatewayEndpoint,
   kind: EndpointKind,
   estimate: (version: GatewayVersion) => UsageEstimate,
-): Promise<Admission> {
-  const name = endpoint.name;
-  if (endpoint.disabled) throw modelNotFound(name, "is disabled");
-  if (endpoint.kind !== kind) throw modelNotFound(name, kind === "CHAT" ? "is an embeddings model; it does not support chat completions" : "is a chat model; it does not support embeddings");
-  const versions = reachableVersions(endpoint, key);
-  if (versions.length === 0) throw modelNotFound(name, key.pinnedVersionId !== undefined ? "has no such version that can answer (it may be unpriced)" : "has no active version");
-  const estimates = versions.map(estimate);
-  const most = mostCostly(versions, estimates);
-  const budget = await gw.budget.reserve(key.tenant, most);
+): MaybePromise<Admission> {
+  return attempt(() => {
+    const name = endpoint.name;
+    if (endpoint.disabled) throw modelNotFound(name, "is disabled");
+    if (endpoint.kind !== kind) throw modelNotFound(name, kind === "CHAT" ? "is an embeddings model; it does not support chat completions" : "is a chat model; it does not support embeddings");
+    const versions = reachableVersions(endpoint, key);
+    if (versions.length === 0) throw modelNotFound(name, key.pinnedVersionId !== undefined ? "has no such version that can answer (it may be unpriced)" : "has no active version");
+    const estimates = versions.map(estimate);
+    const most = mostCostly(versions, estimates);
+    const tokens = Math.max(...estimates.map(limiterTokens));
+    const budget = gw.budget.reserve(key.tenant, most);
+    if (budget instanceof Promise || key.monthlyBudgetUsd != null) return admitWithBudgets(gw, key, most, tokens, budget);
+    // The common case, answered without a promise: the tenant's spend is known, the key has no
+    // budget of its own, and no limit is counted in Redis.
+    const limits = gw.limits.admit(key, tokens);
+    if (!(limits instanceof Promise)) return admission([budget], limits);
+    return limits.then(
+      (l) => admission([budget], l),
+      (error: unknown) => {
+        budget.settle(0);
+        throw error;
+      },
+    );
+  });
+}
+
+/** admit() once the tenant's spend has been read, or when the key has a monthly budget of its own. */
+async function admitWithBudgets(gw: Gateway, key: GatewayKey, most: number, tokens: number, tenantBudget: MaybePromise<BudgetLease>): Promise<Admission> {
+  const budget = await tenantBudget;
   let keyBudget: BudgetLease | null = null;
   let limits: LimitsAdmission;
   try {
     if (key.monthlyBudgetUsd != null) keyBudget = await gw.keyBudget.reserve({ id: key.id, tenantId: key.tenantId, monthlyBudgetUsd: key.monthlyBudgetUsd }, most);
-    limits = await gw.limits.admit(key, Math.max(...estimates.map(limiterTokens)));
+    limits = await gw.limits.admit(key, tokens);
   } catch (error) {
     budget.settle(0);
     keyBudget?.settle(0);

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { StreamCapture } from "@/lib/privacy/content";
-import { bodyError } from "@/lib/providers/body";
+import { consumeBody } from "@/lib/providers/body";
 import { GatewayError, abortedBy, apiError, clientClosed } from "../errors";
 import type { Metered } from "../exchange";
 import type { ChatBody } from "../schemas";
@@ -118,15 +118,16 @@ export async function respondStream(
 
   let failure: GatewayError | null = null;
   try {
-    for await (const chunk of response.body) {
-      const out = tap.push(chunk as Buffer);
-      if (out && !res.write(out)) await drained(res);
-      if (tap.providerError) break;
-    }
+    await consumeBody(response.body, (chunk) => {
+      const out = tap.push(chunk);
+      const full = out !== "" && !res.write(out);
+      if (tap.providerError) return false;
+      return full ? drained(res) : true;
+    });
     const rest = tap.end();
     if (rest) res.write(rest);
   } catch (error) {
-    failure = streamError(bodyError(error));
+    failure = streamError(error as GatewayError);
   }
   if (tap.providerError) response.body.destroy();
   if (!failure && res.destroyed) failure = clientClosed();
