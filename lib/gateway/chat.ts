@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { chatInputText, chatOutputText } from "@/lib/privacy/content";
 import type { Exchange } from "./exchange";
+import type { RequestSignal } from "./request-signal";
 import type { Gateway } from "./gateway";
 import { admit, admitCaller, findEndpoint } from "./steps/admit";
 import { call, providerBody } from "./steps/call";
@@ -24,7 +25,7 @@ const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
  * tools offered before the call; a control loop checking the answer after it) is one more file
  * and one more line here.
  */
-export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: RequestSignal): Promise<void> {
   ex.route = "chat.completions";
   const caller = await admitCaller(gw, req); // admit, first half: the key, before any body is read
   const { body, inputHash, stream } = await parseChat(req, gw.config.maxBodyBytes);

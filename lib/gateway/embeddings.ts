@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { embeddingsInputText } from "@/lib/privacy/content";
 import type { Exchange } from "./exchange";
+import type { RequestSignal } from "./request-signal";
 import type { Gateway } from "./gateway";
 import { endUserOf } from "./schemas";
 import { admit, admitCaller, findEndpoint } from "./steps/admit";
@@ -18,7 +19,7 @@ const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
  * POST /api/v1/embeddings, through the same steps as chat completions (see chat.ts): the caller
  * gets the encoding it asked for, whatever the provider sent.
  */
-export async function embeddings(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+export async function embeddings(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: RequestSignal): Promise<void> {
   ex.route = "embeddings";
   const caller = await admitCaller(gw, req);
   const { body, inputHash } = await parseEmbeddings(req, gw.config.maxBodyBytes);

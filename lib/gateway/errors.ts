@@ -54,7 +54,7 @@ export const apiError = (status: number, code: string, message: string) => new G
 export const clientClosed = () => apiError(499, "client_closed", "The client closed the connection.");
 
 /** Why a request's signal fired: the gateway shutting down says so, anything else is the client leaving. */
-export function abortedBy(signal: AbortSignal): GatewayError {
+export function abortedBy(signal: { reason: unknown }): GatewayError {
   return signal.reason instanceof GatewayError ? signal.reason : clientClosed();
 }
 

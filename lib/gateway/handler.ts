@@ -7,6 +7,7 @@ import { GatewayError, abortedBy, apiError, sendError, toGatewayError } from "./
 import { Exchange } from "./exchange";
 import { closeGateway, createGateway, gatewayReady, type Gateway } from "./gateway";
 import { requestIdFor } from "./http-body";
+import { RequestSignal } from "./request-signal";
 import { listModels, retrieveModel } from "./models";
 import { fetchPrompt } from "./prompts";
 import type { GatewayConfig } from "./config";
@@ -24,7 +25,7 @@ export type GatewayHandler = ((req: IncomingMessage, res: ServerResponse) => Pro
   metrics: (req: IncomingMessage, res: ServerResponse) => void;
 };
 
-type Pipeline = (gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => Promise<void>;
+type Pipeline = (gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: RequestSignal) => Promise<void>;
 
 export const GATEWAY_PREFIX = "/api/v1/";
 
@@ -37,18 +38,18 @@ export const METRICS_PATH = "/api/metrics";
  */
 export function createGatewayHandler(config: GatewayConfig): GatewayHandler {
   const gw = createGateway(config);
-  const inFlight = new Map<Promise<void>, AbortController>();
+  const inFlight = new Map<Promise<void>, RequestSignal>();
   let closing: Promise<void> | null = null;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const ex = new Exchange(requestIdFor(req));
     res.setHeader("x-request-id", ex.id);
-    const controller = new AbortController();
+    const signal = new RequestSignal();
     res.on("close", () => {
-      if (!res.writableFinished) controller.abort();
+      if (!res.writableFinished) signal.abort();
     });
-    const work = serve(gw, ex, req, res, controller.signal, closing !== null);
-    inFlight.set(work, controller);
+    const work = serve(gw, ex, req, res, signal, closing !== null);
+    inFlight.set(work, signal);
     try {
       await work;
     } finally {
@@ -62,7 +63,7 @@ export function createGatewayHandler(config: GatewayConfig): GatewayHandler {
     (closing ??= (async () => {
       await settled(gw.config.closeGraceMs);
       // Streams still running after the grace period are cut, which records them, before the flush.
-      for (const controller of inFlight.values()) controller.abort(apiError(503, "shutting_down", "Keel is shutting down; retry in a moment."));
+      for (const signal of inFlight.values()) signal.abort(apiError(503, "shutting_down", "Keel is shutting down; retry in a moment."));
       await settled(2_000);
       await closeGateway(gw);
     })());
@@ -71,7 +72,7 @@ export function createGatewayHandler(config: GatewayConfig): GatewayHandler {
   return Object.assign(handle, { ready: () => gatewayReady(gw), close, metrics });
 }
 
-async function serve(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: AbortSignal, closing: boolean) {
+async function serve(gw: Gateway, ex: Exchange, req: IncomingMessage, res: ServerResponse, signal: RequestSignal, closing: boolean) {
   try {
     if (closing) throw apiError(503, "shutting_down", "Keel is shutting down; retry in a moment.");
     await dispatch(req)(gw, ex, req, res, signal);

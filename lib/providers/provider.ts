@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { ProviderKind } from "@/lib/db/generated/enums";
+import type { RequestSignal } from "@/lib/gateway/request-signal";
 
 /**
  * Where a version's requests go, as the gateway caches it. `problem` explains why they cannot (a
@@ -28,7 +29,8 @@ export type ProviderCall = {
   target: ProviderTarget;
   /** The OpenAI request as the provider receives it; `stream: true` asks for server-sent events. */
   body: Record<string, unknown>;
-  signal: AbortSignal;
+  /** Fires when the caller goes away or the gateway shuts down (undici takes it as it is). */
+  signal: RequestSignal;
   requestId: string;
   /** Incremented once per attempt, retries included. */
   counter: AttemptCounter;

@@ -43,7 +43,7 @@ export async function withRetries<T>(policy: RetryPolicy, call: Pick<ProviderCal
     if (delay === null) throw await outcome.error();
     await outcome.discard?.();
     try {
-      await sleep(delay, undefined, { signal: call.signal });
+      await sleep(delay, undefined, { signal: call.signal.abortSignal });
     } catch {
       throw abortedBy(call.signal);
     }

@@ -3,6 +3,7 @@ import type { GatewayVersion } from "../endpoints";
 import { GatewayError, apiError } from "../errors";
 import type { CallTrace } from "../exchange";
 import type { Gateway } from "../gateway";
+import type { RequestSignal } from "../request-signal";
 import type { RoutePlan } from "./route";
 
 /** The provider's 2xx answer, and the version that gave it. */
@@ -34,7 +35,7 @@ export async function call(
   operation: Operation,
   buildBody: (version: GatewayVersion) => Record<string, unknown>,
   trace: CallTrace,
-  signal: AbortSignal,
+  signal: RequestSignal,
   requestId: string,
 ): Promise<Called> {
   let failure: GatewayError | null = null;

@@ -4,6 +4,7 @@ import { StreamCapture } from "@/lib/privacy/content";
 import { consumeBody } from "@/lib/providers/body";
 import { GatewayError, abortedBy, apiError, clientClosed } from "../errors";
 import type { Metered } from "../exchange";
+import type { RequestSignal } from "../request-signal";
 import type { ChatBody } from "../schemas";
 import { SSE_EVENT_TOO_LARGE, SseSplitter, type SseEvent } from "../sse";
 import { chatPromptChars, choiceChars, readUsage, tokensForChars, type Usage } from "../tokens";
@@ -102,7 +103,7 @@ export async function respondStream(
   headers: AnswerHeaders,
   commit: Commit,
   startedAt: number,
-  signal: AbortSignal,
+  signal: RequestSignal,
   keepOutput = false,
   describe = false,
 ): Promise<Metered> {

@@ -31,7 +31,9 @@ export class BuiltinProvider implements Provider {
     return withRetries(NO_RETRIES, call, async () => ({ kind: "done", value: await this.answer(call, "EMBEDDINGS") }));
   }
 
-  private async answer({ body, signal, requestId }: ProviderCall, kind: "CHAT" | "EMBEDDINGS"): Promise<ProviderResponse> {
+  private async answer({ body, signal: requestSignal, requestId }: ProviderCall, kind: "CHAT" | "EMBEDDINGS"): Promise<ProviderResponse> {
+    // The models take a real AbortSignal; built-in calls are few and slow, so making one costs nothing that shows.
+    const signal = requestSignal.abortSignal;
     const modelId = String(body.model);
     const model = findBuiltinModel(modelId);
     if (!model || model.kind !== kind) {
