@@ -125,6 +125,13 @@ describe("provider faults", () => {
     expect(record).toMatchObject({ stream: true, status: 502, errorCode: "stream_interrupted", attempts: 1 });
   });
 
+  it("passes on a provider's error event mid-stream, stops reading that provider, and records the stream as failed", async () => {
+    const { error, record } = await brokenStream({ kind: "error-event", afterChunks: 2 });
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error.message).toMatch(/the model fell over/);
+    expect(record).toMatchObject({ stream: true, status: 502, errorCode: "provider_error", attempts: 1 });
+  });
+
   it("treats a stream that ends without [DONE] as broken", async () => {
     const { error, record } = await brokenStream({ kind: "no-done" });
     expect(error).toBeInstanceOf(OpenAI.APIError);

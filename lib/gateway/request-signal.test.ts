@@ -32,17 +32,26 @@ describe("RequestSignal", () => {
     expect(after.abortSignal.reason).toBe(reason);
   });
 
-  it("cuts an undici request waiting for a provider's answer, with its reason", async () => {
-    const server = http.createServer(() => {}); // never answers
+  it("cuts an undici request waiting for a provider's answer, with its reason, and leaves no listener after one that was answered", async () => {
+    // Answers /ok; never answers anything else.
+    const server = http.createServer((req, res) => {
+      if (req.url === "/ok") res.end("{}");
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     try {
+      // A request that completes leaves no listener behind on the request's signal.
+      const done = new RequestSignal();
+      const answered = await pool.request({ path: "/ok", method: "POST", body: "{}", signal: done });
+      await answered.body.text();
+      await new Promise((resolve) => setImmediate(resolve)); // the body closes a turn after its end
+      expect(done.listenerCount("abort")).toBe(0);
+
       const signal = new RequestSignal();
       const pending = pool.request({ path: "/", method: "POST", body: "{}", signal });
       const reason = apiError(503, "shutting_down", "Keel is shutting down");
       setTimeout(() => signal.abort(reason), 50);
       await expect(pending).rejects.toBe(reason);
-      expect(signal.listenerCount("abort")).toBe(0);
     } finally {
       await pool.destroy();
       server.closeAllConnections();

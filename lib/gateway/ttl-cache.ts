@@ -32,6 +32,11 @@ export class TtlCache<V> {
     return this.loading.get(key) ?? this.load(key, load);
   }
 
+  /**
+   * Drops the entries `match` picks, so that their next `get` reads the database again. Loads
+   * under way are abandoned too, whatever their key: each may have read the row before the change
+   * that called for this committed, and storing it would keep the old value for a whole TTL.
+   */
   forget(match: (key: string, value: V) => boolean): void {
     for (const [key, entry] of this.entries) if (match(key, entry.value)) this.entries.delete(key);
     this.loading.clear();

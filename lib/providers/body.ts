@@ -2,8 +2,8 @@ import { GatewayError, apiError, clientClosed } from "@/lib/gateway/errors";
 import type { ProviderBody } from "./provider";
 
 /**
- * What `consumeBody` does after a chunk: `true` reads on, `false` stops reading (the caller then
- * deals with the rest of the body), a promise pauses the body until it settles (backpressure).
+ * What `consumeBody` does after a chunk: `true` reads on, `false` stops reading and destroys the
+ * rest of the body, a promise pauses the body until it settles (backpressure).
  */
 export type ChunkVerdict = boolean | Promise<void>;
 
@@ -16,6 +16,7 @@ export type ChunkVerdict = boolean | Promise<void>;
 export function consumeBody(body: ProviderBody, onChunk: (chunk: Buffer) => ChunkVerdict): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
+    let stopped = false;
     const done = (error: unknown) => {
       if (settled) return;
       settled = true;
@@ -23,11 +24,12 @@ export function consumeBody(body: ProviderBody, onChunk: (chunk: Buffer) => Chun
       body.off("end", onEnd);
       body.off("error", onError);
       body.off("close", onClose);
-      if (error === null) return resolve();
+      if (error === null && !stopped) return resolve();
       // Whatever the torn-down stream still emits must not become an uncaught error.
       body.on("error", () => {});
       body.destroy();
-      reject(bodyError(error));
+      if (error === null) resolve();
+      else reject(bodyError(error));
     };
     const onData = (chunk: Buffer) => {
       let verdict: ChunkVerdict;
@@ -36,7 +38,10 @@ export function consumeBody(body: ProviderBody, onChunk: (chunk: Buffer) => Chun
       } catch (error) {
         return done(error);
       }
-      if (verdict === false) return done(null);
+      if (verdict === false) {
+        stopped = true;
+        return done(null);
+      }
       if (verdict === true) return;
       body.pause();
       void verdict.then(
@@ -48,6 +53,9 @@ export function consumeBody(body: ProviderBody, onChunk: (chunk: Buffer) => Chun
     const onError = (error: unknown) => done(error);
     // Closed before its end without an error: cut off, as `for await` reports it.
     const onClose = () => done(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
+    // A body already over would emit nothing more: settle now rather than never.
+    if (body.readableEnded) return resolve();
+    if (body.destroyed) return done(body.errored ?? Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
     body.on("data", onData);
     body.on("end", onEnd);
     body.on("error", onError);

@@ -16,7 +16,12 @@ export type ProviderTarget = {
 };
 
 /** A provider's body: undici's for remote providers, a Node stream for the built-in models. */
-export type ProviderBody = AsyncIterable<unknown> & Pick<NodeJS.ReadableStream, "on" | "off" | "pause" | "resume"> & { destroy(error?: Error): unknown };
+export type ProviderBody = AsyncIterable<unknown> & Pick<NodeJS.ReadableStream, "on" | "off" | "pause" | "resume"> & {
+  destroy(error?: Error): unknown;
+  readonly destroyed: boolean;
+  readonly readableEnded: boolean;
+  readonly errored: unknown;
+};
 
 /** A 2xx answer in OpenAI's wire format, JSON or (when the body asked to stream) server-sent events. */
 export type ProviderResponse = { statusCode: number; headers: IncomingHttpHeaders; body: ProviderBody };

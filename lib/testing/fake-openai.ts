@@ -11,7 +11,9 @@ export type FakeFault =
   // Streams its chunks `chunkMs` apart, so a test can stop a run midway.
   | { kind: "slow"; chunkMs: number }
   | { kind: "cut"; afterChunks: number }
-  | { kind: "no-done" };
+  | { kind: "no-done" }
+  /** After `afterChunks` chunks, an error event, and then the connection held open (the gateway must stop reading). */
+  | { kind: "error-event"; afterChunks: number };
 
 export type ReceivedRequest = { method: string; path: string; headers: http.IncomingHttpHeaders; body: Record<string, unknown> | null };
 
@@ -149,6 +151,7 @@ function chat(res: http.ServerResponse, body: Json, fault: FakeFault | null, omi
   const next = () => {
     if (res.destroyed) return;
     if (fault?.kind === "cut" && i === fault.afterChunks) return res.socket?.destroy();
+    if (fault?.kind === "error-event" && i === fault.afterChunks) return void res.write(`data: ${JSON.stringify({ error: { message: "the model fell over" } })}\n\n`);
     if (i < events.length) {
       res.write(events[i++]);
       return setTimeout(next, gap);

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { StreamCapture } from "@/lib/privacy/content";
-import { consumeBody } from "@/lib/providers/body";
+import { bodyError, consumeBody } from "@/lib/providers/body";
 import { GatewayError, abortedBy, apiError, clientClosed } from "../errors";
 import type { Metered } from "../exchange";
 import type { RequestSignal } from "../request-signal";
@@ -128,9 +128,11 @@ export async function respondStream(
     const rest = tap.end();
     if (rest) res.write(rest);
   } catch (error) {
-    failure = streamError(error as GatewayError);
+    failure = streamError(bodyError(error));
   }
-  if (tap.providerError) response.body.destroy();
+  // The provider's error event is the caller's last word (no notice follows it): let it leave
+  // before the connection is reset.
+  if (tap.providerError && !res.destroyed && res.writableNeedDrain) await drained(res);
   if (!failure && res.destroyed) failure = clientClosed();
   if (!failure && tap.providerError) {
     const said = typeof tap.providerError.message === "string" ? tap.providerError.message : "unknown error";
