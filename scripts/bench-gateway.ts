@@ -25,7 +25,7 @@ import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { checkBaselineTree, treeKeelDb } from "./bench/baseline-tree";
 import { browseConsole } from "./bench/console";
-import { cpuMeter, machineBusy } from "./bench/cpu";
+import { cpuMeter, machineBusy, machineCpuMeter, type MachineCpu } from "./bench/cpu";
 import { prepareKeel, type BenchKeel } from "./bench/gateway-keel";
 import { addBenchRollout, countRequestRecords, seedKeel } from "./bench/keel-db";
 import { runLoad, type LoadResult, type LoadTarget } from "./bench/load";
@@ -44,6 +44,8 @@ const LABEL: Record<TargetName, string> = { upstream: "upstream direct", bare: "
 const MODE_LABEL: Record<Mode, string> = { json: "non-streaming", stream: "streaming" };
 
 const TARGET_P50_MS = 3;
+/** The bench's own process in the machine's CPU breakdown: it generates the load. */
+const GENERATOR = "generator";
 /** Throughput against the bare proxy, streaming and not, that the gateway aims for, by database. */
 const TARGET_THROUGHPUT = { external: 0.5, embedded: 0.4 } as const;
 
@@ -173,7 +175,7 @@ function table(header: string[], rows: string[][], rightAlignFrom: number): stri
 }
 
 /** One measured run, with the CPU its server and the load generator used in the window (% of a core). */
-type Run = LoadResult & { serverCpu: number | null; clientCpu: number | null; browsed?: { renders: number; failures: number } };
+type Run = LoadResult & { serverCpu: number | null; clientCpu: number | null; machine: MachineCpu | null; browsed?: { renders: number; failures: number } };
 
 /**
  * The target process's CPU per request, in µs (all its threads: the embedded database's too; not a
@@ -274,14 +276,15 @@ async function main(): Promise<number> {
       for (const t of order) {
         const server = cpuMeter(serverPid[t] ?? -1);
         const client = cpuMeter(null);
+        const machine = machineCpuMeter({ ...serverPid, [GENERATOR]: process.pid });
         const onWindow = (phase: "start" | "end") => {
-          for (const m of [server, client]) if (phase === "start") m.start(); else m.stop();
+          for (const m of [server, client, machine]) if (phase === "start") m.start(); else m.stop();
         };
         const measured = keelOf(t);
         const browsing = measured && opts.consoleDuring > 0 ? await browseConsole({ ...measured.visit, perSecond: opts.consoleDuring }) : null;
         const load = await runLoad(targetFor(t, mode), { connections: opts.connections, warmupMs: opts.warmupMs, durationMs: opts.durationMs, onWindow });
         const browsed = await browsing?.stop();
-        const r: Run = { ...load, serverCpu: server.percent(), clientCpu: client.percent(), browsed };
+        const r: Run = { ...load, serverCpu: server.percent(), clientCpu: client.percent(), machine: machine.result(), browsed };
         sent[t] += r.sent;
         results.set(key(t, mode), [...(results.get(key(t, mode)) ?? []), r]);
         console.log(`[bench] round ${round}/${opts.rounds}  ${LABEL[t].padEnd(15)} ${MODE_LABEL[mode].padEnd(13)} ${summary(r)}`);
@@ -324,6 +327,8 @@ async function main(): Promise<number> {
   }
   console.log(table(["target", "mode", "req/s", "p50 ms", "p99 ms", "TTFB p50", "TTFB p99", "errors", "CPU % srv/gen"], rows, 2));
   console.log("CPU %: the target's own process (upstream, bare proxy or Keel) / the load generator, in % of one core.");
+
+  printMachineCpu(opts, results);
 
   const errorLines: string[] = [];
   for (const t of opts.targets) {
@@ -423,6 +428,29 @@ async function main(): Promise<number> {
   if (keel) await finishKeel(keel, sent.keel);
   if (base) await finishKeel(base, sent[BASE]);
   return 0;
+}
+
+/**
+ * Where the whole machine's CPU went per request, by process, for each target and mode (median of
+ * rounds): the target itself, a PostgreSQL server's processes, the upstream, the load generator and
+ * the rest. On a shared two-core machine every row's req/s is bounded by the sum, not by the target's
+ * own share.
+ */
+function printMachineCpu(opts: Options, results: Map<string, Run[]>): void {
+  const rows: string[][] = [];
+  for (const mode of opts.modes) {
+    for (const t of opts.targets) {
+      const runs = (results.get(`${t}/${mode}`) ?? []).filter((r) => r.machine && r.ok > 0);
+      if (runs.length === 0) continue;
+      const us = (pick: (m: MachineCpu) => number) => int(median(runs.map((r) => (pick(r.machine!) * 1000) / r.ok)));
+      const all = (m: MachineCpu) => Object.values(m).reduce((a, b) => a + b, 0);
+      rows.push([LABEL[t], MODE_LABEL[mode], us((m) => m[t] ?? 0), us((m) => m.postgres ?? 0), t === "upstream" ? "" : us((m) => m.upstream ?? 0), us((m) => m[GENERATOR] ?? 0), us((m) => all(m) - (m[t] ?? 0) - (m.postgres ?? 0) - (t === "upstream" ? 0 : (m.upstream ?? 0)) - (m[GENERATOR] ?? 0)), us(all)]);
+    }
+  }
+  if (rows.length === 0) return;
+  console.log("\nMachine CPU per request, µs (median of rounds), by process:");
+  console.log(table(["target", "mode", "target", "Postgres", "upstream", "load gen", "other", "all"], rows, 2));
+  console.log("Target: the process and its children (Keel's console process, the embedded database's thread). Postgres: a PostgreSQL server's processes, whoever they serve.");
 }
 
 /** Stops a measured Keel, then tells what it logged about errors and how many request records it wrote. */

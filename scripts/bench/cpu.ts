@@ -51,3 +51,65 @@ export async function machineBusy(ms = 1000): Promise<number> {
   const b = sum();
   return b.total === a.total ? 0 : ((b.busy - a.busy) / (b.total - a.total)) * 100;
 }
+
+/** One process as /proc tells it: its parent, its name and its CPU so far (ms). */
+type ProcessCpu = { ppid: number; comm: string; cpuMs: number };
+
+function readProcesses(): Map<number, ProcessCpu> {
+  const all = new Map<number, ProcessCpu>();
+  let pids: string[] = [];
+  try {
+    pids = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+  } catch {
+    return all;
+  }
+  for (const p of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      all.set(Number(p), { ppid: Number(fields[1]), comm, cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return all;
+}
+
+/** The share of the machine's CPU each part of a run took, in ms over the window. */
+export type MachineCpu = Record<string, number>;
+
+/**
+ * CPU of every process on the machine between start() and stop(), grouped: each named root's
+ * process with all its descendants (a Keel's console process and the embedded database's thread
+ * count as Keel), every `postgres` process (a PostgreSQL server's backends, its WAL writer and the
+ * rest), and everything else as "other". Null where /proc is unavailable. Processes born during
+ * the window count from zero; those that ended count for nothing.
+ */
+export function machineCpuMeter(roots: Record<string, number | null>) {
+  let before: Map<number, ProcessCpu> | null = null;
+  let result: MachineCpu | null = null;
+  const groupOf = (pid: number, all: Map<number, ProcessCpu>): string => {
+    for (let p: number | undefined = pid, hops = 0; p && hops < 64; p = all.get(p)?.ppid, hops++) {
+      for (const [name, root] of Object.entries(roots)) if (root === p) return name;
+    }
+    return all.get(pid)?.comm === "postgres" ? "postgres" : "other";
+  };
+  return {
+    start() {
+      before = readProcesses();
+    },
+    stop() {
+      const after = readProcesses();
+      if (!before || after.size === 0) return;
+      result = {};
+      for (const [pid, p] of after) {
+        const used = p.cpuMs - (before.get(pid)?.cpuMs ?? 0);
+        if (used <= 0) continue;
+        const group = groupOf(pid, after);
+        result[group] = (result[group] ?? 0) + used;
+      }
+    },
+    result: () => result,
+  };
+}
