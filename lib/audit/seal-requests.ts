@@ -164,13 +164,20 @@ async function leavesOf(client: pg.PoolClient, tenantId: string, rows: { id: str
   return leaves;
 }
 
-/** Tenants with records after their last seal (one index probe each). */
+/**
+ * Tenants with records after their last seal: one index probe each, whatever the statistics (the
+ * first record after the seal in the index's order; as EXISTS, a plan made on an empty table
+ * scans every record, see PENDING_ROLLUPS_SQL).
+ */
+export const UNSEALED_SQL = `
+  SELECT t."id" FROM "Tenant" t
+  LEFT JOIN LATERAL (SELECT s."lastInsertedAt", s."lastId" FROM "RequestSeal" s WHERE s."tenantId" = t."id" ORDER BY s."seq" DESC LIMIT 1) l ON true
+  CROSS JOIN LATERAL (
+    SELECT 1 FROM "RequestRecord" r
+    WHERE r."tenantId" = t."id" AND (r."insertedAt", r."id") > (coalesce(l."lastInsertedAt", '-infinity'::timestamptz), coalesce(l."lastId", ''))
+    ORDER BY r."insertedAt", r."id" LIMIT 1) unsealed`;
+
 export async function tenantsWithUnsealedRecords(prisma: PrismaClient): Promise<string[]> {
-  const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT t."id" FROM "Tenant" t
-     LEFT JOIN LATERAL (SELECT s."lastInsertedAt", s."lastId" FROM "RequestSeal" s WHERE s."tenantId" = t."id" ORDER BY s."seq" DESC LIMIT 1) l ON true
-     WHERE EXISTS (SELECT 1 FROM "RequestRecord" r WHERE r."tenantId" = t."id"
-       AND (r."insertedAt", r."id") > (coalesce(l."lastInsertedAt", '-infinity'::timestamptz), coalesce(l."lastId", '')))`,
-  );
+  const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(UNSEALED_SQL);
   return rows.map((r) => r.id);
 }

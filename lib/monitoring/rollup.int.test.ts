@@ -1,13 +1,14 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db/client";
+import { db, getDatabase } from "@/lib/db/client";
+import { UNSEALED_SQL } from "@/lib/audit/seal-requests";
 import { JobQueue } from "@/lib/jobs/queue";
 import { useTestDatabase } from "@/lib/testing/db";
 import { seedTenant } from "@/lib/testing/factories";
 import { usageBreakdown, usageSeries } from "./data";
 import { rangeWindow } from "./ranges";
 import { addValue, histogramLiteral, quantile } from "./histogram";
-import { rollupTenant } from "./rollup";
+import { PENDING_ROLLUPS_SQL, rollupTenant } from "./rollup";
 import { UsageRollups } from "./usage-rollups";
 
 const test = useTestDatabase();
@@ -46,6 +47,28 @@ const sums = (where: string, ...values: unknown[]) =>
 const rolled = (where: string, ...values: unknown[]) =>
   db().$queryRawUnsafe<Sum[]>(`SELECT sum("requests")::int AS requests, sum("errors")::int AS errors,
     sum("inputTokens")::text AS input, sum("outputTokens")::text AS output, sum("costUsd")::text AS cost FROM "UsageRollup" WHERE ${where}`, ...values);
+
+describe("finding tenants with work pending", () => {
+  // Each connection keeps the plan of a named statement; on a fresh install it is made while the
+  // records table is empty, and a plan that scans the table then costs more with every record.
+  // First in this file, so the table is as a fresh install has it.
+  it("probes the records' index for each tenant, even in a plan made while the table was empty", async () => {
+    expect(await db().requestRecord.count()).toBe(0);
+    const client = await getDatabase().pool.connect();
+    try {
+      for (const [name, sql] of [["pending_rollups", PENDING_ROLLUPS_SQL], ["unsealed", UNSEALED_SQL]]) {
+        await client.query(`PREPARE ${name} AS ${sql}`);
+        const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN EXECUTE ${name}`);
+        await client.query(`DEALLOCATE ${name}`);
+        const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+        expect(plan, name).toMatch(/Index (Only )?Scan using "RequestRecord_tenantId_insertedAt_id_idx"/);
+        expect(plan, name).not.toMatch(/Seq Scan on "RequestRecord"/);
+      }
+    } finally {
+      client.release();
+    }
+  });
+});
 
 describe("usage rollups", () => {
   it("sum to the records in every grain and grouping, costs to the last digit, in batches", async () => {

@@ -204,14 +204,22 @@ function countBounded(counts: Map<string, number>, name: string): void {
 
 const countsJson = (counts: Map<string, number>) => JSON.stringify(Object.fromEntries(counts));
 
-/** Tenants with records after their rollup cursor (one index probe each). */
+/**
+ * Tenants with records after their rollup cursor: one index probe each, whatever the statistics.
+ * The first record after the cursor, in the index's order, is what the probe asks for. Written as
+ * EXISTS, a plan made while the table was empty (a fresh install's first run; each connection
+ * keeps the plan of this named statement) scans every record: measured 60–100 ms at 100,000
+ * records, against under 1 ms this way.
+ */
+export const PENDING_ROLLUPS_SQL = `
+  SELECT t."id" FROM "Tenant" t LEFT JOIN "RollupCursor" c ON c."tenantId" = t."id"
+  CROSS JOIN LATERAL (
+    SELECT 1 FROM "RequestRecord" r
+    WHERE r."tenantId" = t."id" AND (r."insertedAt", r."id") > (coalesce(c."lastInsertedAt", '-infinity'::timestamptz), coalesce(c."lastId", ''))
+    ORDER BY r."insertedAt", r."id" LIMIT 1) pending`;
+
 export async function tenantsWithPendingRollups(pool: Pick<pg.Pool, "query">): Promise<string[]> {
-  const { rows } = await pool.query<{ id: string }>({
-    name: "keel_rollup_pending",
-    text: `SELECT t."id" FROM "Tenant" t LEFT JOIN "RollupCursor" c ON c."tenantId" = t."id"
-           WHERE EXISTS (SELECT 1 FROM "RequestRecord" r WHERE r."tenantId" = t."id"
-             AND (r."insertedAt", r."id") > (coalesce(c."lastInsertedAt", '-infinity'::timestamptz), coalesce(c."lastId", '')))`,
-  });
+  const { rows } = await pool.query<{ id: string }>({ name: "keel_rollup_pending", text: PENDING_ROLLUPS_SQL });
   return rows.map((r) => r.id);
 }
 
