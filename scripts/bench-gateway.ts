@@ -25,7 +25,7 @@ import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { checkBaselineTree, treeKeelDb } from "./bench/baseline-tree";
 import { browseConsole } from "./bench/console";
-import { cpuMeter, machineBusy, machineCpuMeter, type MachineCpu } from "./bench/cpu";
+import { POSTGRES_SERVER, UNSEEN, cpuMeter, machineBusy, machineCpuMeter, postgresOf, type MachineCpu } from "./bench/cpu";
 import { prepareKeel, type BenchKeel } from "./bench/gateway-keel";
 import { addBenchRollout, countRequestRecords, seedKeel } from "./bench/keel-db";
 import { runLoad, type LoadResult, type LoadTarget } from "./bench/load";
@@ -268,6 +268,9 @@ async function main(): Promise<number> {
 
   // Interleaved: each round runs every variant, alternating the target order between rounds.
   const serverPid: Record<TargetName, number | null> = { upstream: upstream.child.pid ?? null, bare: bare.child.pid ?? null, keel: keel?.child.pid ?? null, [BASE]: base?.child.pid ?? null };
+  // Each Keel's database on a PostgreSQL server, by name, so its backends count for that Keel.
+  const keelDatabases: Record<string, string> = {};
+  for (const [t, k] of [["keel", keel], [BASE, base]] as const) if (k?.database.kind === "external") keelDatabases[t] = new URL(k.database.url).pathname.slice(1);
   const results = new Map<string, Run[]>();
   const key = (t: TargetName, mode: Mode) => `${t}/${mode}`;
   for (let round = 1; round <= opts.rounds; round++) {
@@ -276,9 +279,11 @@ async function main(): Promise<number> {
       for (const t of order) {
         const server = cpuMeter(serverPid[t] ?? -1);
         const client = cpuMeter(null);
-        const machine = machineCpuMeter({ ...serverPid, [GENERATOR]: process.pid });
+        const machine = machineCpuMeter({ ...serverPid, [GENERATOR]: process.pid }, keelDatabases);
+        // The machine's meter reads all of /proc: outside the other two meters' window at both ends.
         const onWindow = (phase: "start" | "end") => {
-          for (const m of [server, client, machine]) if (phase === "start") m.start(); else m.stop();
+          if (phase === "start") for (const m of [machine, server, client]) m.start();
+          else for (const m of [server, client, machine]) m.stop();
         };
         const measured = keelOf(t);
         const browsing = measured && opts.consoleDuring > 0 ? await browseConsole({ ...measured.visit, perSecond: opts.consoleDuring }) : null;
@@ -432,9 +437,10 @@ async function main(): Promise<number> {
 
 /**
  * Where the whole machine's CPU went per request, by process, for each target and mode (median of
- * rounds): the target itself, a PostgreSQL server's processes, the upstream, the load generator and
- * the rest. On a shared two-core machine every row's req/s is bounded by the sum, not by the target's
- * own share.
+ * rounds, each column on its own): the target with its children, the PostgreSQL server (its
+ * backends for this target's database and its own processes), the upstream, the load generator,
+ * the rest, and the machine's whole busy time. On a shared two-core machine every row's req/s is
+ * bounded by the whole, not by the target's own share.
  */
 function printMachineCpu(opts: Options, results: Map<string, Run[]>): void {
   const rows: string[][] = [];
@@ -443,14 +449,22 @@ function printMachineCpu(opts: Options, results: Map<string, Run[]>): void {
       const runs = (results.get(`${t}/${mode}`) ?? []).filter((r) => r.machine && r.ok > 0);
       if (runs.length === 0) continue;
       const us = (pick: (m: MachineCpu) => number) => int(median(runs.map((r) => (pick(r.machine!) * 1000) / r.ok)));
+      const own = (m: MachineCpu) => m[t] ?? 0;
+      const postgres = (m: MachineCpu) => (m[postgresOf(t)] ?? 0) + (m[POSTGRES_SERVER] ?? 0);
+      const upstream = (m: MachineCpu) => (t === "upstream" ? 0 : (m.upstream ?? 0));
       const all = (m: MachineCpu) => Object.values(m).reduce((a, b) => a + b, 0);
-      rows.push([LABEL[t], MODE_LABEL[mode], us((m) => m[t] ?? 0), us((m) => m.postgres ?? 0), t === "upstream" ? "" : us((m) => m.upstream ?? 0), us((m) => m[GENERATOR] ?? 0), us((m) => all(m) - (m[t] ?? 0) - (m.postgres ?? 0) - (t === "upstream" ? 0 : (m.upstream ?? 0)) - (m[GENERATOR] ?? 0)), us(all)]);
+      const rest = (m: MachineCpu) => all(m) - own(m) - postgres(m) - upstream(m) - (m[GENERATOR] ?? 0);
+      rows.push([LABEL[t], MODE_LABEL[mode], us(own), us(postgres), t === "upstream" ? "" : us(upstream), us((m) => m[GENERATOR] ?? 0), us(rest), us(all)]);
     }
   }
   if (rows.length === 0) return;
-  console.log("\nMachine CPU per request, µs (median of rounds), by process:");
-  console.log(table(["target", "mode", "target", "Postgres", "upstream", "load gen", "other", "all"], rows, 2));
-  console.log("Target: the process and its children (Keel's console process, the embedded database's thread). Postgres: a PostgreSQL server's processes, whoever they serve.");
+  console.log("\nMachine CPU per request, µs (median of rounds, each column on its own), by process:");
+  console.log(table(["target", "mode", "target+children", "Postgres", "upstream", "load gen", "rest", "machine"], rows, 2));
+  console.log(
+    "target+children: the target's process and its children (Keel's console process, the embedded database's thread). Postgres: the server's " +
+      "backends for this target's database and its own processes. rest: everything else, the kernel's own work and ended processes " +
+      `included (/proc/stat's busy time less the processes seen, "${UNSEEN}"). machine: the whole.`,
+  );
 }
 
 /** Stops a measured Keel, then tells what it logged about errors and how many request records it wrote. */

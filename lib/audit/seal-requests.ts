@@ -165,9 +165,9 @@ async function leavesOf(client: pg.PoolClient, tenantId: string, rows: { id: str
 }
 
 /**
- * Tenants with records after their last seal: one index probe each, whatever the statistics (the
- * first record after the seal in the index's order; as EXISTS, a plan made on an empty table
- * scans every record, see PENDING_ROLLUPS_SQL).
+ * Tenants with records after their last seal: one index probe each, the first record after the
+ * seal in the index's order. As EXISTS, a plan made without statistics (the embedded database never
+ * gathers them) scans every record (see PENDING_ROLLUPS_SQL).
  */
 export const UNSEALED_SQL = `
   SELECT t."id" FROM "Tenant" t

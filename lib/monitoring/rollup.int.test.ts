@@ -1,14 +1,14 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db, getDatabase } from "@/lib/db/client";
-import { UNSEALED_SQL } from "@/lib/audit/seal-requests";
+import { UNSEALED_SQL, sealTenantRequests, tenantsWithUnsealedRecords } from "@/lib/audit/seal-requests";
 import { JobQueue } from "@/lib/jobs/queue";
 import { useTestDatabase } from "@/lib/testing/db";
 import { seedTenant } from "@/lib/testing/factories";
 import { usageBreakdown, usageSeries } from "./data";
 import { rangeWindow } from "./ranges";
 import { addValue, histogramLiteral, quantile } from "./histogram";
-import { PENDING_ROLLUPS_SQL, rollupTenant } from "./rollup";
+import { PENDING_ROLLUPS_SQL, rollupTenant, tenantsWithPendingRollups } from "./rollup";
 import { UsageRollups } from "./usage-rollups";
 
 const test = useTestDatabase();
@@ -49,9 +49,10 @@ const rolled = (where: string, ...values: unknown[]) =>
     sum("inputTokens")::text AS input, sum("outputTokens")::text AS output, sum("costUsd")::text AS cost FROM "UsageRollup" WHERE ${where}`, ...values);
 
 describe("finding tenants with work pending", () => {
-  // Each connection keeps the plan of a named statement; on a fresh install it is made while the
-  // records table is empty, and a plan that scans the table then costs more with every record.
-  // First in this file, so the table is as a fresh install has it.
+  // A plan made while the records table is empty and has no statistics (a fresh install; the
+  // embedded database never gathers them) must still seek each tenant's first pending record: a
+  // plan that scans the table costs more with every record. First in this file, so the table is
+  // as a fresh install has it.
   it("probes the records' index for each tenant, even in a plan made while the table was empty", async () => {
     expect(await db().requestRecord.count()).toBe(0);
     const client = await getDatabase().pool.connect();
@@ -62,7 +63,9 @@ describe("finding tenants with work pending", () => {
         await client.query(`DEALLOCATE ${name}`);
         const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
         expect(plan, name).toMatch(/Index (Only )?Scan using "RequestRecord_tenantId_insertedAt_id_idx"/);
-        expect(plan, name).not.toMatch(/Seq Scan on "RequestRecord"/);
+        // A seek from the cursor, not a filter over the tenant's every record, and nothing sorted.
+        expect(plan, name).toMatch(/Index Cond: .*ROW\("insertedAt", id\) > ROW\(/);
+        expect(plan, name).not.toMatch(/Seq Scan on "RequestRecord"|Sort Key: r\./);
       }
     } finally {
       client.release();
@@ -246,5 +249,20 @@ describe("usage rollups under hostile error codes", () => {
     expect(Object.values(row.codes).reduce((s, n) => s + Number(n), 0)).toBe(300);
     expect(row.errors).toBe(300);
     expect(row.codes.other).toBeGreaterThan(0);
+  });
+});
+
+describe("tenants with work pending", () => {
+  it("are those with records after their rollup cursor or their last seal, each once", async () => {
+    const [idle, done, behind, fresh] = [await seedTenant(), await seedTenant(), await seedTenant(), await seedTenant()];
+    await db().requestRecord.createMany({ data: [...records(done.id, 5), ...records(behind.id, 5), ...records(fresh.id, 5)] });
+    for (const t of [done, behind]) {
+      await rollAll(t.id, 100);
+      while (await sealTenantRequests(test.database.pool, t.id, { marginMs: 0 }));
+    }
+    await db().requestRecord.createMany({ data: records(behind.id, 3) });
+    const expected = [behind.id, fresh.id].sort();
+    expect((await tenantsWithPendingRollups(test.database.pool)).filter((id) => [idle.id, done.id, ...expected].includes(id)).sort()).toEqual(expected);
+    expect((await tenantsWithUnsealedRecords(db())).filter((id) => [idle.id, done.id, ...expected].includes(id)).sort()).toEqual(expected);
   });
 });

@@ -52,8 +52,8 @@ export async function machineBusy(ms = 1000): Promise<number> {
   return b.total === a.total ? 0 : ((b.busy - a.busy) / (b.total - a.total)) * 100;
 }
 
-/** One process as /proc tells it: its parent, its name and its CPU so far (ms). */
-type ProcessCpu = { ppid: number; comm: string; cpuMs: number };
+/** One process as /proc tells it: its parent, its name, when it started and its CPU so far (ms). */
+type ProcessCpu = { ppid: number; comm: string; started: string; cpuMs: number };
 
 function readProcesses(): Map<number, ProcessCpu> {
   const all = new Map<number, ProcessCpu>();
@@ -67,8 +67,10 @@ function readProcesses(): Map<number, ProcessCpu> {
     try {
       const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      if (!Number.isFinite(cpuMs)) continue;
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      all.set(Number(p), { ppid: Number(fields[1]), comm, cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS });
+      all.set(Number(p), { ppid: Number(fields[1]), comm, started: fields[19], cpuMs });
     } catch {
       // Gone meanwhile.
     }
@@ -76,39 +78,80 @@ function readProcesses(): Map<number, ProcessCpu> {
   return all;
 }
 
-/** The share of the machine's CPU each part of a run took, in ms over the window. */
+/** The machine's busy CPU time so far, all cores, in ms (kernel work and ended processes included). */
+function machineBusyMs(): number | null {
+  try {
+    const [, ...ticks] = fs.readFileSync("/proc/stat", "utf8").split("\n", 1)[0].trim().split(/\s+/);
+    // user nice system idle iowait irq softirq steal: all but idle and iowait are busy.
+    const t = ticks.slice(0, 8).map(Number);
+    return (t[0] + t[1] + t[2] + t[5] + t[6] + t[7]) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
+
+/** The database a PostgreSQL backend serves, from its command line (`postgres: … user db host(port) state`). */
+function postgresDatabaseOf(pid: number, databases: Set<string>): string | null {
+  try {
+    const words = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").split(/\s+/);
+    return words.find((w) => databases.has(w)) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where the machine's CPU went over a window, in ms, by group (see machineCpuMeter). */
 export type MachineCpu = Record<string, number>;
+
+/** The group of a PostgreSQL server's processes that serve no measured database (WAL writer, checkpointer…). */
+export const POSTGRES_SERVER = "postgres";
+/** The group of a measured target's own database backends: `postgres:<target>`. */
+export const postgresOf = (target: string) => `postgres:${target}`;
+/** CPU the machine spent that no process seen at both ends accounts for: the kernel's own work, processes that ended. */
+export const UNSEEN = "unseen";
 
 /**
  * CPU of every process on the machine between start() and stop(), grouped: each named root's
  * process with all its descendants (a Keel's console process and the embedded database's thread
- * count as Keel), every `postgres` process (a PostgreSQL server's backends, its WAL writer and the
- * rest), and everything else as "other". Null where /proc is unavailable. Processes born during
- * the window count from zero; those that ended count for nothing.
+ * count as Keel); `postgres:<target>` for the backends serving the database given for that target;
+ * `postgres` for a PostgreSQL server's other processes; "other" for the rest; and `unseen` for the
+ * machine's busy time that none of these accounts for. A process is known by its pid and start
+ * time, so a pid reused within the window is a new process. Null where /proc is unavailable.
  */
-export function machineCpuMeter(roots: Record<string, number | null>) {
+export function machineCpuMeter(roots: Record<string, number | null>, databases: Record<string, string> = {}) {
+  const targetOfDatabase = new Map(Object.entries(databases).map(([target, db]) => [db, target]));
+  const names = new Set(targetOfDatabase.keys());
   let before: Map<number, ProcessCpu> | null = null;
+  let busy0: number | null = null;
   let result: MachineCpu | null = null;
   const groupOf = (pid: number, all: Map<number, ProcessCpu>): string => {
     for (let p: number | undefined = pid, hops = 0; p && hops < 64; p = all.get(p)?.ppid, hops++) {
       for (const [name, root] of Object.entries(roots)) if (root === p) return name;
     }
-    return all.get(pid)?.comm === "postgres" ? "postgres" : "other";
+    if (all.get(pid)?.comm !== "postgres") return "other";
+    const db = postgresDatabaseOf(pid, names);
+    return db ? postgresOf(targetOfDatabase.get(db)!) : POSTGRES_SERVER;
   };
   return {
     start() {
+      busy0 = machineBusyMs();
       before = readProcesses();
     },
     stop() {
       const after = readProcesses();
-      if (!before || after.size === 0) return;
+      const busy1 = machineBusyMs();
+      if (!before || before.size === 0 || after.size === 0) return;
       result = {};
+      let seen = 0;
       for (const [pid, p] of after) {
-        const used = p.cpuMs - (before.get(pid)?.cpuMs ?? 0);
+        const was = before.get(pid);
+        const used = p.cpuMs - (was && was.started === p.started ? was.cpuMs : 0);
         if (used <= 0) continue;
         const group = groupOf(pid, after);
         result[group] = (result[group] ?? 0) + used;
+        seen += used;
       }
+      if (busy0 !== null && busy1 !== null) result[UNSEEN] = Math.max(0, busy1 - busy0 - seen);
     },
     result: () => result,
   };
