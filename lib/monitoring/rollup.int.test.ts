@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db, getDatabase } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { UNSEALED_SQL, sealTenantRequests, tenantsWithUnsealedRecords } from "@/lib/audit/seal-requests";
 import { JobQueue } from "@/lib/jobs/queue";
 import { useTestDatabase } from "@/lib/testing/db";
@@ -55,7 +55,7 @@ describe("finding tenants with work pending", () => {
   // as a fresh install has it.
   it("probes the records' index for each tenant, even in a plan made while the table was empty", async () => {
     expect(await db().requestRecord.count()).toBe(0);
-    const client = await getDatabase().pool.connect();
+    const client = await test.database.pool.connect();
     try {
       for (const [name, sql] of [["pending_rollups", PENDING_ROLLUPS_SQL], ["unsealed", UNSEALED_SQL]]) {
         await client.query(`PREPARE ${name} AS ${sql}`);
