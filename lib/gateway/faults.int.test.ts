@@ -192,6 +192,37 @@ describe("provider faults", () => {
 });
 
 describe("shutdown", () => {
+  it("ends a stream that outlasts the grace period with a shutting_down error, and records it as that", async () => {
+    const local = await startTestGateway({ closeGraceMs: 100 });
+    try {
+      const s = await seedGatewayTenant(harness.fake.baseUrl);
+      harness.fake.fail({ kind: "slow", chunkMs: 300 });
+      const res = await fetch(`${local.url}/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${s.secret}`, "content-type": "application/json" },
+        body: JSON.stringify({ ...hi(s.endpoint.name), stream: true }),
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      let text = "";
+      const ended = (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          text += new TextDecoder().decode(value);
+        }
+      })().catch(() => undefined);
+      await local.handler.close();
+      await ended;
+      expect(text).toContain('"code":"shutting_down"');
+      expect(text).not.toContain("[DONE]");
+      const record = await db().requestRecord.findUniqueOrThrow({ where: { id: res.headers.get("x-request-id")! } });
+      expect(record).toMatchObject({ stream: true, status: 503, errorCode: "shutting_down" });
+    } finally {
+      await local.close();
+    }
+  });
+
   it("lets in-flight requests finish, cuts what outlasts the grace period, records everything, then refuses new work", async () => {
     const local = await startTestGateway({ closeGraceMs: 300 });
     try {

@@ -139,7 +139,9 @@ export async function respondStream(
     failure = apiError(502, "provider_error", `The provider failed mid-stream: ${said}`);
   }
   if (!failure && !tap.sawDone) failure = apiError(502, "stream_interrupted", "The provider's stream ended before it was complete.");
-  if (failure?.status === 499 && signal.aborted) failure = abortedBy(signal);
+  // The request's own signal cut the stream, however the cut showed (a thrown error, a body that
+  // just ended): the caller left, or Keel is shutting down, and the record says which.
+  if (failure && signal.aborted) failure = abortedBy(signal);
 
   const metered = meter(
     tap.usage,
