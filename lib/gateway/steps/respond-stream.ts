@@ -123,25 +123,28 @@ export async function respondStream(
       const out = tap.push(chunk);
       const full = out !== "" && !res.write(out);
       if (tap.providerError) return false;
-      return full ? drained(res) : true;
+      return full ? drained(res, signal) : true;
     });
     const rest = tap.end();
     if (rest) res.write(rest);
   } catch (error) {
     failure = streamError(bodyError(error));
   }
+  // Whether the request's own signal cut the stream: the caller left, or Keel is shutting down.
+  // Read before the wait below, during which a shutdown is no cause of what had already happened.
+  const cut = signal.aborted;
   // The provider's error event is the caller's last word (no notice follows it): let it leave
-  // before the connection is reset.
-  if (tap.providerError && !res.destroyed && res.writableNeedDrain) await drained(res);
+  // before the connection is reset, unless Keel is shutting down meanwhile.
+  if (tap.providerError && !res.destroyed && res.writableNeedDrain) await drained(res, signal);
   if (!failure && res.destroyed) failure = clientClosed();
   if (!failure && tap.providerError) {
     const said = typeof tap.providerError.message === "string" ? tap.providerError.message : "unknown error";
     failure = apiError(502, "provider_error", `The provider failed mid-stream: ${said}`);
   }
   if (!failure && !tap.sawDone) failure = apiError(502, "stream_interrupted", "The provider's stream ended before it was complete.");
-  // The request's own signal cut the stream, however the cut showed (a thrown error, a body that
-  // just ended): the caller left, or Keel is shutting down, and the record says which.
-  if (failure && signal.aborted) failure = abortedBy(signal);
+  // A stream the request's own signal cut, however the cut showed (a thrown error, a body that just
+  // ended), is recorded for the signal's reason; so is a caller who left while being waited for.
+  if (failure && (cut || (failure.status === 499 && signal.aborted))) failure = abortedBy(signal);
 
   const metered = meter(
     tap.usage,
@@ -175,16 +178,19 @@ function streamError(error: GatewayError): GatewayError {
   return apiError(502, "stream_interrupted", `The provider's stream broke off: ${error.message}`);
 }
 
-function drained(res: ServerResponse): Promise<void> {
-  if (res.destroyed) return Promise.resolve();
+/** Resolves when the caller has read what was written, has gone, or the request's signal fired (shutdown). */
+function drained(res: ServerResponse, signal: RequestSignal): Promise<void> {
+  if (res.destroyed || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off("drain", done);
       res.off("close", done);
+      signal.off("abort", done);
       resolve();
     };
     res.on("drain", done);
     res.on("close", done);
+    signal.on("abort", done);
   });
 }
 
