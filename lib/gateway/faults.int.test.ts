@@ -21,6 +21,28 @@ async function drain(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
   return text;
 }
 
+/**
+ * A streamed chat request read as raw bytes, as a client that ignores error events would: the
+ * response, `ended` (resolves "clean end" when the body ends, rejects when it is cut) and the text so far.
+ */
+async function rawStream(url: string, secret: string, model: string) {
+  const res = await fetch(`${url}/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    body: JSON.stringify({ ...hi(model), stream: true }),
+  });
+  const reader = res.body!.getReader();
+  let text = "";
+  const ended = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return "clean end";
+      text += new TextDecoder().decode(value);
+    }
+  })();
+  return { res, ended, text: () => text };
+}
+
 /** A streamed request to a provider failing with `fault`: what the client raised, and the request's record. */
 async function brokenStream(fault: Parameters<typeof harness.fake.fail>[0]) {
   const s = await seedGatewayTenant(harness.fake.baseUrl);
@@ -142,24 +164,11 @@ describe("provider faults", () => {
   it("never ends a broken stream cleanly, even for a client that ignores error events", async () => {
     const s = await seedGatewayTenant(harness.fake.baseUrl);
     harness.fake.fail({ kind: "no-done" });
-    const res = await fetch(`${harness.gateway.url}/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${s.secret}`, "content-type": "application/json" },
-      body: JSON.stringify({ ...hi(s.endpoint.name), stream: true }),
-    });
+    const { res, ended, text } = await rawStream(harness.gateway.url, s.secret, s.endpoint.name);
     expect(res.status).toBe(200);
-    const reader = res.body!.getReader();
-    let text = "";
-    const ended = (async () => {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return "clean end";
-        text += new TextDecoder().decode(value);
-      }
-    })();
     await expect(ended).rejects.toThrow();
-    expect(text).toContain('data: {"error":{"message":"The provider\'s stream ended before it was complete."');
-    expect(text).not.toContain("[DONE]");
+    expect(text()).toContain('data: {"error":{"message":"The provider\'s stream ended before it was complete."');
+    expect(text()).not.toContain("[DONE]");
   });
 
   it("retries a stream whose provider failed before sending anything", async () => {
@@ -197,25 +206,13 @@ describe("shutdown", () => {
     try {
       const s = await seedGatewayTenant(harness.fake.baseUrl);
       harness.fake.fail({ kind: "slow", chunkMs: 300 });
-      const res = await fetch(`${local.url}/chat/completions`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${s.secret}`, "content-type": "application/json" },
-        body: JSON.stringify({ ...hi(s.endpoint.name), stream: true }),
-      });
+      const { res, ended, text } = await rawStream(local.url, s.secret, s.endpoint.name);
+      const cut = ended.catch(() => undefined);
       expect(res.status).toBe(200);
-      const reader = res.body!.getReader();
-      let text = "";
-      const ended = (async () => {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return;
-          text += new TextDecoder().decode(value);
-        }
-      })().catch(() => undefined);
       await local.handler.close();
-      await ended;
-      expect(text).toContain('"code":"shutting_down"');
-      expect(text).not.toContain("[DONE]");
+      await cut;
+      expect(text()).toContain('"code":"shutting_down"');
+      expect(text()).not.toContain("[DONE]");
       const record = await db().requestRecord.findUniqueOrThrow({ where: { id: res.headers.get("x-request-id")! } });
       expect(record).toMatchObject({ stream: true, status: 503, errorCode: "shutting_down" });
     } finally {
