@@ -6,15 +6,25 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 const TICK_MS = 10; // Linux's USER_HZ is 100 on every mainstream build.
 
-/** User + system CPU time of a process in ms, from /proc; null where that is unavailable. */
-export function processCpuMs(pid: number): number | null {
+/** One process as /proc tells it: its parent, its name, when it started and its CPU so far (ms). */
+type ProcessCpu = { ppid: number; comm: string; started: string; cpuMs: number };
+
+/** A process's /proc/<pid>/stat; null when it is gone, unreadable or malformed. */
+function readStat(pid: number | string): ProcessCpu | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    if (!Number.isFinite(cpuMs)) return null;
+    return { ppid: Number(fields[1]), comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), started: fields[19], cpuMs };
   } catch {
     return null;
   }
+}
+
+/** User + system CPU time of a process in ms, from /proc; null where that is unavailable. */
+export function processCpuMs(pid: number): number | null {
+  return readStat(pid)?.cpuMs ?? null;
 }
 
 /** Measures CPU use between start() and stop(), as % of one core, for `pid` (or this process when null). */
@@ -52,9 +62,6 @@ export async function machineBusy(ms = 1000): Promise<number> {
   return b.total === a.total ? 0 : ((b.busy - a.busy) / (b.total - a.total)) * 100;
 }
 
-/** One process as /proc tells it: its parent, its name, when it started and its CPU so far (ms). */
-type ProcessCpu = { ppid: number; comm: string; started: string; cpuMs: number };
-
 function readProcesses(): Map<number, ProcessCpu> {
   const all = new Map<number, ProcessCpu>();
   let pids: string[] = [];
@@ -64,16 +71,8 @@ function readProcesses(): Map<number, ProcessCpu> {
     return all;
   }
   for (const p of pids) {
-    try {
-      const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-      if (!Number.isFinite(cpuMs)) continue;
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      all.set(Number(p), { ppid: Number(fields[1]), comm, started: fields[19], cpuMs });
-    } catch {
-      // Gone meanwhile.
-    }
+    const stat = readStat(p);
+    if (stat) all.set(Number(p), stat);
   }
   return all;
 }
