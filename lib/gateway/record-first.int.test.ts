@@ -10,12 +10,14 @@ useTestDatabase();
 const harness = useGatewayHarness();
 
 // This file's own database refuses the records of endpoints named recfail-*: the write of the
-// record fails after the provider has answered, which is when an answer could leak unrecorded.
+// record fails after the provider has answered, which is when an answer could leak unrecorded. It
+// writes those of endpoints named recslow-* a third of a second late.
 beforeAll(async () => {
   await db().$executeRawUnsafe(`
     CREATE FUNCTION keel_test_refuse_record() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF NEW."endpointName" LIKE 'recfail-%' THEN RAISE EXCEPTION 'record refused by the test'; END IF;
+      IF NEW."endpointName" LIKE 'recslow-%' THEN PERFORM pg_sleep(0.3); END IF;
       RETURN NEW;
     END $$`);
   await db().$executeRawUnsafe(`CREATE TRIGGER keel_test_refuse_record BEFORE INSERT ON "RequestRecord" FOR EACH ROW EXECUTE FUNCTION keel_test_refuse_record()`);
@@ -47,5 +49,22 @@ describe("an answer Keel could not record", () => {
     })();
     await expect(read).rejects.toThrow();
     expect(harness.fake.requests).toHaveLength(1);
+  });
+});
+
+describe("the end of a stream", () => {
+  it("passes on a provider's error event only once the failed stream's record is durable", async () => {
+    const s = await seedGatewayTenant(harness.fake.baseUrl, { endpoint: { name: `recslow-${unique()}` } });
+    harness.fake.fail({ kind: "error-event", afterChunks: 2 });
+    const { data: stream, response } = await harness.gateway
+      .client(s.secret)
+      .chat.completions.create({ ...hi(s.endpoint.name), stream: true })
+      .withResponse();
+    const read = (async () => {
+      for await (const chunk of stream) void chunk;
+    })();
+    await expect(read).rejects.toThrow(/the model fell over/);
+    const record = await db().requestRecord.findUnique({ where: { id: response.headers.get("x-request-id")! } });
+    expect(record).toMatchObject({ status: 502, errorCode: "provider_error" });
   });
 });

@@ -79,9 +79,10 @@ describe("ChatStreamTap", () => {
     expect(tap.usage).toEqual({ inputTokens: 1, outputTokens: 1 });
   });
 
-  it("notices an error the provider sends mid-stream", () => {
+  it("notices an error the provider sends mid-stream and holds it back for the end", () => {
     const tap = new ChatStreamTap(false);
-    tap.push(bytes(chunk({ error: { message: "boom" } })));
+    expect(tap.push(bytes(chunk({ error: { message: "boom" } })))).toBe("");
     expect(tap.providerError).toEqual({ message: "boom" });
+    expect(tap.providerErrorEvent).toBe(chunk({ error: { message: "boom" } }));
   });
 });

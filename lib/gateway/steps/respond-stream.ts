@@ -16,9 +16,9 @@ import { meter, type AnswerHeaders } from "./respond";
 
 /**
  * Reads a chat completion stream on its way through: usage, the first content (time to first
- * token), the end marker and any error the provider sent. It holds back `[DONE]`, which the
- * gateway sends only once the request record is durable, and drops the usage chunk the gateway
- * asked for on its own when the caller did not. Asked to (`capture`, for tenants that keep request
+ * token), the end marker and any error the provider sent. It holds back `[DONE]` and the
+ * provider's error event, which the gateway sends only once the request record is durable, and
+ * drops the usage chunk the gateway asked for on its own when the caller did not. Asked to (`capture`, for tenants that keep request
  * content), it also keeps the answer's text, bounded (lib/privacy/content.ts); asked to `describe`
  * (the gateway traces), the answer's id, model and finish reasons.
  */
@@ -28,6 +28,8 @@ export class ChatStreamTap {
   firstContentAt: number | null = null;
   sawDone = false;
   providerError: { message?: unknown } | null = null;
+  /** The provider's error event, held back like `[DONE]`: the caller gets it once the record is durable. */
+  providerErrorEvent = "";
   /** The answer's text so far, when asked to keep it. */
   readonly text: StreamCapture | null;
   /** What the request's span says of the answer, when asked for. */
@@ -69,7 +71,11 @@ export class ChatStreamTap {
     } catch {
       return `${event.raw}\n\n`;
     }
-    if (chunk?.error) this.providerError = chunk.error as { message?: unknown };
+    if (chunk?.error) {
+      this.providerError = chunk.error as { message?: unknown };
+      this.providerErrorEvent = `${event.raw}\n\n`;
+      return "";
+    }
     if (this.facts && chunk) noteChunk(this.facts, chunk);
     this.finish.note(chunk?.choices);
     const chars = choiceChars(chunk.choices);
@@ -133,8 +139,8 @@ export async function respondStream(
   // Whether the request's own signal cut the stream: the caller left, or Keel is shutting down.
   // Read before the wait below, during which a shutdown is no cause of what had already happened.
   const cut = signal.aborted;
-  // The provider's error event is the caller's last word (no notice follows it): let it leave
-  // before the connection is reset, unless Keel is shutting down meanwhile.
+  // The provider's error event will be the caller's last word: let what came before it leave
+  // first, unless Keel is shutting down meanwhile.
   if (tap.providerError && !res.destroyed && res.writableNeedDrain) await drained(res, signal);
   if (!failure && res.destroyed) failure = clientClosed();
   if (!failure && tap.providerError) {
@@ -166,8 +172,9 @@ export async function respondStream(
     }
   }
   await commit({ status: failure.status, errorCode: failure.code, metered, output, answer, finishReason }).catch(() => {});
-  // The provider's own error event already reached the caller; otherwise say what happened.
-  const notice = tap.providerError || failure.status === 499 ? "" : `data: ${JSON.stringify(failure)}\n\n`;
+  // The provider's own error event, held back until now, is the last word; otherwise say what happened.
+  const notice =
+    failure.status === 499 ? "" : failure.code === "provider_error" ? tap.providerErrorEvent : `data: ${JSON.stringify(failure)}\n\n`;
   abort(res, notice);
   return metered;
 }
