@@ -5,7 +5,6 @@ const nextConfig: NextConfig = {
   // not bundled, so the server and Next share one instance of each.
   serverExternalPackages: [
     "@electric-sql/pglite",
-    "@electric-sql/pglite-socket",
     "@electric-sql/pglite-pgvector",
     "@prisma/schema-engine-wasm",
     "@prisma/adapter-pg",

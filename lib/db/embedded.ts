@@ -11,14 +11,15 @@ export type EmbeddedDatabase = {
 };
 
 type FromWorker =
-  | { type: "ready"; conn: string }
+  | { type: "ready"; conn: string; password: string }
   | { type: "failed"; message: string }
   | { type: "connections"; id: number; active: number }
   | { type: "stopped" };
 
 /**
- * Starts PGlite with pgvector behind pglite-socket, in a thread of its own (embedded-worker.mjs).
- * It accepts exactly one client connection: PGlite is a single backend session, and two clients
+ * Starts PGlite with pgvector behind Keel's wire server (wire-server.mjs), in a thread of its own
+ * (embedded-worker.mjs). It serves one client connection at a time, with a password made at each
+ * start that only the returned URL holds: PGlite is a single backend session, and two clients
  * would interleave their protocol messages and read each other's rows. `dataDir` of "memory://"
  * keeps everything in memory (tests). The thread is part of this process: a crash or `kill -9` of
  * the process ends both, as before, and the data folder's lock is this process's.
@@ -35,9 +36,9 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     process.exit(1);
   };
   try {
-    const conn = await new Promise<string>((resolve, reject) => {
+    const { conn, password } = await new Promise<{ conn: string; password: string }>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
-        if (m.type === "ready") resolve(m.conn);
+        if (m.type === "ready") resolve(m);
         if (m.type === "failed") reject(new Error(m.message));
         if (m.type === "ready" || m.type === "failed") worker.off("message", onMessage);
       };
@@ -48,7 +49,7 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     worker.removeAllListeners("error").removeAllListeners("exit");
     worker.on("error", crashed);
     worker.on("exit", (code) => crashed(new Error(`its thread exited with code ${code}`)));
-    const url = `postgresql://postgres:postgres@${conn}/postgres?sslmode=disable`;
+    const url = `postgresql://postgres:${password}@${conn}/postgres?sslmode=disable`;
     let asked = 0;
     const activeConnections = () =>
       new Promise<number>((resolve) => {

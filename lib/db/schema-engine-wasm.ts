@@ -50,7 +50,7 @@ async function firstConnection(pool: pg.Pool): Promise<void> {
       (await pool.connect()).release();
       return;
     } catch (error) {
-      if (!/Connection terminated unexpectedly/.test(describeError(error))) throw error;
+      if (!/Connection terminated unexpectedly|one client at a time/.test(describeError(error))) throw error;
       if (Date.now() > deadline) {
         throw new Error(`${describeError(error)}: an embedded database refuses a second client while another holds its one connection.`);
       }
