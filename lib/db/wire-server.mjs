@@ -7,37 +7,48 @@
 // system calls cost the database's thread more than a one-row INSERT did (profiled).
 //
 // The port is on loopback, where any local user can reach it: a client proves it holds this
-// boot's password (random, in the URL Keel's own clients use) before its startup packet reaches
-// PGlite, which trusts whoever it is handed.
+// start's password (random, in the URL Keel's own clients use) before anything it sends reaches
+// PGlite, which trusts whoever it is handed. PGlite runs a startup packet or message it cannot
+// take by exiting, which would end Keel: the server hands it only what a well-behaved client sends,
+// and a client holding the password is Keel itself. COPY FROM STDIN is not served (PGlite needs the
+// data in the same call as the statement, and a client sends it only after PGlite's answer).
 import crypto from "node:crypto";
 import net from "node:net";
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
-/** Postgres's own limits: a startup packet of at most 10,000 bytes, other messages under 1 GB. */
 const MAX_STARTUP_BYTES = 10_000;
+const MAX_PASSWORD_BYTES = 1024;
+/** Postgres's own limit on a message. */
 const MAX_MESSAGE_BYTES = 0x3fffffff;
-/** The frontend's message types (protocol 3): anything else is a protocol violation. */
-const FRONTEND_TYPES = new Set("BCcdDEfFHPpQSX".split("").map((c) => c.charCodeAt(0)));
-const PASSWORD = 0x70; // 'p'
-const TERMINATE = 0x58; // 'X'
+const code = (c) => c.charCodeAt(0);
+/** What a client may send before it has the session (its password), and once it has it. */
+const PASSWORD_TYPES = new Set([code("p")]);
+const SESSION_TYPES = new Set("BCDEFHPQSX".split("").map(code));
+const TERMINATE = code("X");
 /** A client has this long to authenticate, and one waiting for the session this long to get it. */
-const STARTUP_TIMEOUT_MS = 10_000;
+const STARTUP_TIMEOUT_MS = 5000;
 const SLOT_WAIT_MS = 1000;
-/** What resets the session when a client leaves, whatever state it left it in (see `release`). */
+/** Sockets not yet authenticated, at most: past it the oldest is closed, so none can crowd Keel out. */
+const MAX_UNAUTHENTICATED = 8;
+/** Batches queued for PGlite past which a client's socket is not read until they are answered. */
+const MAX_QUEUED = 16;
+/** What resets the session when a client leaves, whatever state it left it in (see `handOn`). */
 const RESET = Buffer.concat([query("ROLLBACK"), sync(), query("ROLLBACK"), query("DISCARD ALL")]);
 
 /**
  * Reads whole messages off a byte stream. `next()` returns the next complete message, or null when
- * more bytes are needed; it throws on a length no client may send. Chunks are joined only once a
- * message is whole, so a large message costs one copy, not one per chunk.
+ * more bytes are needed; it throws (ProtocolError) on a type or length the current phase does not
+ * allow, before buffering the message. Chunks are joined only once a message is whole, so a large
+ * message costs one copy, not one per chunk.
  */
 export class MessageReader {
   chunks = [];
   size = 0;
-  /** Before the startup packet, messages have no type byte. */
-  started = false;
+  /** null: startup packets (no type byte); else the types allowed, and their largest size. */
+  types = null;
+  maxBytes = MAX_STARTUP_BYTES;
 
   push(chunk) {
     this.chunks.push(chunk);
@@ -45,13 +56,13 @@ export class MessageReader {
   }
 
   next() {
-    const head = this.peek(this.started ? 5 : 8);
+    const head = this.peek(this.types ? 5 : 8);
     if (!head) return null;
     let length;
-    if (this.started) {
-      if (!FRONTEND_TYPES.has(head[0])) throw new ProtocolError(`unknown message type ${head[0]}`);
+    if (this.types) {
+      if (!this.types.has(head[0])) throw new ProtocolError(`unexpected message type ${JSON.stringify(String.fromCharCode(head[0]))}`);
       length = 1 + head.readInt32BE(1);
-      if (length < 5 || length > MAX_MESSAGE_BYTES) throw new ProtocolError(`invalid message length ${length - 1}`);
+      if (length < 5 || length > this.maxBytes) throw new ProtocolError(`invalid message length ${length - 1}`);
     } else {
       length = head.readInt32BE(0);
       if (length < 8 || length > MAX_STARTUP_BYTES) throw new ProtocolError(`invalid startup packet length ${length}`);
@@ -77,32 +88,60 @@ export class MessageReader {
 class ProtocolError extends Error {}
 
 /**
- * Starts the server on 127.0.0.1 and an ephemeral port; its clients connect as any user with
- * `password`. A second client waits up to a second for the first to go, then is turned away: two
- * clients on one session would read each other's rows. A client that leaves has its session reset
+ * The startup packet PGlite gets for a client's: its one user and database whatever the client
+ * named (PGlite exits on an unknown one), and the client's application_name when it gave a
+ * printable one. Throws ProtocolError when the packet is not a well-formed list of parameters.
+ */
+export function startupFor(packet) {
+  const text = packet.subarray(8);
+  if (text.length === 0 || text[text.length - 1] !== 0) throw new ProtocolError("malformed startup packet");
+  const parts = text.subarray(0, text.length - 1).toString("utf8").split("\0");
+  if (parts.length % 2 !== 1 || parts[parts.length - 1] !== "") throw new ProtocolError("malformed startup packet");
+  const params = new Map();
+  for (let i = 0; i + 1 < parts.length; i += 2) params.set(parts[i], parts[i + 1]);
+  if (!params.get("user")) throw new ProtocolError("no user in the startup packet");
+  if (params.has("replication")) throw new ProtocolError("replication is not served");
+  const name = params.get("application_name");
+  const pairs = ["user", "postgres", "database", "postgres"];
+  if (name && /^[\x20-\x7e]{1,63}$/.test(name)) pairs.push("application_name", name);
+  const body = Buffer.from(`${pairs.join("\0")}\0\0`);
+  const head = Buffer.alloc(8);
+  head.writeInt32BE(8 + body.length, 0);
+  head.writeInt32BE(packet.readInt32BE(4), 4);
+  return Buffer.concat([head, body]);
+}
+
+/**
+ * Starts the server on 127.0.0.1 and an ephemeral port; its clients authenticate with `password`.
+ * A second client waits up to a second for the first to go, then is turned away: two clients on
+ * one session would read each other's rows. A client that leaves has its session reset
  * (transaction rolled back, prepared statements and settings dropped), so the next one starts clean.
  */
 export async function serveWire(db, password) {
   let holder = null;
   let stopping = false;
   const waiting = [];
+  const unauthenticated = [];
   const connections = new Set();
-  const server = net.createServer((socket) => void new Connection(socket).start());
-  server.maxConnections = 16;
   const expected = digest(password);
+  const server = net.createServer((socket) => void new Connection(socket).start());
 
   class Connection {
     constructor(socket) {
       this.socket = socket;
       this.reader = new MessageReader();
       this.work = Promise.resolve();
+      this.queued = 0;
       this.state = "startup"; // startup → password → waiting → serving → closed
       this.startup = null;
+      this.early = [];
     }
 
     start() {
       const { socket } = this;
       connections.add(this);
+      unauthenticated.push(this);
+      if (unauthenticated.length > MAX_UNAUTHENTICATED) unauthenticated[0].fail("53300", "too many connections waiting to authenticate");
       socket.setNoDelay(true);
       socket.on("error", () => {});
       socket.on("close", () => this.close());
@@ -117,25 +156,22 @@ export async function serveWire(db, password) {
       const batch = [];
       try {
         for (let m = this.reader.next(); m; m = this.reader.next()) {
-          if (this.state === "serving") {
-            if (m[0] === TERMINATE) {
-              this.queue(batch.splice(0));
-              this.work = this.work.then(() => this.socket.end());
-              this.state = "closed";
-              return;
-            }
-            batch.push(m);
-          } else {
+          if (this.state === "startup" || this.state === "password") {
             this.handshake(m);
             if (this.state === "closed") return;
-          }
+          } else if (m[0] === TERMINATE) {
+            this.queue(batch.splice(0));
+            this.whenDone(() => this.end());
+            this.state = "closed";
+            return;
+          } else batch.push(m);
         }
       } catch (error) {
         if (!(error instanceof ProtocolError)) throw error;
         // What came whole before the bad message is answered; nothing after it is read.
         this.queue(batch.splice(0));
         this.state = "closed";
-        this.work = this.work.then(() => this.fail("08P01", error.message));
+        this.whenDone(() => this.fail("08P01", error.message));
         return;
       }
       this.queue(batch);
@@ -144,71 +180,56 @@ export async function serveWire(db, password) {
     /** The messages before the session is this client's: SSL refusal, startup, password. */
     handshake(m) {
       if (this.state === "startup") {
-        const code = m.readInt32BE(4);
-        if (code === SSL_REQUEST || code === GSSENC_REQUEST) return void this.socket.write("N");
-        if (code === CANCEL_REQUEST) return void this.end();
-        if (code >>> 16 !== 3) return void this.fail("0A000", `unsupported frontend protocol ${code >>> 16}.${code & 0xffff}`);
-        this.startup = m;
-        this.reader.started = true;
+        const version = m.readInt32BE(4);
+        if (version === SSL_REQUEST || version === GSSENC_REQUEST) return void this.socket.write("N");
+        if (version === CANCEL_REQUEST) return void this.end();
+        if (version >>> 16 !== 3) return void this.fail("0A000", `unsupported frontend protocol ${version >>> 16}.${version & 0xffff}`);
+        this.startup = startupFor(m);
+        this.reader.types = PASSWORD_TYPES;
+        this.reader.maxBytes = MAX_PASSWORD_BYTES;
         this.state = "password";
         return void this.socket.write(authRequest(3));
       }
-      if (this.state === "password") {
-        const given = m[0] === PASSWORD ? m.subarray(5, m.length - 1) : Buffer.alloc(0);
-        if (!crypto.timingSafeEqual(digest(given), expected)) return void this.fail("28P01", "password authentication failed");
-        clearTimeout(this.timer);
-        this.state = "waiting";
-        return void this.wait();
-      }
-      // Messages sent before the session is ours (pipelined after the password) wait their turn.
-      (this.early ??= []).push(m);
-    }
-
-    wait() {
-      if (!holder) return this.serve();
+      if (!crypto.timingSafeEqual(digest(m.subarray(5, m.length - 1)), expected)) return void this.fail("28P01", "password authentication failed");
+      clearTimeout(this.timer);
+      this.forget(unauthenticated);
+      this.reader.types = SESSION_TYPES;
+      this.reader.maxBytes = MAX_MESSAGE_BYTES;
+      if (!holder) return void this.serve();
+      this.state = "waiting";
       waiting.push(this);
       setTimeout(() => {
-        const i = waiting.indexOf(this);
-        if (i < 0) return;
-        waiting.splice(i, 1);
-        this.fail("53300", "too many connections: the embedded database serves one client at a time");
+        if (this.state === "waiting") this.fail("53300", "too many connections: the embedded database serves one client at a time");
       }, SLOT_WAIT_MS).unref();
     }
 
     serve() {
-      if (this.state === "closed") return;
       holder = this;
       this.state = "serving";
       const startup = this.startup;
       this.startup = null;
-      this.work = this.work.then(async () => {
-        const out = [];
-        await exec(startup, out);
-        // PGlite answers the startup packet with AuthenticationOk itself: the client has had its own.
-        await this.write(out);
-      });
-      const early = this.early ?? [];
-      this.early = null;
-      const terminate = early.findIndex((m) => m[0] === TERMINATE);
-      this.queue(terminate < 0 ? early : early.slice(0, terminate));
-      if (terminate >= 0) this.work = this.work.then(() => this.socket.end());
+      // PGlite answers the startup packet with AuthenticationOk itself, after the client's own.
+      this.queue([startup]);
+      this.queue(this.early.splice(0));
     }
 
     queue(messages) {
       if (messages.length === 0) return;
-      if (this.state !== "serving" && this.state !== "closed") return void (this.early ??= []).push(...messages);
+      if (this.state === "waiting") return void this.early.push(...messages);
       const bytes = messages.length === 1 ? messages[0] : Buffer.concat(messages);
-      this.work = this.work
-        .then(async () => {
-          if (this.socket.destroyed) return;
-          const out = [];
-          await exec(bytes, out);
-          await this.write(out);
-        })
-        .catch((error) => {
-          console.error("[keel] the embedded database's connection failed:", error);
-          this.socket.destroy();
-        });
+      if (++this.queued > MAX_QUEUED) this.socket.pause();
+      this.whenDone(async () => {
+        if (!this.socket.destroyed) await this.write(await exec(bytes));
+        if (--this.queued <= MAX_QUEUED / 4) this.socket.resume();
+      });
+    }
+
+    /** Runs `step` after the connection's queued work, ending the connection if it fails. */
+    whenDone(step) {
+      this.work = this.work.then(step).catch((error) => {
+        console.error("[keel] the embedded database's connection failed:", error);
+        this.socket.destroy();
+      });
     }
 
     async write(out) {
@@ -228,17 +249,23 @@ export async function serveWire(db, password) {
 
     /** Ends the connection with a FATAL error, as Postgres does. */
     fail(code, message) {
-      if (this.state === "closed" && this.socket.destroyed) return;
-      this.state = "closed";
-      this.socket.end(errorResponse(code, message));
+      if (this.socket.destroyed) return;
+      this.socket.write(errorResponse(code, message));
       this.end();
     }
 
     end() {
       this.state = "closed";
+      this.forget(waiting);
+      this.forget(unauthenticated);
       this.socket.end();
-      // A client that does not close its side holds no file descriptor for long.
+      // A client that does not close its side holds no file descriptor, nor the session, for long.
       setTimeout(() => this.socket.destroy(), 2000).unref();
+    }
+
+    forget(list) {
+      const i = list.indexOf(this);
+      if (i >= 0) list.splice(i, 1);
     }
 
     close() {
@@ -247,36 +274,49 @@ export async function serveWire(db, password) {
       this.state = "closed";
       clearTimeout(this.timer);
       connections.delete(this);
-      const i = waiting.indexOf(this);
-      if (i >= 0) waiting.splice(i, 1);
+      this.forget(waiting);
+      this.forget(unauthenticated);
       if (holder !== this) return;
-      // After what was already queued: the session is this client's until then.
-      this.work = this.work.then(() => release()).catch((error) => console.error("[keel] resetting the embedded database's session failed:", error));
+      // After what was already queued (failed or not): the session is this client's until then.
+      this.work = this.work.catch(() => {}).then(handOn);
     }
   }
 
   /**
-   * Resets the session for the next client: a rollback (of a transaction block, or of the implicit
-   * transaction of an Execute never synced), a Sync (which ends an error's skip to Sync), a second
-   * rollback (of a block that error had aborted), then DISCARD ALL (prepared statements, settings,
-   * temporary tables, advisory locks, LISTEN). The next client, if any, gets the session.
+   * Resets the session and hands it to the next client waiting, if any. The reset is a rollback (of
+   * a transaction block, or of the implicit transaction of an Execute never synced), a Sync (which
+   * ends an error's skip to Sync), a second rollback (of a block that error had aborted), then
+   * DISCARD ALL (prepared statements, settings, temporary tables, advisory locks, LISTEN).
    */
-  async function release() {
+  async function handOn() {
     try {
-      if (!stopping && !db.closed) await exec(RESET, []);
-    } finally {
-      holder = null;
-      waiting.shift()?.serve();
+      if (!stopping) await exec(RESET);
+    } catch (error) {
+      console.error("[keel] resetting the embedded database's session failed:", error);
     }
+    holder = null;
+    if (stopping) return;
+    waiting.shift()?.serve();
   }
 
-  async function exec(bytes, out) {
-    await db.runExclusive(() =>
-      db.execProtocolRawStream(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
-        // PGlite hands out a view of its own buffer, reused by the next call: copy it.
-        onRawData: (data) => data.length > 0 && out.push(Buffer.from(data)),
-      }),
-    );
+  /** PGlite's answer to `bytes`. PGlite exiting (ExitStatus) leaves no database: the worker ends. */
+  async function exec(bytes) {
+    const out = [];
+    try {
+      await db.runExclusive(() =>
+        db.execProtocolRawStream(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
+          // PGlite hands out a view of its own buffer, reused by the next call: copy it.
+          onRawData: (data) => data.length > 0 && out.push(Buffer.from(data)),
+        }),
+      );
+    } catch (error) {
+      if (error?.name === "ExitStatus" || db.closed) {
+        console.error("[keel] the embedded database exited:", error);
+        process.exit(1);
+      }
+      throw error;
+    }
+    return out;
   }
 
   await new Promise((resolve, reject) => {
@@ -292,7 +332,7 @@ export async function serveWire(db, password) {
       stopping = true;
       const pending = [...connections].map((c) => {
         c.socket.destroy();
-        return c.work.catch(() => {});
+        return c.work;
       });
       await Promise.all(pending);
       await new Promise((resolve) => server.close(() => resolve()));
