@@ -18,9 +18,10 @@ import { meter, type AnswerHeaders } from "./respond";
  * Reads a chat completion stream on its way through: usage, the first content (time to first
  * token), the end marker and any error the provider sent. It holds back `[DONE]` and the
  * provider's error event, which the gateway sends only once the request record is durable, and
- * drops the usage chunk the gateway asked for on its own when the caller did not. Asked to (`capture`, for tenants that keep request
- * content), it also keeps the answer's text, bounded (lib/privacy/content.ts); asked to `describe`
- * (the gateway traces), the answer's id, model and finish reasons.
+ * drops the usage chunk the gateway asked for on its own when the caller did not. Asked to
+ * (`capture`, for tenants that keep request content), it also keeps the answer's text, bounded
+ * (lib/privacy/content.ts); asked to `describe` (the gateway traces), the answer's id, model and
+ * finish reasons.
  */
 export class ChatStreamTap {
   usage: Usage | null = null;
