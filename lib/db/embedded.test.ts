@@ -15,9 +15,15 @@ const tempDir = () => {
 };
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-async function query(url: string, sql: string) {
+/** A client connected to `url`. */
+async function connected(url: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  return client;
+}
+
+async function query(url: string, sql: string) {
+  const client = await connected(url);
   try {
     return (await client.query(sql)).rows;
   } finally {
@@ -59,8 +65,7 @@ describe("embedded database", () => {
 
   it("serves one client at a time: the next waits for the first to leave, and starts outside its transaction", async () => {
     const db = await startEmbeddedDatabase("memory://");
-    const first = new pg.Client({ connectionString: db.url });
-    await first.connect();
+    const first = await connected(db.url);
     await first.query("CREATE TABLE t (v int)");
     await first.query("BEGIN");
     await first.query("INSERT INTO t VALUES (1)");
@@ -79,8 +84,7 @@ describe("embedded database", () => {
 
   it("turns away a second client while the first stays, with an error that says why", async () => {
     const db = await startEmbeddedDatabase("memory://");
-    const first = new pg.Client({ connectionString: db.url });
-    await first.connect();
+    const first = await connected(db.url);
     const second = new pg.Client({ connectionString: db.url });
     await expect(second.connect()).rejects.toThrow(/one client at a time/);
     expect((await first.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
@@ -90,8 +94,7 @@ describe("embedded database", () => {
 
   it("answers a client's queued queries in order, prepared statements and errors included", async () => {
     const db = await startEmbeddedDatabase("memory://");
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
+    const client = await connected(db.url);
     await client.query("CREATE TABLE t (v int PRIMARY KEY)");
     const results = await Promise.allSettled([
       client.query({ name: "ins", text: "INSERT INTO t VALUES ($1) RETURNING v", values: [1] }),
@@ -170,15 +173,13 @@ describe("embedded database", () => {
 
   it("gives the next client a clean session: no prepared statement, setting or transaction of the last one", async () => {
     const db = await startEmbeddedDatabase("memory://");
-    const first = new pg.Client({ connectionString: db.url });
-    await first.connect();
+    const first = await connected(db.url);
     await first.query({ name: "probe", text: "SELECT 1 AS v" });
     await first.query("SET application_name = 'first'");
     await first.query("BEGIN");
     await first.query("SELECT 1/0").catch(() => {});
     await first.end();
-    const second = new pg.Client({ connectionString: db.url });
-    await second.connect();
+    const second = await connected(db.url);
     expect((await second.query({ name: "probe", text: "SELECT 2 AS v" })).rows).toEqual([{ v: 2 }]);
     expect((await second.query("SHOW application_name")).rows[0].application_name).not.toBe("first");
     expect((await second.query("SELECT 3 AS v")).rows).toEqual([{ v: 3 }]);

@@ -249,7 +249,7 @@ export async function serveWire(db, password) {
 
     /** Ends the connection with a FATAL error, as Postgres does. */
     fail(code, message) {
-      if (this.socket.destroyed) return;
+      if (this.socket.destroyed || this.socket.writableEnded) return;
       this.socket.write(errorResponse(code, message));
       this.end();
     }

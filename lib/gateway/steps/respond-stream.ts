@@ -137,21 +137,15 @@ export async function respondStream(
   } catch (error) {
     failure = streamError(bodyError(error));
   }
-  // Whether the request's own signal cut the stream: the caller left, or Keel is shutting down.
-  // Read before the wait below, during which a shutdown is no cause of what had already happened.
-  const cut = signal.aborted;
-  // The provider's error event will be the caller's last word: let what came before it leave
-  // first, unless Keel is shutting down meanwhile.
-  if (tap.providerError && !res.destroyed && res.writableNeedDrain) await drained(res, signal);
   if (!failure && res.destroyed) failure = clientClosed();
   if (!failure && tap.providerError) {
     const said = typeof tap.providerError.message === "string" ? tap.providerError.message : "unknown error";
     failure = apiError(502, "provider_error", `The provider failed mid-stream: ${said}`);
   }
   if (!failure && !tap.sawDone) failure = apiError(502, "stream_interrupted", "The provider's stream ended before it was complete.");
-  // A stream the request's own signal cut, however the cut showed (a thrown error, a body that just
-  // ended), is recorded for the signal's reason; so is a caller who left while being waited for.
-  if (failure && (cut || (failure.status === 499 && signal.aborted))) failure = abortedBy(signal);
+  // A stream the request's own signal cut (the caller left, or Keel is shutting down), however the
+  // cut showed (a thrown error, a body that just ended), is recorded for the signal's reason.
+  if (failure && signal.aborted) failure = abortedBy(signal);
 
   const metered = meter(
     tap.usage,
