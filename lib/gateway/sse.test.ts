@@ -85,4 +85,13 @@ describe("ChatStreamTap", () => {
     expect(tap.providerError).toEqual({ message: "boom" });
     expect(tap.providerErrorEvent).toBe(chunk({ error: { message: "boom" } }));
   });
+
+  it("sends nothing after a provider's error event, and keeps the usage it carried", () => {
+    const tap = new ChatStreamTap(false);
+    const after = chunk({ choices: [{ index: 0, delta: { content: "late" } }] });
+    const out = tap.push(bytes(chunk({ error: { message: "first" }, usage: { prompt_tokens: 3, completion_tokens: 4 } }) + chunk({ error: { message: "second" } }) + after));
+    expect(out).toBe("");
+    expect(tap.providerError).toEqual({ message: "first" });
+    expect(tap.usage).toEqual({ inputTokens: 3, outputTokens: 4 });
+  });
 });

@@ -61,6 +61,8 @@ export class ChatStreamTap {
   }
 
   private passEvent(event: SseEvent): string {
+    // The provider's error event is the stream's last word: nothing after it goes to the caller.
+    if (this.providerError) return "";
     if (event.data === null || this.sawDone) return this.sawDone ? "" : `${event.raw}\n\n`;
     if (event.data.trim() === "[DONE]") {
       this.sawDone = true;
@@ -75,6 +77,8 @@ export class ChatStreamTap {
     if (chunk?.error) {
       this.providerError = chunk.error as { message?: unknown };
       this.providerErrorEvent = `${event.raw}\n\n`;
+      // Usage riding on the error event is still what the request used.
+      if (chunk.usage != null) this.usage = readUsage(chunk.usage) ?? this.usage;
       return "";
     }
     if (this.facts && chunk) noteChunk(this.facts, chunk);
