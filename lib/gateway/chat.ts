@@ -45,7 +45,9 @@ export async function chatCompletions(gw: Gateway, ex: Exchange, req: IncomingMe
     const commit: Commit = (outcome) => record(gw.records, ex, outcome);
     const headers = answerHeaders(called, admission.headers);
     if (stream) {
-      await respondStream(res, called, body, headers, commit, ex.startedAt, signal, ex.content !== null, traced);
+      await respondStream(res, called, body, headers, commit, ex.startedAt, signal, {
+        keepOutput: ex.content !== null, describe: traced, stalledCallerMs: gw.config.stalledCallerMs,
+      });
       return;
     }
     const prompt = () => tokensForChars(chatPromptChars(body));

@@ -39,6 +39,8 @@ export type GatewayConfig = {
   maxBodyBytes?: number;
   /** How long close() lets in-flight requests finish before cutting them (5000). */
   closeGraceMs?: number;
+  /** How long a stream waits for a caller that reads nothing before cutting it off (60000). */
+  stalledCallerMs?: number;
   /** Traces by OTLP and the /api/metrics counters (lib/monitoring/telemetry); null: neither, at no cost per request. */
   telemetry?: TelemetryConfig | null;
 };
@@ -65,6 +67,7 @@ export function resolveGatewayConfig(config: GatewayConfig): ResolvedGatewayConf
     redisPrefix: config.redisPrefix ?? "keel:rl",
     maxBodyBytes: config.maxBodyBytes ?? 10 * 1024 * 1024,
     closeGraceMs: config.closeGraceMs ?? 5_000,
+    stalledCallerMs: config.stalledCallerMs ?? 60_000,
     telemetry: config.telemetry ?? null,
   };
 }

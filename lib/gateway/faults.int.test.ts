@@ -1,4 +1,6 @@
+import { once } from "node:events";
 import http from "node:http";
+import net from "node:net";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
@@ -197,6 +199,38 @@ describe("provider faults", () => {
       if (!record) await new Promise((r) => setTimeout(r, 20));
     }
     expect(record).toMatchObject({ status: 499, errorCode: "client_closed", stream: true });
+  });
+
+  it("cuts off a caller who stops reading a stream, records it as 499 client_stalled, and lets the provider go", async () => {
+    const local = await startTestGateway({ stalledCallerMs: 300 });
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    // 16 MB of answer: more than the loopback's socket buffers hold, so the gateway must wait for the caller.
+    harness.fake.fail({ kind: "flood", chunks: 64, chars: 256 * 1024 });
+    const id = `stalled-${Date.now()}`;
+    const body = JSON.stringify({ ...hi(s.endpoint.name), stream: true });
+    const { port } = new URL(local.url);
+    const socket = net.connect(Number(port), "127.0.0.1");
+    try {
+      await once(socket, "connect");
+      socket.write(
+        `POST /api/v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${s.secret}\r\n` +
+          `content-type: application/json\r\nx-request-id: ${id}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      socket.pause(); // reads nothing of the answer, and keeps the connection open
+      const closed = once(socket, "close");
+      let record = null;
+      for (let i = 0; i < 250 && !record; i++) {
+        record = await db().requestRecord.findUnique({ where: { id } });
+        if (!record) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(record).toMatchObject({ status: 499, errorCode: "client_stalled", stream: true });
+      socket.resume();
+      await closed;
+      expect(harness.fake.hungUp).toBe(1);
+    } finally {
+      socket.destroy();
+      await local.close();
+    }
   });
 });
 

@@ -13,7 +13,9 @@ export type FakeFault =
   | { kind: "cut"; afterChunks: number }
   | { kind: "no-done" }
   /** After `afterChunks` chunks, an error event, and then the connection held open (the gateway must stop reading). */
-  | { kind: "error-event"; afterChunks: number };
+  | { kind: "error-event"; afterChunks: number }
+  /** Streams `chunks` content chunks of `chars` characters each as fast as its caller takes them, then ends. */
+  | { kind: "flood"; chunks: number; chars: number };
 
 export type ReceivedRequest = { method: string; path: string; headers: http.IncomingHttpHeaders; body: Record<string, unknown> | null };
 
@@ -141,7 +143,10 @@ function chat(res: http.ServerResponse, body: Json, fault: FakeFault | null, omi
   const events = [chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }])];
   if (toolCall) events.push(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, ...toolCall }] }, finish_reason: null }]));
   else if (refusal) refusal.split(" ").forEach((w, i) => events.push(chunk([{ index: 0, delta: { refusal: i === 0 ? w : ` ${w}` }, finish_reason: null }])));
-  else reply.split(" ").forEach((w, i) => events.push(chunk([{ index: 0, delta: { content: i === 0 ? w : ` ${w}` }, finish_reason: null }])));
+  else if (fault?.kind === "flood") {
+    const text = "x".repeat(fault.chars);
+    for (let i = 0; i < fault.chunks; i++) events.push(chunk([{ index: 0, delta: { content: text }, finish_reason: null }]));
+  } else reply.split(" ").forEach((w, i) => events.push(chunk([{ index: 0, delta: { content: i === 0 ? w : ` ${w}` }, finish_reason: null }])));
   events.push(chunk([{ index: 0, delta: {}, finish_reason: toolCall ? "tool_calls" : refusal ? "stop" : ending }]));
   if (withUsage) events.push(chunk([], { usage }));
 
@@ -152,6 +157,11 @@ function chat(res: http.ServerResponse, body: Json, fault: FakeFault | null, omi
     if (res.destroyed) return;
     if (fault?.kind === "cut" && i === fault.afterChunks) return res.socket?.destroy();
     if (fault?.kind === "error-event" && i === fault.afterChunks) return void res.write(`data: ${JSON.stringify({ error: { message: "the model fell over" } })}\n\n`);
+    if (i < events.length && fault?.kind === "flood") {
+      if (res.write(events[i++])) setImmediate(next);
+      else res.once("drain", next);
+      return;
+    }
     if (i < events.length) {
       res.write(events[i++]);
       return setTimeout(next, gap);

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { StreamCapture } from "@/lib/privacy/content";
 import { bodyError, consumeBody } from "@/lib/providers/body";
-import { GatewayError, abortedBy, apiError, clientClosed } from "../errors";
+import { GatewayError, abortedBy, apiError, clientClosed, clientStalled } from "../errors";
 import type { Metered } from "../exchange";
 import type { RequestSignal } from "../request-signal";
 import type { ChatBody } from "../schemas";
@@ -103,9 +103,11 @@ export class ChatStreamTap {
  * so a failure from here on cannot become an error status, and the call step's fallbacks are
  * behind it. The record is written before the final `data: [DONE]`; a stream that breaks or ends
  * without `[DONE]` reaches the caller as an error event followed by a reset connection, never as a
- * clean ending, and is recorded as failed. With `keepOutput` (the tenant keeps request content)
- * the record gets the answer's text too, as far as it came; with `describe` (the gateway traces)
- * the outcome carries the answer's facts for its span.
+ * clean ending, and is recorded as failed. A caller that reads nothing for `stalledCallerMs` while
+ * the answer waits for it is cut off and recorded as 499 `client_stalled`: otherwise it would hold
+ * its record, and the provider's connection, for as long as it kept the connection open. With
+ * `keepOutput` (the tenant keeps request content) the record gets the answer's text too, as far as
+ * it came; with `describe` (the gateway traces) the outcome carries the answer's facts for its span.
  */
 export async function respondStream(
   res: ServerResponse,
@@ -115,11 +117,10 @@ export async function respondStream(
   commit: Commit,
   startedAt: number,
   signal: RequestSignal,
-  keepOutput = false,
-  describe = false,
+  opts: { keepOutput: boolean; describe: boolean; stalledCallerMs: number },
 ): Promise<Metered> {
   const { response, version } = called;
-  const tap = new ChatStreamTap(body.stream_options?.include_usage === true, keepOutput, describe);
+  const tap = new ChatStreamTap(body.stream_options?.include_usage === true, opts.keepOutput, opts.describe);
   res.writeHead(200, {
     ...headers,
     "content-type": "text/event-stream; charset=utf-8",
@@ -134,7 +135,7 @@ export async function respondStream(
       const out = tap.push(chunk);
       const full = out !== "" && !res.write(out);
       if (tap.providerError) return false;
-      return full ? drained(res, signal) : true;
+      return full ? drained(res, signal, opts.stalledCallerMs) : true;
     });
     const rest = tap.end();
     if (rest) res.write(rest);
@@ -184,16 +185,23 @@ function streamError(error: GatewayError): GatewayError {
   return apiError(502, "stream_interrupted", `The provider's stream broke off: ${error.message}`);
 }
 
-/** Resolves when the caller has read what was written, has gone, or the request's signal fired (shutdown). */
-function drained(res: ServerResponse, signal: RequestSignal): Promise<void> {
+/**
+ * Resolves when the caller has read what was written, has gone, or the request's signal fired
+ * (shutdown); rejects with `client_stalled` when the caller read nothing for `stalledMs`.
+ */
+function drained(res: ServerResponse, signal: RequestSignal, stalledMs: number): Promise<void> {
   if (res.destroyed || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
+  return new Promise((resolve, reject) => {
+    const settle = (error: GatewayError | null) => {
+      clearTimeout(timer);
       res.off("drain", done);
       res.off("close", done);
       signal.off("abort", done);
-      resolve();
+      if (error) reject(error);
+      else resolve();
     };
+    const done = () => settle(null);
+    const timer = setTimeout(() => settle(clientStalled(stalledMs)), stalledMs);
     res.on("drain", done);
     res.on("close", done);
     signal.on("abort", done);
