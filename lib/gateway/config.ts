@@ -39,7 +39,7 @@ export type GatewayConfig = {
   maxBodyBytes?: number;
   /** How long close() lets in-flight requests finish before cutting them (5000). */
   closeGraceMs?: number;
-  /** How long a stream waits for a caller that reads nothing before cutting it off (60000). */
+  /** How long a stream may wait, in all, for its caller to read before it is cut off (60000). */
   stalledCallerMs?: number;
   /** Traces by OTLP and the /api/metrics counters (lib/monitoring/telemetry); null: neither, at no cost per request. */
   telemetry?: TelemetryConfig | null;

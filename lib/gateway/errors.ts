@@ -53,8 +53,9 @@ export const apiError = (status: number, code: string, message: string) => new G
 /** The caller went away (nginx's 499): nothing more is sent, and the record says so. */
 export const clientClosed = () => apiError(499, "client_closed", "The client closed the connection.");
 
-/** A stream's caller that read nothing for `ms`: cut off, so that its record and the provider are not held for good. */
-export const clientStalled = (ms: number) => apiError(499, "client_stalled", `The client read nothing of the stream for ${ms / 1000} s.`);
+/** A stream's caller too slow to take it, which kept it waiting `ms` in all: cut off, so that it holds neither its record nor the provider. */
+export const clientStalled = (ms: number) =>
+  apiError(499, "client_stalled", `The client took the stream too slowly: it kept the answer waiting ${ms / 1000} s in all.`);
 
 /** Why a request's signal fired: the gateway shutting down says so, anything else is the client leaving. */
 export function abortedBy(signal: { reason: unknown }): GatewayError {

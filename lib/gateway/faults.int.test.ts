@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { once } from "node:events";
 import http from "node:http";
 import net from "node:net";
@@ -56,6 +57,47 @@ async function brokenStream(fault: Parameters<typeof harness.fake.fail>[0]) {
   const error = await failure(drain(stream));
   const record = await db().requestRecord.findUniqueOrThrow({ where: { id: response.headers.get("x-request-id")! } });
   return { error, record };
+}
+
+/**
+ * A streamed request for an endless answer (a flood of 256 KB chunks) from a raw socket that reads
+ * nothing (`readEveryMs` null) or reads for 20 ms every `readEveryMs`, to a gateway whose patience
+ * with a slow caller is 300 ms: the request's record once written (or null after 5 s), how many
+ * bytes the caller got, and whether the provider saw Keel hang up.
+ */
+async function stalledStream(readEveryMs: number | null) {
+  const local = await startTestGateway({ stalledCallerMs: 300 });
+  const s = await seedGatewayTenant(harness.fake.baseUrl);
+  harness.fake.fail({ kind: "flood", chunks: 4096, chars: 256 * 1024 });
+  const id = `stalled-${crypto.randomUUID()}`;
+  const body = JSON.stringify({ ...hi(s.endpoint.name), stream: true });
+  const socket = net.connect(Number(new URL(local.url).port), "127.0.0.1");
+  let received = 0;
+  socket.on("data", (chunk: Buffer) => (received += chunk.length));
+  socket.on("error", () => {});
+  const reading = readEveryMs === null ? null : setInterval(() => {
+    socket.resume();
+    setTimeout(() => socket.pause(), 20);
+  }, readEveryMs);
+  try {
+    await once(socket, "connect");
+    socket.write(
+      `POST /api/v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${s.secret}\r\n` +
+        `content-type: application/json\r\nx-request-id: ${id}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    socket.pause();
+    let record = null;
+    for (let i = 0; i < 250 && !record; i++) {
+      record = await db().requestRecord.findUnique({ where: { id } });
+      if (!record) await new Promise((r) => setTimeout(r, 20));
+    }
+    for (let i = 0; i < 100 && harness.fake.hungUp === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    return { record, received, providerLeft: harness.fake.hungUp === 1 };
+  } finally {
+    if (reading) clearInterval(reading);
+    socket.destroy();
+    await local.close();
+  }
 }
 
 describe("provider faults", () => {
@@ -202,35 +244,17 @@ describe("provider faults", () => {
   });
 
   it("cuts off a caller who stops reading a stream, records it as 499 client_stalled, and lets the provider go", async () => {
-    const local = await startTestGateway({ stalledCallerMs: 300 });
-    const s = await seedGatewayTenant(harness.fake.baseUrl);
-    // 16 MB of answer: more than the loopback's socket buffers hold, so the gateway must wait for the caller.
-    harness.fake.fail({ kind: "flood", chunks: 64, chars: 256 * 1024 });
-    const id = `stalled-${Date.now()}`;
-    const body = JSON.stringify({ ...hi(s.endpoint.name), stream: true });
-    const { port } = new URL(local.url);
-    const socket = net.connect(Number(port), "127.0.0.1");
-    try {
-      await once(socket, "connect");
-      socket.write(
-        `POST /api/v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${s.secret}\r\n` +
-          `content-type: application/json\r\nx-request-id: ${id}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
-      socket.pause(); // reads nothing of the answer, and keeps the connection open
-      const closed = once(socket, "close");
-      let record = null;
-      for (let i = 0; i < 250 && !record; i++) {
-        record = await db().requestRecord.findUnique({ where: { id } });
-        if (!record) await new Promise((r) => setTimeout(r, 20));
-      }
-      expect(record).toMatchObject({ status: 499, errorCode: "client_stalled", stream: true });
-      socket.resume();
-      await closed;
-      expect(harness.fake.hungUp).toBe(1);
-    } finally {
-      socket.destroy();
-      await local.close();
-    }
+    const { record, providerLeft } = await stalledStream(null);
+    expect(record).toMatchObject({ status: 499, errorCode: "client_stalled", stream: true });
+    expect(providerLeft).toBe(true);
+  });
+
+  it("cuts off a caller who reads a stream too slowly to take it, though each of its reads lets more through", async () => {
+    const { record, received, providerLeft } = await stalledStream(150);
+    expect(record).toMatchObject({ status: 499, errorCode: "client_stalled", stream: true });
+    // It took megabytes of the answer before the waits it caused added up to the gateway's patience.
+    expect(received).toBeGreaterThan(4 * 1024 * 1024);
+    expect(providerLeft).toBe(true);
   });
 });
 

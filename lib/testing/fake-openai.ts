@@ -143,22 +143,22 @@ function chat(res: http.ServerResponse, body: Json, fault: FakeFault | null, omi
   const events = [chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }])];
   if (toolCall) events.push(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, ...toolCall }] }, finish_reason: null }]));
   else if (refusal) refusal.split(" ").forEach((w, i) => events.push(chunk([{ index: 0, delta: { refusal: i === 0 ? w : ` ${w}` }, finish_reason: null }])));
-  else if (fault?.kind === "flood") {
-    const text = "x".repeat(fault.chars);
-    for (let i = 0; i < fault.chunks; i++) events.push(chunk([{ index: 0, delta: { content: text }, finish_reason: null }]));
-  } else reply.split(" ").forEach((w, i) => events.push(chunk([{ index: 0, delta: { content: i === 0 ? w : ` ${w}` }, finish_reason: null }])));
+  else if (fault?.kind !== "flood") reply.split(" ").forEach((w, i) => events.push(chunk([{ index: 0, delta: { content: i === 0 ? w : ` ${w}` }, finish_reason: null }])));
   events.push(chunk([{ index: 0, delta: {}, finish_reason: toolCall ? "tool_calls" : refusal ? "stop" : ending }]));
   if (withUsage) events.push(chunk([], { usage }));
 
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   let i = 0;
+  let flooded = 0;
   const gap = fault?.kind === "slow" ? fault.chunkMs : 2;
   const next = () => {
     if (res.destroyed) return;
     if (fault?.kind === "cut" && i === fault.afterChunks) return res.socket?.destroy();
     if (fault?.kind === "error-event" && i === fault.afterChunks) return void res.write(`data: ${JSON.stringify({ error: { message: "the model fell over" } })}\n\n`);
-    if (i < events.length && fault?.kind === "flood") {
-      if (res.write(events[i++])) setImmediate(next);
+    // A flood's chunks come after the first event, made as they go out (more than a test should hold).
+    if (fault?.kind === "flood" && i === 1 && flooded < fault.chunks) {
+      flooded++;
+      if (res.write(chunk([{ index: 0, delta: { content: "x".repeat(fault.chars) }, finish_reason: null }]))) setImmediate(next);
       else res.once("drain", next);
       return;
     }

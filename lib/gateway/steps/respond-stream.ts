@@ -103,9 +103,10 @@ export class ChatStreamTap {
  * so a failure from here on cannot become an error status, and the call step's fallbacks are
  * behind it. The record is written before the final `data: [DONE]`; a stream that breaks or ends
  * without `[DONE]` reaches the caller as an error event followed by a reset connection, never as a
- * clean ending, and is recorded as failed. A caller that reads nothing for `stalledCallerMs` while
- * the answer waits for it is cut off and recorded as 499 `client_stalled`: otherwise it would hold
- * its record, and the provider's connection, for as long as it kept the connection open. With
+ * clean ending, and is recorded as failed. A caller too slow to take the answer, which has kept it
+ * waiting `stalledCallerMs` in all, is cut off and recorded as 499 `client_stalled`: otherwise a
+ * caller reading nothing, or a trickle, would hold its record and a provider connection (whose
+ * body timeout does not run while the body is paused) for as long as it kept its own open. With
  * `keepOutput` (the tenant keeps request content) the record gets the answer's text too, as far as
  * it came; with `describe` (the gateway traces) the outcome carries the answer's facts for its span.
  */
@@ -130,12 +131,13 @@ export async function respondStream(
   res.flushHeaders();
 
   let failure: GatewayError | null = null;
+  const patience: Patience = { leftMs: opts.stalledCallerMs, ofMs: opts.stalledCallerMs };
   try {
     await consumeBody(response.body, (chunk) => {
       const out = tap.push(chunk);
       const full = out !== "" && !res.write(out);
       if (tap.providerError) return false;
-      return full ? drained(res, signal, opts.stalledCallerMs) : true;
+      return full ? drained(res, signal, patience) : true;
     });
     const rest = tap.end();
     if (rest) res.write(rest);
@@ -185,34 +187,49 @@ function streamError(error: GatewayError): GatewayError {
   return apiError(502, "stream_interrupted", `The provider's stream broke off: ${error.message}`);
 }
 
+/** How much longer a stream may wait for its caller to take what was written, of `ofMs` in all. */
+type Patience = { leftMs: number; ofMs: number };
+
 /**
- * Resolves when the caller has read what was written, has gone, or the request's signal fired
- * (shutdown); rejects with `client_stalled` when the caller read nothing for `stalledMs`.
+ * Resolves when the caller has taken what was written, has gone, or the request's signal fired
+ * (shutdown); rejects with `client_stalled` once the stream's waits add up to its patience. A
+ * pipelined response waiting for the one before it to finish has no socket yet: that wait is the
+ * earlier response's, and costs this one nothing.
  */
-function drained(res: ServerResponse, signal: RequestSignal, stalledMs: number): Promise<void> {
+function drained(res: ServerResponse, signal: RequestSignal, patience: Patience): Promise<void> {
   if (res.destroyed || signal.aborted) return Promise.resolve();
+  const counted = res.socket !== null;
+  if (counted && patience.leftMs <= 0) return Promise.reject(clientStalled(patience.ofMs));
+  const since = performance.now();
   return new Promise((resolve, reject) => {
     const settle = (error: GatewayError | null) => {
       clearTimeout(timer);
       res.off("drain", done);
       res.off("close", done);
       signal.off("abort", done);
+      if (counted) patience.leftMs -= performance.now() - since;
       if (error) reject(error);
       else resolve();
     };
     const done = () => settle(null);
-    const timer = setTimeout(() => settle(clientStalled(stalledMs)), stalledMs);
+    const timer = counted ? setTimeout(() => settle(clientStalled(patience.ofMs)), patience.leftMs) : undefined;
     res.on("drain", done);
     res.on("close", done);
     signal.on("abort", done);
   });
 }
 
-/** Sends a last event, then resets the connection so no client can mistake the end for success. */
+/**
+ * Sends a last event, then closes the connection so no client can mistake the end for success.
+ * With no event to send (the caller left, or stalled), the connection is reset: what still waits in
+ * the kernel for a caller that does not read is dropped, not kept until it does.
+ */
 function abort(res: ServerResponse, lastEvent: string) {
   if (res.destroyed) return;
   if (!lastEvent) {
-    res.destroy();
+    // A TCP connection (it has a remote port) is reset; any other is closed.
+    if (res.socket?.remotePort !== undefined) res.socket.resetAndDestroy();
+    else res.destroy();
     return;
   }
   const timer = setTimeout(() => res.destroy(), 1000);
