@@ -6,6 +6,7 @@ import { loadConfig } from "@/lib/config";
 import { openDatabase } from "@/lib/db/client";
 import { publishConsoleGateway } from "@/lib/endpoints/console-gateway";
 import { onInvalidation } from "@/lib/gateway/invalidation";
+import { startBackgroundWork, type BackgroundWork } from "@/lib/server/background";
 import { frontMessageSchema, type ConsoleMessage } from "@/lib/server/console-messages";
 import { prepareNextConsole } from "@/lib/server/next-console";
 
@@ -14,7 +15,9 @@ import { prepareNextConsole } from "@/lib/server/next-console";
  * (KEEL_CONSOLE_PROCESS=separate, with DATABASE_URL). It serves Next on the Unix socket the front
  * process names, with a pool of its own on the same database; the front has already applied the
  * migrations, seeded, exported the console's environment and bound the port (its gateway's URL
- * comes in KEEL_CONSOLE_GATEWAY_URL). It stops when the front tells it to, or when the front is gone.
+ * comes in KEEL_CONSOLE_GATEWAY_URL). It also runs Keel's background work (lib/server/background.ts),
+ * told by the front when request records commit. It stops when the front tells it to, or when the
+ * front is gone.
  */
 async function main() {
   const socketPath = process.env.KEEL_CONSOLE_SOCKET;
@@ -34,10 +37,12 @@ async function main() {
   // decides when the console stops, after the gateway has finished its requests.
   process.on("SIGTERM", () => {});
   process.on("SIGINT", () => {});
+  let background: BackgroundWork | null = null;
   process.on("message", (raw: unknown) => {
     const message = frontMessageSchema.safeParse(raw);
     if (!message.success) return;
     if (message.data.type === "ping") tell({ type: "pong" });
+    else if (message.data.type === "records") background?.recordsCommitted();
     else void stop();
   });
 
@@ -56,6 +61,8 @@ async function main() {
     server.listen(socketPath, resolve);
   });
   fs.chmodSync(socketPath, 0o600);
+  // Keel's background work runs here, off the gateway's process (lib/server/background.ts).
+  background = await startBackgroundWork(database, config);
   tell({ type: "ready" });
 
   let stopping = false;
@@ -68,6 +75,7 @@ async function main() {
     const force = setTimeout(() => server.closeAllConnections(), 5_000);
     await closed;
     clearTimeout(force);
+    await background?.stop();
     await console_.close();
     await database.close();
     process.exit(0);

@@ -2,24 +2,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { watchCommittedRecords } from "@/lib/audit/committed-records";
 import { RequestSealer } from "@/lib/audit/request-sealer";
 import { gatewayConfig, loadConfig } from "@/lib/config";
 import { bootDatabase } from "@/lib/db/boot";
 import { publishConsoleGateway } from "@/lib/endpoints/console-gateway";
 import { GATEWAY_PREFIX, METRICS_PATH, createGatewayHandler } from "@/lib/gateway/handler";
-import { JobQueue } from "@/lib/jobs/queue";
-import { AlertJobs } from "@/lib/monitoring/alerts/alert-jobs";
-import { InputSampler } from "@/lib/monitoring/drift/inputs";
-import { RolloutGuard } from "@/lib/rollouts/guard";
-import { EvalRunner } from "@/lib/evals/runner";
-import { FineTuneTracker } from "@/lib/finetune/tracker";
-import { parseMasterKeys } from "@/lib/secrets/secrets";
-import { BuiltinEmbeddingModel } from "@/lib/providers/builtin/embedding-model";
-import { UsageRollups } from "@/lib/monitoring/usage-rollups";
-import { createOutboundPolicy } from "@/lib/net/outbound";
 import { settleClientAddress } from "@/lib/net/client-address";
-import { ContentPurger } from "@/lib/privacy/purge";
 import { resealNotice, resealSecrets } from "@/lib/secrets/reseal";
+import { startBackgroundWork } from "@/lib/server/background";
 import { startConsoleProcess, type ConsoleProcess } from "@/lib/server/console-process";
 import { exportConsoleEnvironment } from "@/lib/server/console-environment";
 import type { NextConsole } from "@/lib/server/next-console";
@@ -30,8 +21,9 @@ import { seedIfEmpty, writeSignIns } from "@/prisma/seed";
  * applies migrations, seeds an empty database, serves the gateway's /api/v1 with lib/gateway and
  * every other path with the console (Next). Next's per-request work and garbage would cost the
  * gateway a quarter or more of its throughput in a shared process (see DESIGN.md), so with
- * DATABASE_URL the console runs in a child process (console-server.ts) behind this one; the
- * embedded database serves one connection to one process, so there both share this process.
+ * DATABASE_URL the console runs in a child process (console-server.ts) behind this one, with the
+ * background work (lib/server/background.ts); the embedded database serves one connection to one
+ * process, so there all of it shares this process.
  */
 async function main() {
   const started = Date.now();
@@ -59,30 +51,10 @@ async function main() {
   // Seals request records into each tenant's signed audit chain, off the request path.
   const sealer = new RequestSealer(booted.database, { home: config.home });
   sealer.start();
-  // Deletes request content past its tenant's retention (tenants that keep it), every minute.
-  const purger = new ContentPurger(booted.database.pool);
-  purger.start();
-  // Background work (pg-boss, on the same pool): the usage rollups behind the monitoring charts.
-  const jobs = await JobQueue.start(booted.database.pool);
-  const rollups = new UsageRollups(booted.database.pool, jobs);
-  await rollups.start();
-  // Budget and spend alerts, delivered in the console and to tenants' webhooks (through the outbound-URL policy).
-  const alerts = new AlertJobs(booted.database, jobs, createOutboundPolicy(config.outboundAllow));
-  await alerts.start();
-  // Input drift: a few inputs per version, from the content tenants keep, embedded by the built-in
-  // model in a queue of its own (the gateway's callers never wait behind it), every 5 minutes.
-  const sampleEmbedder = new BuiltinEmbeddingModel();
-  const sampler = new InputSampler(booted.database, jobs, async (texts) => (await sampleEmbedder.embed(texts, AbortSignal.timeout(120_000))).vectors);
-  await sampler.start();
-  // Canary rollouts: guards checked every KEEL_ROLLOUT_CHECK_SECONDS, rolling back a breach on their own.
-  const rolloutGuard = new RolloutGuard(booted.database, jobs, config.rolloutCheckMs);
-  await rolloutGuard.start();
-  // Evaluation runs: their cases go through this process's gateway; similarity shares the sampler's embedding model.
-  const evals = new EvalRunner(booted.database.prisma, jobs, async (texts) => (await sampleEmbedder.embed(texts, AbortSignal.timeout(120_000))).vectors);
-  await evals.start();
-  // Fine-tuning jobs on tenants' providers, followed every 10 s; a result becomes a draft version.
-  const fineTunes = new FineTuneTracker(booted.database.prisma, jobs, createOutboundPolicy(config.outboundAllow), parseMasterKeys(config.masterKey));
-  await fineTunes.start();
+  // Background work (pg-boss and its jobs, the content purge) runs where the console does: here
+  // when shared, in the console's process when apart, which the record commits are told to.
+  const background = shared ? await startBackgroundWork(booted.database, config) : null;
+  const unwatchRecords = shared ? null : watchCommittedRecords(() => child?.recordsCommitted());
 
   const server = http.createServer((req, res) => {
     // Audit events and throttles use the caller's address: only a trusted proxy may say what it is.
@@ -149,14 +121,8 @@ async function main() {
     // In-flight gateway requests finish and their records are written before the database goes.
     await gateway.close();
     await sealer.stop();
-    await purger.stop();
-    await rollups.stop();
-    await alerts.stop();
-    await sampler.stop();
-    await rolloutGuard.stop();
-    await evals.stop();
-    await fineTunes.stop();
-    await jobs.stop();
+    unwatchRecords?.();
+    await background?.stop();
     server.closeAllConnections();
     await child?.close();
     await shared?.close();

@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import pg from "pg";
 import { adminQuery, databaseUrl } from "../lib/testing/postgres-admin";
-import { expect, expectFailedResponse, test } from "./fixtures";
+import { expect, expectFailedRequest, expectFailedResponse, test } from "./fixtures";
 import { signIn } from "./helpers";
 import { startKeel, type KeelProcess } from "./keel-process";
 
@@ -29,6 +30,22 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+/** The requests a tenant's rollups count, over all time (its tenant-wide DAY rows). */
+async function rolledUpRequests(slug: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl(dbName) });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string | null }>(
+      `SELECT sum(r."requests")::text AS n FROM "UsageRollup" r JOIN "Tenant" t ON t."id" = r."tenantId"
+       WHERE t."slug" = $1 AND r."grain" = 'DAY' AND r."endpointId" = '' AND r."versionId" = '' AND r."apiKeyId" = '' AND r."userId" = ''`,
+      [slug],
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
 
 let keel: KeelProcess;
 const dbName = `keel_e2e_${crypto.randomBytes(4).toString("hex")}`;
@@ -65,6 +82,15 @@ test("on a PostgreSQL server the console runs in its own process, and a key it r
   const secret = (await keyDialog.getByTestId("api-key-secret").textContent())!.trim();
   await keyDialog.getByRole("button", { name: "Done" }).click();
 
+  // Background work runs in the console's process, which the gateway's tells when records commit:
+  // a request's record reaches the monitoring rollups within seconds.
+  const refused = await page.request.post(`${keel.url}/api/v1/chat/completions`, {
+    headers: { authorization: `Bearer ${secret}` },
+    data: { model: "no-such-model", messages: [{ role: "user", content: "hi" }] },
+  });
+  expect(refused.status()).toBe(404);
+  await expect.poll(() => rolledUpRequests("acme"), { timeout: 12_000 }).toBe(1);
+
   const listModels = () => page.request.get(`${keel.url}/api/v1/models`, { headers: { authorization: `Bearer ${secret}` } });
   const keyRow = page.getByTestId("key-split app");
   await keyRow.getByRole("button", { name: "Revoke" }).click();
@@ -78,10 +104,12 @@ test("on a PostgreSQL server the console runs in its own process, and a key it r
   // A console that dies is restarted while the gateway answers. A page asked for in the moment of
   // the kill is answered (503 while the console restarts), not left waiting for the proxy's timeout.
   // What the open page still loads in that moment (the browser's icon request) gets the 503 too.
-  // The open page's own prefetches of the sidebar's pages finish first: a response the kill cuts
-  // halfway is the browser's to report, not a request made in that moment.
+  // The open page's prefetches of the sidebar's pages are let finish first, but Next may start one
+  // more as the page idles: one the kill cuts halfway is the test's doing, not a request the
+  // restarting console failed to answer.
   await page.waitForLoadState("networkidle");
   expectFailedResponse(page, new RegExp(`^${keel.url}/`), 503);
+  expectFailedRequest(page, new RegExp(`^${keel.url}/t/acme/[^?]*\\?_rsc=`));
   process.kill(consolePid, "SIGKILL");
   const caught = await page.request.get(`${keel.url}/t/acme/keys`, { timeout: 30_000 });
   expect([200, 503]).toContain(caught.status());

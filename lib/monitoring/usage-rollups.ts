@@ -51,11 +51,16 @@ export class UsageRollups {
 
   async start(): Promise<void> {
     this.unregister = await this.queue.register(this.kind());
-    this.unwatch = watchCommittedRecords(() => (this.dirty = true));
+    this.unwatch = watchCommittedRecords(() => this.recordsCommitted());
     this.timer = setInterval(() => void this.tick(), this.opts.nudgeMs);
     this.timer.unref();
     this.lastSweep = 0;
     await this.tick();
+  }
+
+  /** Records were committed: the next tick queues a rollup. This process's own commits call it; with the console apart, the gateway's process tells it. */
+  recordsCommitted(): void {
+    this.dirty = true;
   }
 
   async stop(): Promise<void> {

@@ -11,6 +11,13 @@ export const consoleMessageSchema = z.discriminatedUnion("type", [
 ]);
 export type ConsoleMessage = z.infer<typeof consoleMessageSchema>;
 
-/** What the front process tells the console: are you alive, and stop (it alone decides when). */
-export const frontMessageSchema = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") }), z.object({ type: z.literal("stop") })]);
+/**
+ * What the front process tells the console: are you alive; request records were committed (for the
+ * rollups of the background work the console's process runs); and stop (it alone decides when).
+ */
+export const frontMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ping") }),
+  z.object({ type: z.literal("records") }),
+  z.object({ type: z.literal("stop") }),
+]);
 export type FrontMessage = z.infer<typeof frontMessageSchema>;

@@ -17,6 +17,8 @@ const SILENT_MS = 35_000;
 /** A console page whose headers have not come by then gets a 504, so a stuck console holds no one forever. */
 const ANSWER_TIMEOUT_MS = 120_000;
 const CONSOLE_GONE = "the console process exited";
+/** How soon the console's process hears that request records were committed (its rollups are nudged as often). */
+const RECORDS_TOLD_MS = 1_000;
 /** Headers that describe one connection, never passed on by a proxy (RFC 9110, 7.6.1). */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"]);
 
@@ -25,6 +27,8 @@ export type ConsoleProcess = {
   ready: Promise<void>;
   /** Serves one console request through the child (the client address already settled). */
   handle: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  /** Request records were committed: the console's process, which rolls them up, is told within a second. */
+  recordsCommitted: () => void;
   /** From now on an exit of the console is the end, not a crash to restart from. */
   beginStop: () => void;
   /** Stops the child and waits for it. */
@@ -41,8 +45,9 @@ const plain = (res: http.ServerResponse, status: number, text: string, headers: 
  *
  * The child is trusted as this process is: it has the same secrets and database. What crosses
  * between them is the settled client address (in `x-forwarded-for`, which only this process
- * writes) and, from the child, the cache invalidations of the console's committed changes, which
- * this process applies to its gateway and relays to other instances over Redis.
+ * writes); from the child, the cache invalidations of the console's committed changes, which this
+ * process applies to its gateway and relays to other instances over Redis; and to the child, that
+ * request records were committed, for the rollups of the background work it runs.
  */
 export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessEnv; home: string; gatewayUrl: string }): ConsoleProcess {
   let folder: SocketFolder = makeSocketFolder(opts.home);
@@ -192,9 +197,19 @@ export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessE
     req.pipe(upstream);
   };
 
+  // At most one message a second, however many batches of records commit meanwhile.
+  let recordsTold: NodeJS.Timeout | null = null;
+  const recordsCommitted = () => {
+    recordsTold ??= setTimeout(() => {
+      recordsTold = null;
+      if (child && answering) send(child, { type: "records" });
+    }, RECORDS_TOLD_MS).unref();
+  };
+
   const close = async () => {
     stopping = true;
     answering = false;
+    if (recordsTold) clearTimeout(recordsTold);
     const proc = child;
     if (proc && proc.exitCode === null && proc.signalCode === null) {
       const exited = new Promise((resolve) => proc.once("exit", resolve));
@@ -207,5 +222,5 @@ export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessE
     folder.remove();
   };
 
-  return { ready, handle, beginStop: () => (stopping = true), close };
+  return { ready, handle, recordsCommitted, beginStop: () => (stopping = true), close };
 }
