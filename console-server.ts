@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "@/lib/config";
 import { openDatabase } from "@/lib/db/client";
@@ -61,27 +62,51 @@ async function main() {
     server.listen(socketPath, resolve);
   });
   fs.chmodSync(socketPath, 0o600);
-  // Keel's background work runs here, off the gateway's process (lib/server/background.ts).
-  background = await startBackgroundWork(database, config);
   tell({ type: "ready" });
+
+  // Keel's background work runs here, off the gateway's process (lib/server/background.ts). A
+  // failure to start it (the database away for a moment) is retried here: the console serves on.
+  const quit = new AbortController();
+  const backgroundStarted = (async () => {
+    for (let attempt = 0; !quit.signal.aborted; attempt++) {
+      try {
+        const work = await startBackgroundWork(database, config);
+        if (quit.signal.aborted) await work.stop();
+        else background = work;
+        return;
+      } catch (error) {
+        const delay = BACKGROUND_RETRY_MS[Math.min(attempt, BACKGROUND_RETRY_MS.length - 1)];
+        console.error(`[keel] the background work could not start (${error instanceof Error ? error.message : String(error)}); trying again in ${delay / 1000} s`);
+        await sleep(delay, undefined, { signal: quit.signal }).catch(() => {});
+      }
+    }
+  })();
 
   let stopping = false;
   stop = async () => {
     if (stopping) return;
     stopping = true;
-    // Requests in flight finish before the database goes; a connection left open is cut after 5 s.
+    quit.abort();
+    // However the stop goes, this process does not outlive it by much (the front may be gone).
+    setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
+    // Requests in flight and jobs in progress finish, side by side, before the database goes; a
+    // connection left open is cut after 5 s.
     const closed = new Promise((resolve) => server.close(resolve));
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 5_000);
-    await closed;
+    await Promise.all([closed, backgroundStarted.then(() => background?.stop())]);
     clearTimeout(force);
-    await background?.stop();
     await console_.close();
     await database.close();
     process.exit(0);
   };
   if (!process.connected) await stop();
 }
+
+/** Waits between attempts to start the background work. */
+const BACKGROUND_RETRY_MS = [1_000, 5_000, 15_000, 30_000];
+/** The longest a stop may take before the process exits anyway (the front kills it after 10 s). */
+const STOP_DEADLINE_MS = 9_500;
 
 main().catch((error: unknown) => {
   console.error(`[keel] the console could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -114,7 +114,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`[keel] ${signal}: shutting down`);
-    // The console got the same signal; it waits for this process to stop it, and is not restarted.
+    // The console got the same signal, which it leaves to this process: told now, it finishes its
+    // requests and background jobs while the gateway finishes its own, and is not restarted.
     child?.beginStop();
     server.close();
     server.closeIdleConnections();

@@ -75,20 +75,28 @@ test("on a PostgreSQL server the console runs in its own process, and a key it r
   expect(pageResponse?.status()).toBe(200);
   expect(pageResponse?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
 
-  await page.getByRole("button", { name: "Create key" }).click();
-  const keyDialog = page.getByRole("dialog");
-  await keyDialog.getByLabel("Name").fill("split app");
-  await keyDialog.getByRole("button", { name: "Create key" }).click();
-  const secret = (await keyDialog.getByTestId("api-key-secret").textContent())!.trim();
-  await keyDialog.getByRole("button", { name: "Done" }).click();
+  const createKey = async (name: string) => {
+    await page.getByRole("button", { name: "Create key" }).click();
+    const keyDialog = page.getByRole("dialog");
+    await keyDialog.getByLabel("Name").fill(name);
+    await keyDialog.getByRole("button", { name: "Create key" }).click();
+    const created = (await keyDialog.getByTestId("api-key-secret").textContent())!.trim();
+    await keyDialog.getByRole("button", { name: "Done" }).click();
+    return created;
+  };
+  const secret = await createKey("split app");
+  const appSecret = await createKey("steady app");
 
   // Background work runs in the console's process, which the gateway's tells when records commit:
-  // a request's record reaches the monitoring rollups within seconds.
-  const refused = await page.request.post(`${keel.url}/api/v1/chat/completions`, {
-    headers: { authorization: `Bearer ${secret}` },
-    data: { model: "no-such-model", messages: [{ role: "user", content: "hi" }] },
-  });
-  expect(refused.status()).toBe(404);
+  // a request's record (a refused model name writes one) reaches the monitoring rollups within seconds.
+  const askUnknownModel = async () => {
+    const refused = await page.request.post(`${keel.url}/api/v1/chat/completions`, {
+      headers: { authorization: `Bearer ${appSecret}` },
+      data: { model: "no-such-model", messages: [{ role: "user", content: "hi" }] },
+    });
+    expect(refused.status()).toBe(404);
+  };
+  await askUnknownModel();
   await expect.poll(() => rolledUpRequests("acme"), { timeout: 12_000 }).toBe(1);
 
   const listModels = () => page.request.get(`${keel.url}/api/v1/models`, { headers: { authorization: `Bearer ${secret}` } });
@@ -121,6 +129,9 @@ test("on a PostgreSQL server the console runs in its own process, and a key it r
   const [restarted] = childrenOf(keel.pid);
   expect(restarted).not.toBe(consolePid);
   expect(keel.output()).toContain("the console process exited");
+  // The restarted console's process took the background work up again.
+  await askUnknownModel();
+  await expect.poll(() => rolledUpRequests("acme"), { timeout: 20_000 }).toBe(2);
 
   // A console process never outlives Keel, even one killed with -9.
   await keel.stop("SIGKILL");

@@ -28,42 +28,44 @@ export type BackgroundWork = {
  * evaluations (which runs on the thread that calls it) holds the gateway's requests.
  */
 export async function startBackgroundWork(database: Database, config: KeelConfig): Promise<BackgroundWork> {
-  // Deletes request content past its tenant's retention (tenants that keep it), every minute.
-  const purger = new ContentPurger(database.pool);
-  purger.start();
-  const jobs = await JobQueue.start(database.pool);
-  // The usage rollups behind the monitoring charts.
-  const rollups = new UsageRollups(database.pool, jobs);
-  await rollups.start();
-  // Budget and spend alerts, delivered in the console and to tenants' webhooks (through the outbound-URL policy).
-  const alerts = new AlertJobs(database, jobs, createOutboundPolicy(config.outboundAllow));
-  await alerts.start();
-  // Input drift: a few inputs per version, from the content tenants keep, embedded by the built-in
-  // model in a queue of its own (the gateway's callers never wait behind it), every 5 minutes.
-  const sampleEmbedder = new BuiltinEmbeddingModel();
-  const embed = async (texts: string[]) => (await sampleEmbedder.embed(texts, AbortSignal.timeout(120_000))).vectors;
-  const sampler = new InputSampler(database, jobs, embed);
-  await sampler.start();
-  // Canary rollouts: guards checked every KEEL_ROLLOUT_CHECK_SECONDS, rolling back a breach on their own.
-  const rolloutGuard = new RolloutGuard(database, jobs, config.rolloutCheckMs);
-  await rolloutGuard.start();
-  // Evaluation runs: their cases go through the gateway over loopback; similarity shares the sampler's embedding model.
-  const evals = new EvalRunner(database.prisma, jobs, embed);
-  await evals.start();
-  // Fine-tuning jobs on tenants' providers, followed every 10 s; a result becomes a draft version.
-  const fineTunes = new FineTuneTracker(database.prisma, jobs, createOutboundPolicy(config.outboundAllow), parseMasterKeys(config.masterKey));
-  await fineTunes.start();
-  return {
-    recordsCommitted: () => rollups.recordsCommitted(),
-    stop: async () => {
-      await purger.stop();
-      await rollups.stop();
-      await alerts.stop();
-      await sampler.stop();
-      await rolloutGuard.stop();
-      await evals.stop();
-      await fineTunes.stop();
-      await jobs.stop();
-    },
+  // What has started, to stop in reverse order, also when a later part fails to start.
+  const started: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of started.splice(0).reverse()) await stopOne();
   };
+  try {
+    // Deletes request content past its tenant's retention (tenants that keep it), every minute.
+    const purger = new ContentPurger(database.pool);
+    purger.start();
+    started.push(() => purger.stop());
+    const jobs = await JobQueue.start(database.pool);
+    started.push(() => jobs.stop());
+    const outbound = createOutboundPolicy(config.outboundAllow);
+    // Input drift: a few inputs per version, from the content tenants keep, embedded by the built-in
+    // model in a queue of its own, every 5 minutes; evaluation runs share the model for similarity.
+    const embedder = new BuiltinEmbeddingModel();
+    const embed = async (texts: string[]) => (await embedder.embed(texts, AbortSignal.timeout(120_000))).vectors;
+    const rollups = new UsageRollups(database.pool, jobs);
+    const services = [
+      // The usage rollups behind the monitoring charts.
+      rollups,
+      // Budget and spend alerts, delivered in the console and to tenants' webhooks (through the outbound-URL policy).
+      new AlertJobs(database, jobs, outbound),
+      new InputSampler(database, jobs, embed),
+      // Canary rollouts: guards checked every KEEL_ROLLOUT_CHECK_SECONDS, rolling back a breach on their own.
+      new RolloutGuard(database, jobs, config.rolloutCheckMs),
+      // Evaluation runs: their cases go through the gateway over loopback.
+      new EvalRunner(database.prisma, jobs, embed),
+      // Fine-tuning jobs on tenants' providers, followed every 10 s; a result becomes a draft version.
+      new FineTuneTracker(database.prisma, jobs, outbound, parseMasterKeys(config.masterKey)),
+    ];
+    for (const service of services) {
+      await service.start();
+      started.push(() => service.stop());
+    }
+    return { recordsCommitted: () => rollups.recordsCommitted(), stop };
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
 }

@@ -29,7 +29,7 @@ export type ConsoleProcess = {
   handle: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   /** Request records were committed: the console's process, which rolls them up, is told within a second. */
   recordsCommitted: () => void;
-  /** From now on an exit of the console is the end, not a crash to restart from. */
+  /** Tells the console's process to stop; from now on its exit is the end, not a crash to restart from. */
   beginStop: () => void;
   /** Stops the child and waits for it. */
   close: () => Promise<void>;
@@ -202,7 +202,7 @@ export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessE
   const recordsCommitted = () => {
     recordsTold ??= setTimeout(() => {
       recordsTold = null;
-      if (child && answering) send(child, { type: "records" });
+      if (child) send(child, { type: "records" });
     }, RECORDS_TOLD_MS).unref();
   };
 
@@ -222,5 +222,12 @@ export function startConsoleProcess(opts: { script: string; env: NodeJS.ProcessE
     folder.remove();
   };
 
-  return { ready, handle, recordsCommitted, beginStop: () => (stopping = true), close };
+  // The console's process starts stopping at once: its background work (evaluation runs calling
+  // the gateway, say) winds down while the gateway lets its last requests finish.
+  const beginStop = () => {
+    stopping = true;
+    if (child) send(child, { type: "stop" });
+  };
+
+  return { ready, handle, recordsCommitted, beginStop, close };
 }

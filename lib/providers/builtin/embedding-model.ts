@@ -1,8 +1,12 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { EmbeddingsModel } from "@energetic-ai/embeddings";
 import { BuiltinModelError } from "./errors";
 import { SerialQueue } from "./serial-queue";
 
 export type BuiltinEmbeddings = { vectors: number[][]; inputTokens: number };
+
+/** Texts embedded in one step: a batch of hundreds (drift sampling, an evaluation) never holds the thread for long. */
+const TEXTS_PER_STEP = 16;
 
 /** Universal Sentence Encoder lite (512 dimensions) from npm, loaded on the first request. */
 export class BuiltinEmbeddingModel {
@@ -13,7 +17,13 @@ export class BuiltinEmbeddingModel {
   embed(texts: string[], signal: AbortSignal): Promise<BuiltinEmbeddings> {
     return this.queue.run(async () => {
       const model = await this.load();
-      const vectors = texts.length ? await model.embed(texts) : [];
+      const vectors: number[][] = [];
+      for (let i = 0; i < texts.length; i += TEXTS_PER_STEP) {
+        // The model computes on the calling thread: between steps, the event loop turns.
+        if (i > 0) await yieldToEventLoop();
+        signal.throwIfAborted();
+        vectors.push(...(await model.embed(texts.slice(i, i + TEXTS_PER_STEP))));
+      }
       const inputTokens = texts.reduce((sum, text) => sum + model.tokenizer.encode(text).length, 0);
       return { vectors, inputTokens };
     }, signal);
