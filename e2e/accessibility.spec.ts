@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import { startFakeOpenAI, type FakeOpenAI } from "../lib/testing/fake-openai";
 import { focusIsVisible, seriousViolations } from "./axe";
 import { expect, expectFailedResponse, test } from "./fixtures";
-import { createTwoVersionEndpoint, printedSignIn, signIn } from "./helpers";
+import { createApiKey, createTwoVersionEndpoint, printedSignIn, signIn } from "./helpers";
 
 // Every screen an owner or a viewer opens, filled with what a working tenant holds: an endpoint on
 // a provider, a prompt with two versions, a key, a request that went through the gateway, and a
@@ -46,11 +46,7 @@ async function seedTenant(browser: Browser, baseURL: string) {
   await expect(page.getByTestId("shown-version")).toContainText("Version 2");
 
   await page.goto("/t/acme/keys");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const keyDialog = page.getByRole("dialog");
-  await keyDialog.getByLabel("Name").fill(`a11y app ${SUFFIX}`);
-  await keyDialog.getByRole("button", { name: "Create key" }).click();
-  const secret = (await keyDialog.getByTestId("api-key-secret").textContent())!.trim();
+  const secret = await createApiKey(page, `a11y app ${SUFFIX}`);
   const client = new OpenAI({ baseURL: `${baseURL}/api/v1`, apiKey: secret, maxRetries: 0 });
   const { response } = await client.chat.completions.create({ model: ENDPOINT, messages: [{ role: "user", content: "hello" }] }).withResponse();
   requestId = response.headers.get("x-request-id")!;

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import pg from "pg";
 import { adminQuery, databaseUrl } from "../lib/testing/postgres-admin";
 import { expect, expectFailedRequest, expectFailedResponse, test } from "./fixtures";
-import { signIn } from "./helpers";
+import { createApiKey, signIn } from "./helpers";
 import { startKeel, type KeelProcess } from "./keel-process";
 
 /** The processes whose parent is `pid`, from /proc. */
@@ -75,17 +75,8 @@ test("on a PostgreSQL server the console runs in its own process, and a key it r
   expect(pageResponse?.status()).toBe(200);
   expect(pageResponse?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
 
-  const createKey = async (name: string) => {
-    await page.getByRole("button", { name: "Create key" }).click();
-    const keyDialog = page.getByRole("dialog");
-    await keyDialog.getByLabel("Name").fill(name);
-    await keyDialog.getByRole("button", { name: "Create key" }).click();
-    const created = (await keyDialog.getByTestId("api-key-secret").textContent())!.trim();
-    await keyDialog.getByRole("button", { name: "Done" }).click();
-    return created;
-  };
-  const secret = await createKey("split app");
-  const appSecret = await createKey("steady app");
+  const secret = await createApiKey(page, "split app");
+  const appSecret = await createApiKey(page, "steady app");
 
   // Background work runs in the console's process, which the gateway's tells when records commit:
   // a request's record (a refused model name writes one) reaches the monitoring rollups within seconds.

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "./fixtures";
-import { printedSignIn, signIn } from "./helpers";
+import { createApiKey, printedSignIn, signIn } from "./helpers";
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -20,12 +20,7 @@ test("the eval CLI passes a dataset the endpoint meets and fails one it does not
   const dev = printedSignIn("DEVELOPER");
   await signIn(page.request, baseURL!, dev.email, dev.password);
   await page.goto("/t/acme/keys");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Name").fill(`eval cli ${Date.now().toString(36)}`);
-  await dialog.getByRole("button", { name: "Create key" }).click();
-  const key = (await dialog.getByTestId("api-key-secret").textContent())!.trim();
-  await dialog.getByRole("button", { name: "Done" }).click();
+  const key = await createApiKey(page, `eval cli ${Date.now().toString(36)}`);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keel-eval-cli-"));
   // The built-in model's words are not predictable: any answer matches ".", none matches the other pattern.

@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { startFakeOpenAI, type FakeOpenAI } from "../lib/testing/fake-openai";
 import { expect, test } from "./fixtures";
-import { printedSignIn, signIn } from "./helpers";
+import { createApiKey, printedSignIn, signIn } from "./helpers";
 
 let upstream: FakeOpenAI;
 test.beforeAll(async () => {
@@ -39,13 +39,8 @@ test("an owner wires a provider, an endpoint and a key, an app calls it with the
   await expect(page.getByTestId("version-v1").getByTestId("active-version")).toBeVisible();
 
   await nav.getByRole("link", { name: "API keys" }).click();
-  await page.getByRole("button", { name: "Create key" }).click();
-  const keyDialog = page.getByRole("dialog");
-  await keyDialog.getByLabel("Name").fill("e2e app");
-  await keyDialog.getByRole("button", { name: "Create key" }).click();
-  const secret = (await keyDialog.getByTestId("api-key-secret").textContent())!.trim();
+  const secret = await createApiKey(page, "e2e app");
   expect(secret).toMatch(/^keel_/);
-  await keyDialog.getByRole("button", { name: "Done" }).click();
   // Other browser tests send traffic to this tenant too: the overview counts this call on top of theirs.
   await nav.getByRole("link", { name: "Overview" }).click();
   const before = Number(await page.getByTestId("stat-requests").textContent());

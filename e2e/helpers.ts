@@ -9,6 +9,17 @@ export function printedSignIn(role: string): SignIn {
   return found;
 }
 
+/** Creates an API key named `name` on the keys page the page shows, through its dialog; returns the secret, shown once. */
+export async function createApiKey(page: Page, name: string): Promise<string> {
+  await page.getByRole("button", { name: "Create key" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByRole("button", { name: "Create key" }).click();
+  const secret = (await dialog.getByTestId("api-key-secret").textContent())!.trim();
+  await dialog.getByRole("button", { name: "Done" }).click();
+  return secret;
+}
+
 /** Signs in through the auth endpoint (not the form), sharing the page's cookies. */
 export async function signIn(request: APIRequestContext, baseURL: string, email: string, password: string) {
   const { csrfToken } = await (await request.get(`${baseURL}/api/auth/csrf`)).json();

@@ -3,7 +3,7 @@ import type { Locator, Page } from "@playwright/test";
 import OpenAI from "openai";
 import { startFakeOpenAI, type FakeOpenAI } from "../lib/testing/fake-openai";
 import { expect, test } from "./fixtures";
-import { createTwoVersionEndpoint } from "./helpers";
+import { createApiKey, createTwoVersionEndpoint } from "./helpers";
 
 // Other specs send traffic to the same tenant: everything here is under names of its own, and the
 // monitoring page is filtered to this spec's key (or its endpoint), which only this spec calls.
@@ -100,12 +100,7 @@ test("charts render for real gateway traffic, follow the range picker, and the c
   await createTwoVersionEndpoint(page, baseURL!, { provider: `Monitor upstream ${SUFFIX}`, endpoint: ENDPOINT, baseUrl: upstream.baseUrl, apiKey: "sk-monitoring" });
   const endpointPath = new URL(page.url()).pathname;
   await page.goto("/t/acme/keys");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const keyDialog = page.getByRole("dialog");
-  await keyDialog.getByLabel("Name").fill(KEY);
-  await keyDialog.getByRole("button", { name: "Create key" }).click();
-  const secret = (await keyDialog.getByTestId("api-key-secret").textContent())!.trim();
-  await keyDialog.getByRole("button", { name: "Done" }).click();
+  const secret = await createApiKey(page, KEY);
 
   // Real traffic through the gateway with the official client: plain and streamed answers, the
   // provider refusing two requests (400), and two calls of a model the tenant does not have (404).

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { printedSignIn, signIn } from "./helpers";
+import { createApiKey, printedSignIn, signIn } from "./helpers";
 
 test("a developer saves a prompt, edits it into version 2, restores version 1 as version 3, compares them, and an application fetches version 3", async ({ page, browser, baseURL }) => {
   const dev = printedSignIn("DEVELOPER");
@@ -63,12 +63,7 @@ test("a developer saves a prompt, edits it into version 2, restores version 1 as
 
   // An application fetches the newest version with an API key.
   await nav.getByRole("link", { name: "API keys" }).click();
-  await page.getByRole("button", { name: "Create key" }).click();
-  const keyDialog = page.getByRole("dialog");
-  await keyDialog.getByLabel("Name").fill("prompts e2e app");
-  await keyDialog.getByRole("button", { name: "Create key" }).click();
-  const secret = (await keyDialog.getByTestId("api-key-secret").textContent())!.trim();
-  await keyDialog.getByRole("button", { name: "Done" }).click();
+  const secret = await createApiKey(page, "prompts e2e app");
   const res = await fetch(`${baseURL}/api/v1/prompts/e2e-greeting`, { headers: { authorization: `Bearer ${secret}` } });
   expect(res.status).toBe(200);
   expect(await res.json()).toMatchObject({
