@@ -35,7 +35,7 @@ async function main() {
   // The front process went away (even by kill -9): nothing can reach this one any more.
   process.on("disconnect", () => void stop());
   // Signals go to the whole process group at once (Ctrl-C, a service manager): the front process
-  // decides when the console stops, after the gateway has finished its requests.
+  // decides when the console stops, and tells it as soon as it begins to stop itself.
   process.on("SIGTERM", () => {});
   process.on("SIGINT", () => {});
   let background: BackgroundWork | null = null;
