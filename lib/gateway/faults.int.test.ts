@@ -46,6 +46,16 @@ async function rawStream(url: string, secret: string, model: string) {
   return { res, ended, text: () => text };
 }
 
+/** The request record with this id once its writer committed it, or null if none came within 5 s. */
+async function recordOnceWritten(id: string) {
+  for (let i = 0; i < 250; i++) {
+    const record = await db().requestRecord.findUnique({ where: { id } });
+    if (record) return record;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return null;
+}
+
 /** A streamed request to a provider failing with `fault`: what the client raised, and the request's record. */
 async function brokenStream(fault: Parameters<typeof harness.fake.fail>[0]) {
   const s = await seedGatewayTenant(harness.fake.baseUrl);
@@ -86,11 +96,7 @@ async function stalledStream(readEveryMs: number | null) {
         `content-type: application/json\r\nx-request-id: ${id}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
     socket.pause();
-    let record = null;
-    for (let i = 0; i < 250 && !record; i++) {
-      record = await db().requestRecord.findUnique({ where: { id } });
-      if (!record) await new Promise((r) => setTimeout(r, 20));
-    }
+    const record = await recordOnceWritten(id);
     for (let i = 0; i < 100 && harness.fake.hungUp === 0; i++) await new Promise((r) => setTimeout(r, 20));
     return { record, received, providerLeft: harness.fake.hungUp === 1 };
   } finally {
@@ -235,11 +241,7 @@ describe("provider faults", () => {
     const id = res.headers.get("x-request-id")!;
     await res.body!.getReader().read();
     controller.abort();
-    let record = null;
-    for (let i = 0; i < 100 && !record; i++) {
-      record = await db().requestRecord.findUnique({ where: { id } });
-      if (!record) await new Promise((r) => setTimeout(r, 20));
-    }
+    const record = await recordOnceWritten(id);
     expect(record).toMatchObject({ status: 499, errorCode: "client_closed", stream: true });
   });
 
