@@ -54,6 +54,9 @@ export function costText(value: unknown): string {
   return /^-0\.0{8}$/.test(text) ? "0.00000000" : text;
 }
 
+/** How many characters a canonical string's form tag ("rr1" to "rr4") takes before its JSON array. */
+export const CANONICAL_TAG_LENGTH = 3;
+
 /**
  * The canonical string: a version tag and a JSON array of the fields in RECORD_FIELDS order. A
  * record without a finish reason keeps the first form ("rr1", the fields before it), so records

@@ -58,6 +58,29 @@ describe("request record seals", () => {
     expect(await verifyRequestRecords(db(), tenant.id)).toMatchObject({ ok: true, sealed: 10, seals: 3, unsealed: 3, legacy: 0, problem: null });
   });
 
+  it("stores each field as signed, whatever characters it holds, in every canonical form, and verifies", async () => {
+    const tenant = await seedTenant();
+    const odd = `q"uote' back\\slash \t tab \u2028 line 👩‍💻 漢字 ${"é".repeat(40)}`;
+    const rows: RequestRecordRow[] = [
+      { ...row(tenant.id, 0), endpointName: odd, errorCode: "bad_\"code\\" },
+      { ...row(tenant.id, 1), finishReason: "stop", inputHash: "9f".repeat(32), ttftMs: 0 },
+      { ...row(tenant.id, 2), finishReason: null, routedVersionId: `v-${odd}`, stream: true, tokensEstimated: true },
+      { ...row(tenant.id, 3), finishReason: "length", routedVersionId: null, endUser: `${odd}${"u".repeat(150)}`, costUsd: "-0.00000000" },
+    ];
+    const w = writer();
+    await Promise.all(rows.map((r) => w.write(r))); // one batch
+    const stored = await db().requestRecord.findMany({ where: { tenantId: tenant.id }, orderBy: { inputTokens: "asc" } });
+    expect(stored.map((s) => [s.endpointName, s.errorCode, s.finishReason, s.routedVersionId, s.endUser, s.stream, s.tokensEstimated, s.ttftMs, s.costUsd.toFixed(8)])).toEqual([
+      [odd, "bad_\"code\\", null, null, null, false, false, null, rows[0].costUsd],
+      ["chat", null, "stop", null, null, false, false, 0, rows[1].costUsd],
+      ["chat", null, null, `v-${odd}`, null, true, true, null, rows[2].costUsd],
+      ["chat", null, "length", null, rows[3].endUser, false, false, null, "0.00000000"],
+    ]);
+    expect(stored.map((s) => s.createdAt.toISOString())).toEqual(rows.map((r) => (r.createdAt as Date).toISOString()));
+    expect(await sealAll(tenant.id)).toEqual([4]);
+    expect(await verifyRequestRecords(db(), tenant.id)).toMatchObject({ ok: true, sealed: 4, problem: null });
+  });
+
   it("names an edited, a deleted and an inserted record in a seal, and a forged or MAC-less one after the last seal", async () => {
     const tenant = await seedTenant();
     const rows = await writeRecords(tenant.id, 8);

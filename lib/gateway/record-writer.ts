@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { reportCommittedRecords, sealerListening, type CommittedRecord } from "@/lib/audit/committed-records";
-import { canonicalRecord, costText, deriveMacKeys, recordLeaf, recordMac, type CanonicalRecord, type MacKey } from "@/lib/audit/request-record-hash";
+import { CANONICAL_TAG_LENGTH, RECORD_FIELDS, canonicalRecord, costText, deriveMacKeys, recordLeaf, recordMac, type CanonicalRecord, type MacKey } from "@/lib/audit/request-record-hash";
 import { getDatabase } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { StoredContent } from "@/lib/privacy/content";
@@ -85,18 +85,26 @@ export class RecordWriter {
   }
 }
 
-const COLUMNS = [
-  ["id", "text"], ["tenantId", "text"], ["apiKeyId", "text"], ["userId", "text"], ["endpointId", "text"],
-  ["endpointName", "text"], ["modelVersionId", "text"], ["route", "text"], ["stream", "bool"], ["inputHash", "text"],
-  ["inputTokens", "int4"], ["outputTokens", "int4"], ["tokensEstimated", "bool"], ["costUsd", "numeric"],
-  ["latencyMs", "int4"], ["ttftMs", "int4"], ["status", "int4"], ["errorCode", "text"], ["attempts", "int4"], ["createdAt", "timestamptz"],
-  ["finishReason", "text"], ["routedVersionId", "text"], ["endUser", "text"], ["mac", "text"],
-] as const satisfies readonly (readonly [keyof CanonicalRecord | "mac", string])[];
+/** Each column's SQL type, in RECORD_FIELDS order (the canonical string's). */
+const COLUMN_TYPES: Record<(typeof RECORD_FIELDS)[number], string> = {
+  id: "text", tenantId: "text", apiKeyId: "text", userId: "text", endpointId: "text", endpointName: "text",
+  modelVersionId: "text", route: "text", stream: "bool", inputHash: "text", inputTokens: "int4", outputTokens: "int4",
+  tokensEstimated: "bool", costUsd: "numeric", latencyMs: "int4", ttftMs: "int4", status: "int4", errorCode: "text",
+  attempts: "int4", createdAt: "timestamptz", finishReason: "text", routedVersionId: "text", endUser: "text",
+};
 
-// One statement text whatever the batch size: each column travels as one array parameter.
+/**
+ * One statement text whatever the batch size, with one parameter: a jsonb array holding, per
+ * record, its MAC and then its canonical string's fields (`[mac, id, tenantId, …]`). The canonical
+ * string is a JSON array already (it is what the MAC and the Merkle leaf are computed over), so a
+ * record is serialised once, and the row stored is the one signed. A field a shorter canonical
+ * form leaves out (finish reason, routed version, end user) reads as NULL. Measured against 24
+ * text arrays: PostgreSQL's work per row the same, the gateway's thread spared encoding them.
+ */
 const INSERT_SQL =
-  `INSERT INTO "RequestRecord" (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) ` +
-  `SELECT * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")})`;
+  `INSERT INTO "RequestRecord" ("mac", ${RECORD_FIELDS.map((c) => `"${c}"`).join(", ")}) ` +
+  `SELECT r->>0, ${RECORD_FIELDS.map((c, i) => (COLUMN_TYPES[c] === "text" ? `r->>${i + 1}` : `(r->>${i + 1})::${COLUMN_TYPES[c]}`)).join(", ")} ` +
+  `FROM jsonb_array_elements($1::jsonb) AS r`;
 const INSERT_NEW_SQL = `${INSERT_SQL} ON CONFLICT ("id") DO NOTHING RETURNING "id"`;
 
 /**
@@ -196,18 +204,18 @@ async function insertContents(rows: RequestRecordRow[]): Promise<void> {
 async function insertRows(name: string, text: string, rows: RequestRecordRow[], macKey: MacKey | null): Promise<{ id: string }[]> {
   // Stored exactly as canonicalised (defaults filled, cost as numeric text), so the MAC computed
   // here matches the row the database returns. The id is final here, after any clash suffix.
-  const params: unknown[][] = COLUMNS.map(() => new Array(rows.length));
+  const elements = new Array<string>(rows.length);
   const committed: CommittedRecord[] | null = sealerListening() ? new Array(rows.length) : null;
   for (let i = 0; i < rows.length; i++) {
     const record = toCanonical(rows[i]);
-    for (let c = 0; c < COLUMNS.length - 1; c++) params[c][i] = record[COLUMNS[c][0] as keyof CanonicalRecord];
-    const canonical = macKey || committed ? canonicalRecord(record) : "";
+    const canonical = canonicalRecord(record);
     const mac = macKey ? recordMac(macKey, canonical) : null;
-    params[COLUMNS.length - 1][i] = mac;
+    // "rrN[field, …]" becomes "[mac, field, …]".
+    elements[i] = `[${mac === null ? "null" : JSON.stringify(mac)},${canonical.slice(CANONICAL_TAG_LENGTH + 1)}`;
     if (committed) committed[i] = { tenantId: record.tenantId, id: record.id, mac, leaf: recordLeaf(canonical) };
   }
   // Named, so each connection parses and plans the statement once.
-  const result = await getDatabase().pool.query<{ id: string }>({ name, text, values: params });
+  const result = await getDatabase().pool.query<{ id: string }>({ name, text, values: [`[${elements.join(",")}]`] });
   if (committed) {
     // After an id clash, only the rows this statement stored (RETURNING) are this writer's.
     const stored = text === INSERT_SQL ? null : new Set(result.rows.map((r) => r.id));
