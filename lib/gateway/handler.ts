@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { serveMetrics } from "@/lib/monitoring/telemetry/metrics-endpoint";
 import { chatCompletions } from "./chat";
 import { embeddings } from "./embeddings";
-import { GatewayError, abortedBy, apiError, sendError, toGatewayError } from "./errors";
+import { GatewayError, abortedBy, answering, apiError, sendError, toGatewayError } from "./errors";
 import { Exchange } from "./exchange";
 import { closeGateway, createGateway, gatewayReady, type Gateway } from "./gateway";
 import { requestIdFor } from "./http-body";
@@ -43,7 +43,7 @@ export function createGatewayHandler(config: GatewayConfig): GatewayHandler {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const ex = new Exchange(requestIdFor(req));
-    res.setHeader("x-request-id", ex.id);
+    answering(res, ex.id);
     const signal = new RequestSignal();
     res.on("close", () => {
       if (!res.writableFinished) signal.abort();

@@ -41,6 +41,8 @@ describe("the key comes before the body", () => {
     const huge = await rawPost(url, { ...badKey, "content-length": String(1024 * 1024 * 1024) }, "{", false);
     expect(huge.status).toBe(401);
     expect(huge.headers.connection).toBe("close");
+    // The connection header is set ahead of the others here; the request id still goes out with them.
+    expect(huge.headers["x-request-id"]).toMatch(/^[\w-]{8,}$/);
     // A body that never finishes still gets its answer at once.
     const endless = await rawPost(url, { ...badKey, "transfer-encoding": "chunked" }, '{"model":"x","messages":[', false);
     expect(JSON.parse(endless.text).error.code).toBe("invalid_api_key");

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { StreamCapture } from "@/lib/privacy/content";
 import { bodyError, consumeBody } from "@/lib/providers/body";
-import { GatewayError, abortedBy, apiError, clientClosed, clientStalled } from "../errors";
+import { GatewayError, abortedBy, apiError, clientClosed, clientStalled, writeHead } from "../errors";
 import type { Metered } from "../exchange";
 import type { RequestSignal } from "../request-signal";
 import type { ChatBody } from "../schemas";
@@ -122,12 +122,7 @@ export async function respondStream(
 ): Promise<Metered> {
   const { response, version } = called;
   const tap = new ChatStreamTap(body.stream_options?.include_usage === true, opts.keepOutput, opts.describe);
-  res.writeHead(200, {
-    ...headers,
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-cache",
-    "x-accel-buffering": "no",
-  });
+  writeHead(res, 200, headers, "content-type", "text/event-stream; charset=utf-8", "cache-control", "no-cache", "x-accel-buffering", "no");
   res.flushHeaders();
 
   let failure: GatewayError | null = null;
