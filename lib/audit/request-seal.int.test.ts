@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db, getDatabase } from "@/lib/db/client";
 import { RecordWriter, recordInserter, type RequestRecordRow } from "@/lib/gateway/record-writer";
 import { useTestDatabase } from "@/lib/testing/db";
@@ -79,6 +79,18 @@ describe("request record seals", () => {
     expect(stored.map((s) => s.createdAt.toISOString())).toEqual(rows.map((r) => (r.createdAt as Date).toISOString()));
     expect(await sealAll(tenant.id)).toEqual([4]);
     expect(await verifyRequestRecords(db(), tenant.id)).toMatchObject({ ok: true, sealed: 4, problem: null });
+  });
+
+  it("refuses a record it could not store as signed alone: the others in its batch are kept", async () => {
+    const tenant = await seedTenant();
+    const other = await seedTenant();
+    const w = writer();
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const [half, beside] = await Promise.allSettled([w.write({ ...row(tenant.id, 0), endUser: "a\ud800" }), w.write(row(other.id, 1))]);
+    errors.mockRestore();
+    expect(half.status === "rejected" && String(half.reason)).toMatch(/endUser holds NUL or half a surrogate pair/);
+    expect(beside.status).toBe("fulfilled");
+    expect(await db().requestRecord.count({ where: { tenantId: { in: [tenant.id, other.id] } } })).toBe(1);
   });
 
   it("names an edited, a deleted and an inserted record in a seal, and a forged or MAC-less one after the last seal", async () => {

@@ -83,14 +83,28 @@ export function answering(res: ServerResponse, requestId: string): void {
   (res as Answering)[REQUEST_ID] = requestId;
 }
 
-/** Writes a response's status and header fields in one call: x-request-id, `headers`, then `fields` (name, value, …). */
+/**
+ * Writes a response's status and header fields in one call: x-request-id, `headers`, then `fields`
+ * (name, value, …, lower case). A flat list sends a name twice if it is there twice, so a name in
+ * `headers` that x-request-id or `fields` also sets is left out: theirs stands, as it did when
+ * they overrode an object's keys (two content-lengths would let a proxy read the body wrong).
+ */
 export function writeHead(res: ServerResponse, status: number, headers: Record<string, string>, ...fields: string[]): void {
   const id = (res as Answering)[REQUEST_ID];
   const list = id === undefined ? [] : ["x-request-id", id];
-  for (const name in headers) list.push(name, headers[name]);
+  for (const name in headers) {
+    const lower = name.toLowerCase();
+    if ((id !== undefined && lower === "x-request-id") || setIn(fields, lower)) continue;
+    list.push(name, headers[name]);
+  }
   for (const field of fields) list.push(field);
   res.writeHead(status, list);
 }
+
+const setIn = (fields: string[], name: string) => {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return true;
+  return false;
+};
 
 /** Writes a JSON body with the headers every gateway response carries. */
 export function sendJson(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {

@@ -84,7 +84,14 @@ async function serve(gw: Gateway, ex: Exchange, req: IncomingMessage, res: Serve
     });
     // Refused before its body was read (a bad key): close the connection rather than drain the rest.
     if (!req.complete && !res.headersSent) res.setHeader("connection", "close");
-    if (!res.destroyed) sendError(res, failure);
+    if (res.destroyed) return;
+    try {
+      sendError(res, failure);
+    } catch (sendFailure) {
+      // A response that cannot be written (a header Node refuses) must not become an unhandled rejection, which ends the process.
+      console.error(`[gateway] request ${ex.id}: could not send its error:`, sendFailure);
+      res.destroy();
+    }
   }
 }
 

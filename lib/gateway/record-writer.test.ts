@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { RecordWriter, type RequestRecordRow } from "./record-writer";
+import { describe, expect, it, vi } from "vitest";
+import { RecordWriter, recordProblem, type RequestRecordRow } from "./record-writer";
 
 const row = (id: string): RequestRecordRow => ({ id, tenantId: "t", route: "chat.completions", latencyMs: 1, status: 200, createdAt: new Date() });
 
@@ -42,6 +42,40 @@ describe("RecordWriter", () => {
     for (const id of ["1", "2", "3", "4", "5"]) void writer.write(row(id));
     await writer.flush();
     expect(written).toEqual(["1", "2", "3", "4", "5"]);
+  });
+});
+
+describe("a record the database could not store", () => {
+  const bad: [string, Partial<RequestRecordRow>, RegExp][] = [
+    ["half a surrogate pair in the end user", { endUser: "a\ud800b" }, /endUser holds NUL or half a surrogate pair/],
+    ["NUL in the endpoint name", { endpointName: "m\u0000" }, /endpointName holds NUL/],
+    ["a time to first token that is not a number", { ttftMs: Number.NaN }, /ttftMs is not an integer/],
+    ["a token count past int4", { inputTokens: 2 ** 31 }, /inputTokens is not an integer/],
+    ["a fractional latency", { latencyMs: 1.5 }, /latencyMs is not an integer/],
+    ["no status", { status: undefined as unknown as number }, /status is missing/],
+    ["no tenant", { tenantId: undefined as unknown as string }, /tenantId is missing/],
+    ["a cost of a million", { costUsd: "1000000.00000000" }, /costUsd is a million or more/],
+    ["a cost that is not a number", { costUsd: "NaN" }, /costUsd is not a number/],
+    ["an invalid date", { createdAt: new Date(Number.NaN) }, /createdAt is not a date/],
+    ["a date past the year 9999", { createdAt: new Date("+010000-01-01T00:00:00Z") }, /createdAt is not a date/],
+  ];
+
+  it.each(bad)("is refused alone (%s): the records written with it commit in one batch", async (_, change, reason) => {
+    const batches: string[][] = [];
+    const writer = new RecordWriter(async (rows) => {
+      batches.push(rows.map((r) => r.id));
+    });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const writes = [writer.write(row("before")), writer.write({ ...row("odd"), ...change }), writer.write(row("after"))];
+    const [before, odd, after] = await Promise.allSettled(writes);
+    errors.mockRestore();
+    expect([before.status, after.status]).toEqual(["fulfilled", "fulfilled"]);
+    expect(odd.status === "rejected" && String(odd.reason)).toMatch(reason);
+    expect(batches).toEqual([["before", "after"]]);
+  });
+
+  it("is not what a full, ordinary record is", () => {
+    expect(recordProblem({ ...row("x"), endUser: "漢字 👩‍💻", ttftMs: 0, inputTokens: 2 ** 31 - 1, costUsd: "999999.99999999", createdAt: "9999-12-31T23:59:59.999Z" })).toBeNull();
   });
 });
 

@@ -38,6 +38,11 @@ export class RecordWriter {
 
   /** Queues a record; resolves when it is committed, rejects when its batch failed. */
   write(row: RequestRecordRow): Promise<void> {
+    const problem = recordProblem(row);
+    if (problem) {
+      console.error(`[gateway] request record ${JSON.stringify(row.id)} refused: ${problem}`);
+      return Promise.reject(new Error(`the request record was refused: ${problem}`));
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       if (!this.busy) {
@@ -83,6 +88,49 @@ export class RecordWriter {
     this.busy = false;
     for (const resolve of this.drained.splice(0)) resolve();
   }
+}
+
+/** Text PostgreSQL cannot store as it was signed: NUL, and half a surrogate pair (neither goes in jsonb or text). */
+const UNSTORABLE_TEXT = /\u0000|\p{Cs}/u;
+const TEXT_FIELDS = ["id", "tenantId", "apiKeyId", "userId", "endpointId", "endpointName", "modelVersionId", "route", "inputHash", "errorCode", "finishReason", "routedVersionId", "endUser"] as const;
+const REQUIRED_TEXT = new Set<string>(["id", "tenantId", "route"]);
+const INT_FIELDS = ["inputTokens", "outputTokens", "latencyMs", "ttftMs", "status", "attempts"] as const;
+const REQUIRED_INT = new Set<string>(["latencyMs", "status"]);
+const INT4_MAX = 2 ** 31 - 1;
+/** numeric(14,8) holds less than a million. */
+const COST_LIMIT = 1e6;
+
+/**
+ * Why the database would refuse this record, or null. A batch is one statement with many tenants'
+ * records in it, and one record refused fails them all: so a record is checked alone, before it
+ * joins a batch, and refused alone (its request answers 500 record_failed). The gateway keeps such
+ * values out before they get here (the request schema refuses NUL and half surrogate pairs in what
+ * a caller names, readUsage bounds token counts, the cost is capped); this keeps a slip in one of
+ * those from failing other tenants' requests.
+ */
+export function recordProblem(row: RequestRecordRow): string | null {
+  for (const field of TEXT_FIELDS) {
+    const value: unknown = row[field];
+    if (value === null || value === undefined) {
+      if (REQUIRED_TEXT.has(field)) return `${field} is missing`;
+    } else if (typeof value !== "string") return `${field} is not text`;
+    else if (UNSTORABLE_TEXT.test(value)) return `${field} holds NUL or half a surrogate pair`;
+  }
+  for (const field of INT_FIELDS) {
+    const value: unknown = row[field];
+    if (value === null || value === undefined) {
+      if (REQUIRED_INT.has(field)) return `${field} is missing`;
+    } else if (!Number.isInteger(value) || Math.abs(value as number) > INT4_MAX) return `${field} is not an integer its column holds`;
+  }
+  try {
+    if (Math.abs(Number(costText(row.costUsd))) >= COST_LIMIT) return "costUsd is a million or more";
+  } catch {
+    return "costUsd is not a number";
+  }
+  const created = new Date(row.createdAt as Date | string);
+  const year = created.getUTCFullYear();
+  if (!(year >= 1 && year <= 9999)) return "createdAt is not a date its column holds";
+  return null;
 }
 
 /** Each column's SQL type, in RECORD_FIELDS order (the canonical string's). */
