@@ -221,6 +221,20 @@ describe("provider faults", () => {
     expect(text()).not.toContain("[DONE]");
   });
 
+  it("sends a stream's headers while the model thinks, before its first chunk", async () => {
+    const s = await seedGatewayTenant(harness.fake.baseUrl);
+    let answer = () => {};
+    harness.fake.fail({ kind: "think", until: new Promise<void>((resolve) => (answer = resolve)) });
+    // No chunk comes until the test lets it: the response's headers reach the caller without one.
+    const { res, ended, text } = await rawStream(harness.gateway.url, s.secret, s.endpoint.name);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(text()).toBe("");
+    answer();
+    expect(await ended).toBe("clean end");
+    expect(text()).toContain("data: [DONE]");
+  });
+
   it("retries a stream whose provider failed before sending anything", async () => {
     const s = await seedGatewayTenant(harness.fake.baseUrl);
     harness.fake.fail({ kind: "status", status: 500 });

@@ -15,7 +15,9 @@ export type FakeFault =
   /** After `afterChunks` chunks, an error event, and then the connection held open (the gateway must stop reading). */
   | { kind: "error-event"; afterChunks: number }
   /** Streams `chunks` content chunks of `chars` characters each as fast as its caller takes them, then ends. */
-  | { kind: "flood"; chunks: number; chars: number };
+  | { kind: "flood"; chunks: number; chars: number }
+  /** Sends a stream's headers at once, then its chunks only once `until` settles (a model thinking). */
+  | { kind: "think"; until: Promise<unknown> };
 
 export type ReceivedRequest = { method: string; path: string; headers: http.IncomingHttpHeaders; body: Record<string, unknown> | null };
 
@@ -168,7 +170,9 @@ function chat(res: http.ServerResponse, body: Json, fault: FakeFault | null, omi
     }
     res.end(fault?.kind === "no-done" ? "" : "data: [DONE]\n\n");
   };
-  next();
+  if (fault?.kind !== "think") return next();
+  res.flushHeaders();
+  void fault.until.then(next);
 }
 
 function embed(body: Json, quirks: { ignoreBase64: boolean }) {
