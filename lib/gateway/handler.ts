@@ -88,7 +88,8 @@ async function serve(gw: Gateway, ex: Exchange, req: IncomingMessage, res: Serve
     try {
       sendError(res, failure);
     } catch (sendFailure) {
-      // A response that cannot be written (a header Node refuses) must not become an unhandled rejection, which ends the process.
+      // A response that cannot be written (a header Node refuses) must not become an unhandled
+      // rejection, which ends the process.
       console.error(`[gateway] request ${ex.id}: could not send its error:`, sendFailure);
       res.destroy();
     }

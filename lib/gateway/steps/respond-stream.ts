@@ -125,7 +125,7 @@ export async function respondStream(
   writeHead(res, 200, headers, "content-type", "text/event-stream; charset=utf-8", "cache-control", "no-cache", "x-accel-buffering", "no");
   // The headers go out with the first chunk when the provider's body already holds one (it is read
   // before the next turn of the event loop): one write and one packet fewer for both ends (measured:
-  // 9% more streams a second under `npm run bench:gateway`). Else they go out on that turn, so a
+  // 6% more streams a second under `npm run bench:gateway`). Else they go out on that turn, so a
   // caller sees the stream accepted while the model thinks. (headersSent is true from writeHead on.)
   let wrote = false;
   setImmediate(() => wrote || res.writableEnded || res.destroyed || res.flushHeaders());
