@@ -58,6 +58,7 @@ describe("a record the database could not store", () => {
     ["a cost that is not a number", { costUsd: "NaN" }, /costUsd is not a number/],
     ["an invalid date", { createdAt: new Date(Number.NaN) }, /createdAt is not a date/],
     ["a date past the year 9999", { createdAt: new Date("+010000-01-01T00:00:00Z") }, /createdAt is not a date/],
+    ["a value the check itself cannot read", { createdAt: 1n as unknown as Date }, /could not be checked/],
   ];
 
   it.each(bad)("is refused alone (%s): the records written with it commit in one batch", async (_, change, reason) => {

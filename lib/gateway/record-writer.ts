@@ -38,7 +38,12 @@ export class RecordWriter {
 
   /** Queues a record; resolves when it is committed, rejects when its batch failed. */
   write(row: RequestRecordRow): Promise<void> {
-    const problem = recordProblem(row);
+    let problem: string | null;
+    try {
+      problem = recordProblem(row);
+    } catch (error) {
+      problem = `it could not be checked (${(error as Error).message})`;
+    }
     if (problem) {
       console.error(`[gateway] request record ${JSON.stringify(row.id)} refused: ${problem}`);
       return Promise.reject(new Error(`the request record was refused: ${problem}`));

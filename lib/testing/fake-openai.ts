@@ -172,7 +172,7 @@ function chat(res: http.ServerResponse, body: Json, fault: FakeFault | null, omi
   };
   if (fault?.kind !== "think") return next();
   res.flushHeaders();
-  void fault.until.then(next);
+  void fault.until.then(next, next);
 }
 
 function embed(body: Json, quirks: { ignoreBase64: boolean }) {
