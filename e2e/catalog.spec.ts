@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import { BUILTIN_CHAT_MODEL } from "../lib/providers/builtin/catalog";
 import { seriousViolations } from "./axe";
 import { expect, test } from "./fixtures";
-import { printedSignIn, signIn } from "./helpers";
+import { filterMenu, printedSignIn, signIn } from "./helpers";
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -35,7 +35,7 @@ test("an owner fills a draft version's catalog entry, reads its lineage, and ret
 
   // The catalog, filtered to drafts, lists it; builtin-1 (in production) is not among them.
   await page.goto("/t/acme/catalog");
-  await page.getByLabel("Filter by status").selectOption("draft");
+  await filterMenu(page, "Filter by status").selectOption("draft");
   await expect(page).toHaveURL(/[?&]status=draft(&|$)/);
   const row = page.getByTestId(`catalog-demo-chat-${LABEL}`);
   await expect(row.getByTestId("catalog-status")).toHaveText("draft");

@@ -3,7 +3,7 @@ import type { Locator, Page, Request } from "@playwright/test";
 import { startFakeOpenAI, type FakeOpenAI } from "../lib/testing/fake-openai";
 import { seriousViolations } from "./axe";
 import { expect, test } from "./fixtures";
-import { createTwoVersionEndpoint, printedSignIn, signIn } from "./helpers";
+import { createTwoVersionEndpoint, filterMenu, printedSignIn, signIn } from "./helpers";
 
 // The tracker asks the provider every 10 s and the fake's job needs four answers to succeed.
 test.describe.configure({ timeout: 300_000 });
@@ -149,11 +149,11 @@ test("an owner fine-tunes a model on an OpenAI-compatible provider into a draft 
   expect(created.map((r) => r.body)).toContainEqual(expect.objectContaining({ model: "fake-chat", suffix: "e2e", hyperparameters: { n_epochs: 2 } }));
 
   // The status filter, through the URL.
-  await page.getByLabel("Filter by status").selectOption("failed");
+  await filterMenu(page, "Filter by status").selectOption("failed");
   await expect(page).toHaveURL(/[?&]status=failed(&|$)/);
   await expect(jobRow(page, FILES.refused)).toBeVisible();
   await expect(jobRow(page, FILES.good)).toHaveCount(0);
-  await page.getByLabel("Filter by status").selectOption("");
+  await filterMenu(page, "Filter by status").selectOption("");
   await expect(jobRow(page, FILES.good)).toBeVisible();
 
   // The result is a version of the endpoint, in the catalog.

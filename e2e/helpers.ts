@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import type { SignIn } from "./keel-process";
 
 /** The sign-ins Keel printed when the test server first started. */
@@ -7,6 +7,15 @@ export function printedSignIn(role: string): SignIn {
   const found = all.find((s) => s.role === role);
   if (!found) throw new Error(`Keel printed no sign-in for ${role}`);
   return found;
+}
+
+/**
+ * A table's filter menu once it can be used. While a page streams in, the menu's disabled stand-in
+ * (its Suspense fallback) and the menu itself may both be in the document for a moment, under the
+ * same name: only the enabled one is the menu.
+ */
+export function filterMenu(page: Page, name: string): Locator {
+  return page.getByLabel(name).and(page.locator("select:enabled"));
 }
 
 /** Creates an API key named `name` on the keys page the page shows, through its dialog; returns the secret, shown once. */
