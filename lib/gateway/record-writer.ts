@@ -5,6 +5,7 @@ import { CANONICAL_TAG_LENGTH, RECORD_FIELDS, canonicalRecord, costText, deriveM
 import { getDatabase } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { StoredContent } from "@/lib/privacy/content";
+import { LONE_SURROGATE } from "./schemas";
 
 /** A request record to write; `content` (redacted) only for tenants that keep request content. */
 export type RequestRecordRow = Prisma.RequestRecordCreateManyInput & { id: string; content?: StoredContent };
@@ -95,8 +96,6 @@ export class RecordWriter {
   }
 }
 
-/** Text PostgreSQL cannot store as it was signed: NUL, and half a surrogate pair (neither goes in jsonb or text). */
-const UNSTORABLE_TEXT = /\u0000|\p{Cs}/u;
 const TEXT_FIELDS = ["id", "tenantId", "apiKeyId", "userId", "endpointId", "endpointName", "modelVersionId", "route", "inputHash", "errorCode", "finishReason", "routedVersionId", "endUser"] as const;
 const REQUIRED_TEXT = new Set<string>(["id", "tenantId", "route"]);
 const INT_FIELDS = ["inputTokens", "outputTokens", "latencyMs", "ttftMs", "status", "attempts"] as const;
@@ -119,7 +118,8 @@ export function recordProblem(row: RequestRecordRow): string | null {
     if (value === null || value === undefined) {
       if (REQUIRED_TEXT.has(field)) return `${field} is missing`;
     } else if (typeof value !== "string") return `${field} is not text`;
-    else if (UNSTORABLE_TEXT.test(value)) return `${field} holds NUL or half a surrogate pair`;
+    // Neither NUL nor half a surrogate pair goes in jsonb or text as it was signed.
+    else if (value.includes("\u0000") || LONE_SURROGATE.test(value)) return `${field} holds NUL or half a surrogate pair`;
   }
   for (const field of INT_FIELDS) {
     const value: unknown = row[field];

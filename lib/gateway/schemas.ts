@@ -18,7 +18,7 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
  * A lone surrogate: a string no UTF-8 text holds. PostgreSQL would store U+FFFD in its place, so the
  * record read back would differ from the one its MAC was computed over, and verify as tampered.
  */
-const LONE_SURROGATE = /\p{Cs}/u;
+export const LONE_SURROGATE = /\p{Cs}/u;
 
 /** The end user a request names: its first END_USER_MAX characters are what the record keeps. */
 export const END_USER_MAX = 256;
